@@ -1,0 +1,970 @@
+// Client runtime shared by every SDK that sdkgen generates. This file is emitted verbatim.
+
+use std::collections::hash_map::RandomState;
+use std::fmt;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
+};
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Maximum number of body bytes kept in error snippets.
+const SNIPPET_LEN: usize = 512;
+/// `Retry-After` hints longer than this are ignored in favour of exponential backoff.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// Maximum number of (same-origin) redirects followed by the default HTTP client.
+const MAX_REDIRECTS: usize = 10;
+
+/// Static description of an API, emitted by the generator and passed to [`ClientBuilder::new`].
+#[derive(Debug)]
+pub struct ApiSpec {
+    /// Base URL used when [`ClientBuilder::base_url`] is not called (the first `servers` entry).
+    pub default_base_url: &'static str,
+    /// Value of the `User-Agent` header sent with every request.
+    pub user_agent: &'static str,
+    /// The security schemes the API declares.
+    pub schemes: &'static [SecurityScheme],
+}
+
+/// One security scheme of an API (an entry of OpenAPI `components.securitySchemes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Scheme name as used in the OpenAPI document and in [`ClientBuilder::credential`].
+    pub name: &'static str,
+    /// How the credential is attached to requests.
+    pub kind: SchemeKind,
+    /// Environment variable read by [`ClientBuilder::from_env`]; `""` means none.
+    pub env: &'static str,
+}
+
+/// How a credential is attached to a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <credential>`.
+    Bearer,
+    /// `Authorization: Basic <base64(credential)>`; the credential is `user:password`.
+    Basic,
+    /// The credential is sent verbatim in the named header.
+    Header(&'static str),
+    /// The credential is sent in the named query parameter.
+    Query(&'static str),
+}
+
+/// A credential. Its `Debug` and `Display` output is always `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Returns the credential in clear text. Take care not to log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_owned())
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Configures and creates a [`Client`].
+///
+/// Defaults: the spec's base URL, a 60 s timeout per attempt, 2 retries, backoff from 500 ms up
+/// to 8 s, and no credentials.
+#[must_use = "a ClientBuilder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    spec: &'static ApiSpec,
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Option<Duration>,
+    max_retries: u32,
+    initial_delay: Duration,
+    max_delay: Duration,
+    explicit: Vec<(String, Secret)>,
+    from_env: Vec<(usize, Secret)>,
+    http: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    /// Starts a builder for the API described by `spec`.
+    pub fn new(spec: &'static ApiSpec) -> Self {
+        ClientBuilder {
+            spec,
+            base_url: spec.default_base_url.trim_end_matches('/').to_owned(),
+            timeout: Duration::from_secs(60),
+            connect_timeout: None,
+            max_retries: 2,
+            initial_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            explicit: Vec::new(),
+            from_env: Vec::new(),
+            http: None,
+        }
+    }
+
+    /// Overrides the base URL (e.g. a proxy or a test server). A trailing `/` is ignored.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Sets the timeout of each attempt, from connecting until the response body is read.
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = d;
+        self
+    }
+
+    /// Sets the timeout for establishing a connection.
+    ///
+    /// Ignored when a custom client is supplied with [`ClientBuilder::http_client`].
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = Some(d);
+        self
+    }
+
+    /// Sets how many times a failed attempt is retried (so at most `n + 1` attempts).
+    ///
+    /// Connection failures, timeouts and HTTP 408, 409, 429 and 5xx responses are retried.
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+
+    /// Sets the exponential backoff between attempts: `initial * 2^retry`, capped at `max`,
+    /// with jitter. A `Retry-After` of at most 60 s sent by the server takes precedence.
+    pub fn retry_delays(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_delay = initial;
+        self.max_delay = max;
+        self
+    }
+
+    /// Sets the credential for the security scheme called `scheme`.
+    ///
+    /// An unknown scheme name makes [`ClientBuilder::build`] fail.
+    pub fn credential(mut self, scheme: &str, value: impl Into<Secret>) -> Self {
+        self.explicit.push((scheme.to_owned(), value.into()));
+        self
+    }
+
+    /// Reads credentials from the environment variables named in the spec.
+    ///
+    /// Variables that are unset or empty are skipped; credentials set with
+    /// [`ClientBuilder::credential`] (before or after this call) take precedence.
+    pub fn from_env(mut self) -> Self {
+        for (index, scheme) in self
+            .spec
+            .schemes
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.env.is_empty())
+        {
+            match std::env::var(scheme.env) {
+                Ok(value) if !value.is_empty() => self.from_env.push((index, value.into())),
+                _ => {}
+            }
+        }
+        self
+    }
+
+    /// Uses `client` for HTTP instead of creating one.
+    ///
+    /// The per-attempt [`timeout`](ClientBuilder::timeout) still applies; connection settings,
+    /// proxies and the redirect policy are the supplied client's.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Creates the client.
+    ///
+    /// Fails with [`Error::InvalidRequest`] if the base URL is not an absolute `http(s)` URL
+    /// without query or fragment, or a credential names an unknown scheme; and with
+    /// [`Error::Transport`] if the HTTP client cannot be initialised.
+    pub fn build(self) -> Result<Client, Error> {
+        let spec = self.spec;
+        let base_ok = Url::parse(&self.base_url).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https") && u.query().is_none() && u.fragment().is_none()
+        });
+        if !base_ok {
+            return Err(Error::InvalidRequest(format!(
+                "invalid base URL `{}`",
+                self.base_url
+            )));
+        }
+        let mut credentials: Vec<Option<Secret>> = vec![None; spec.schemes.len()];
+        for (index, value) in self.from_env {
+            credentials[index] = Some(value);
+        }
+        for (name, value) in self.explicit {
+            let Some(i) = scheme_index(spec, &name) else {
+                let known: Vec<&str> = spec.schemes.iter().map(|s| s.name).collect();
+                return Err(Error::InvalidRequest(format!(
+                    "unknown security scheme `{name}` (known: {})",
+                    known.join(", ")
+                )));
+            };
+            credentials[i] = Some(value);
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                let mut builder = reqwest::Client::builder().redirect(same_origin_redirects());
+                if let Some(d) = self.connect_timeout {
+                    builder = builder.connect_timeout(d);
+                }
+                builder.build().map_err(Error::Transport)?
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                spec,
+                http,
+                base_url: self.base_url,
+                timeout: self.timeout,
+                max_retries: self.max_retries,
+                initial_delay: self.initial_delay,
+                max_delay: self.max_delay,
+                credentials,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = self.explicit.iter().map(|(n, _)| n.as_str());
+        let env_names = self
+            .from_env
+            .iter()
+            .map(|(i, _)| self.spec.schemes[*i].name);
+        let credentials: Vec<&str> = names.chain(env_names).collect();
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &credentials)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An API client. Cheap to clone: clones share the connection pool and configuration.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    spec: &'static ApiSpec,
+    http: reqwest::Client,
+    base_url: String,
+    timeout: Duration,
+    max_retries: u32,
+    initial_delay: Duration,
+    max_delay: Duration,
+    /// Indexed like `spec.schemes`.
+    credentials: Vec<Option<Secret>>,
+}
+
+/// A request after validation, ready to be sent (possibly several times).
+struct Prepared {
+    method: Method,
+    url: Url,
+    headers: HeaderMap,
+    body: Option<Vec<u8>>,
+}
+
+/// A 2xx response.
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Client {
+    /// The base URL requests are sent to, without trailing `/`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Sends `req` and decodes the JSON body of a 2xx response as `T` (an empty body decodes
+    /// as `null`). Other statuses yield [`Error::Api`].
+    pub async fn send<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
+        let reply = self.execute(req).await?;
+        let body = if reply.body.iter().all(u8::is_ascii_whitespace) {
+            &b"null"[..]
+        } else {
+            &reply.body
+        };
+        serde_json::from_slice(body).map_err(|e| decode_error(reply.status, e, &reply.body))
+    }
+
+    /// Sends `req` and unwraps a `{success, errors, messages, result}` envelope.
+    ///
+    /// On a 2xx with `success` not `false`, returns `result` decoded as `T` (a missing
+    /// `result` decodes as `null`). A 2xx with `"success": false` yields [`Error::Api`].
+    pub async fn send_enveloped<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
+        let reply = self.execute(req).await?;
+        let status = reply.status;
+        let mut envelope = match serde_json::from_slice::<Value>(&reply.body) {
+            Ok(Value::Object(map)) => map,
+            Ok(_) => {
+                return Err(decode_error(
+                    status,
+                    "expected a JSON object envelope",
+                    &reply.body,
+                ))
+            }
+            Err(e) => return Err(decode_error(status, e, &reply.body)),
+        };
+        if envelope.get("success") == Some(&Value::Bool(false)) {
+            return Err(api_error(status, &reply.headers, &reply.body));
+        }
+        let result = envelope.remove("result").unwrap_or(Value::Null);
+        T::deserialize(result).map_err(|e| decode_error(status, e, &reply.body))
+    }
+
+    /// Sends `req` and returns the raw body of a 2xx response.
+    pub async fn send_bytes(&self, req: Request) -> Result<Vec<u8>, Error> {
+        Ok(self.execute(req).await?.body)
+    }
+
+    /// Validates `req`, then sends it, retrying as configured, until a 2xx reply or a final error.
+    async fn execute(&self, req: Request) -> Result<Reply, Error> {
+        let prepared = self.prepare(req)?;
+        let mut retry = 0;
+        loop {
+            let (error, retry_after) = match self.attempt(&prepared).await {
+                Ok(reply) => return Ok(reply),
+                Err(failure) => failure,
+            };
+            if retry >= self.inner.max_retries || !error.is_retryable() {
+                return Err(error);
+            }
+            tokio::time::sleep(retry_after.unwrap_or_else(|| self.backoff(retry))).await;
+            retry += 1;
+        }
+    }
+
+    /// One attempt; a failure carries the server's `Retry-After` hint, if any.
+    async fn attempt(&self, p: &Prepared) -> Result<Reply, (Error, Option<Duration>)> {
+        let mut builder = self.inner.http.request(p.method.clone(), p.url.clone());
+        builder = builder
+            .headers(p.headers.clone())
+            .timeout(self.inner.timeout);
+        if let Some(body) = &p.body {
+            builder = builder.body(body.clone());
+        }
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| (self.transport_error(e), None))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| (self.transport_error(e), None))?;
+        if status.is_success() {
+            Ok(Reply {
+                status,
+                headers,
+                body: body.to_vec(),
+            })
+        } else {
+            Err((api_error(status, &headers, &body), retry_after(&headers)))
+        }
+    }
+
+    /// Builds the URL and headers, and attaches credentials; nothing is sent yet.
+    fn prepare(&self, req: Request) -> Result<Prepared, Error> {
+        let spec = self.inner.spec;
+        let mut url = Url::parse(&format!("{}{}", self.inner.base_url, req.path))
+            .map_err(|e| Error::InvalidRequest(format!("invalid request URL: {e}")))?;
+        let mut query = req.query;
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, header_value("User-Agent", spec.user_agent)?);
+        for (name, value) in &req.headers {
+            headers.insert(header_name(name)?, header_value(name, value)?);
+        }
+        if let Some((content_type, _)) = &req.body {
+            headers.insert(CONTENT_TYPE, header_value("Content-Type", content_type)?);
+        }
+        for (scheme, secret) in self.select_credentials(req.security, &req.method, &req.path)? {
+            let secret = secret.expose();
+            let (name, value) = match scheme.kind {
+                SchemeKind::Bearer => (AUTHORIZATION, format!("Bearer {secret}")),
+                SchemeKind::Basic => (
+                    AUTHORIZATION,
+                    format!("Basic {}", base64(secret.as_bytes())),
+                ),
+                SchemeKind::Header(name) => (header_name(name)?, secret.to_owned()),
+                SchemeKind::Query(name) => {
+                    query.push((name, secret.to_owned()));
+                    continue;
+                }
+            };
+            let mut value = HeaderValue::from_str(&value).map_err(|_| {
+                Error::InvalidRequest(format!(
+                    "credential `{}` is not a valid header value",
+                    scheme.name
+                ))
+            })?;
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        Ok(Prepared {
+            method: req.method,
+            url,
+            headers,
+            body: req.body.map(|(_, bytes)| bytes),
+        })
+    }
+
+    /// Picks the first security alternative whose credentials are all configured.
+    fn select_credentials(
+        &self,
+        alternatives: &'static [&'static [&'static str]],
+        method: &Method,
+        path: &str,
+    ) -> Result<Vec<(&'static SecurityScheme, &Secret)>, Error> {
+        if alternatives.is_empty() {
+            return Ok(Vec::new());
+        }
+        let spec = self.inner.spec;
+        let configured = |name: &str| {
+            let index = scheme_index(spec, name)?;
+            Some((
+                &spec.schemes[index],
+                self.inner.credentials[index].as_ref()?,
+            ))
+        };
+        for alternative in alternatives {
+            if let Some(selected) = alternative
+                .iter()
+                .map(|n| configured(n))
+                .collect::<Option<Vec<_>>>()
+            {
+                return Ok(selected);
+            }
+        }
+        let options: Vec<String> = alternatives.iter().map(|alt| alt.join(" + ")).collect();
+        Err(Error::InvalidRequest(format!(
+            "no credentials for {method} {path}: set one of: {}",
+            options.join(" | ")
+        )))
+    }
+
+    /// Exponential backoff with jitter: `initial * 2^retry` capped at `max`, times 0.75..1.0.
+    fn backoff(&self, retry: u32) -> Duration {
+        let delay = self
+            .inner
+            .initial_delay
+            .saturating_mul(2u32.saturating_pow(retry));
+        let random =
+            (RandomState::new().build_hasher().finish() >> 11) as f64 / (1u64 << 53) as f64;
+        delay
+            .min(self.inner.max_delay)
+            .mul_f64(0.75 + 0.25 * random)
+    }
+
+    /// Classifies a reqwest failure, removing query-parameter credentials from its URL.
+    fn transport_error(&self, mut error: reqwest::Error) -> Error {
+        if error.is_timeout() {
+            return Error::Timeout;
+        }
+        let schemes = self.inner.spec.schemes;
+        let secret = |key: &str| {
+            schemes
+                .iter()
+                .any(|s| matches!(s.kind, SchemeKind::Query(n) if n == key))
+        };
+        if let Some(url) = error.url_mut() {
+            if url.query_pairs().any(|(k, _)| secret(&k)) {
+                let pairs: Vec<(String, String)> = url
+                    .query_pairs()
+                    .map(|(k, v)| {
+                        let v = if secret(&k) {
+                            "[redacted]".to_owned()
+                        } else {
+                            v.into_owned()
+                        };
+                        (k.into_owned(), v)
+                    })
+                    .collect();
+                url.query_pairs_mut().clear().extend_pairs(pairs);
+            }
+        }
+        Error::Transport(error)
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        let credentials: Vec<&str> = (inner.spec.schemes.iter().zip(&inner.credentials))
+            .filter_map(|(scheme, secret)| secret.as_ref().map(|_| scheme.name))
+            .collect();
+        f.debug_struct("Client")
+            .field("base_url", &inner.base_url)
+            .field("credentials", &credentials)
+            .field("timeout", &inner.timeout)
+            .field("max_retries", &inner.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One API call, built by the generated operation methods and sent by a [`Client`].
+#[must_use = "a Request does nothing until it is sent with a Client"]
+pub struct Request {
+    method: Method,
+    path: String,
+    security: &'static [&'static [&'static str]],
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    body: Option<(&'static str, Vec<u8>)>,
+}
+
+impl Request {
+    /// A request for `path` (already percent-encoded, starting with `/`), relative to the base URL.
+    pub fn new(method: Method, path: String) -> Self {
+        Request {
+            method,
+            path,
+            security: &[],
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Sets the OpenAPI security requirement: alternatives, each a set of scheme names that
+    /// must all be configured. The first satisfiable alternative is used; an empty list means
+    /// no authentication. If none is satisfiable, sending fails before any network access.
+    pub fn security(mut self, alternatives: &'static [&'static [&'static str]]) -> Self {
+        self.security = alternatives;
+        self
+    }
+
+    /// Appends the query parameter `name=value`.
+    pub fn query(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.query.push((name, value.to_string()));
+        self
+    }
+
+    /// Appends the query parameter `name=value` if `value` is `Some`.
+    pub fn query_opt<V: fmt::Display>(self, name: &'static str, value: Option<V>) -> Self {
+        match value {
+            Some(value) => self.query(name, value),
+            None => self,
+        }
+    }
+
+    /// Appends one `name=value` pair per value (OpenAPI `form` style, exploded).
+    pub fn query_list<V: fmt::Display>(mut self, name: &'static str, values: &[V]) -> Self {
+        self.query
+            .extend(values.iter().map(|v| (name, v.to_string())));
+        self
+    }
+
+    /// Sets the header `name` (replacing the default of the same name, e.g. `Accept`).
+    /// An invalid name or value makes sending fail with [`Error::InvalidRequest`].
+    pub fn header(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    /// Sets the header `name` if `value` is `Some`.
+    pub fn header_opt<V: fmt::Display>(self, name: &'static str, value: Option<V>) -> Self {
+        match value {
+            Some(value) => self.header(name, value),
+            None => self,
+        }
+    }
+
+    /// Serializes `body` as the JSON request body if it is `Some`.
+    pub fn json_opt<B: Serialize>(self, body: Option<&B>) -> Result<Self, Error> {
+        match body {
+            Some(body) => self.json(body),
+            None => Ok(self),
+        }
+    }
+
+    /// Serializes `body` as the JSON request body (`Content-Type: application/json`).
+    pub fn json<B: Serialize>(self, body: &B) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Error::InvalidRequest(format!("request body could not be serialized: {e}"))
+        })?;
+        Ok(self.body_bytes("application/json", bytes))
+    }
+
+    /// Sets a raw request body with the given `Content-Type`.
+    pub fn body_bytes(mut self, content_type: &'static str, bytes: Vec<u8>) -> Self {
+        self.body = Some((content_type, bytes));
+        self
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let query: Vec<&str> = self.query.iter().map(|(n, _)| *n).collect();
+        let headers: Vec<&str> = self.headers.iter().map(|(n, _)| *n).collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &query)
+            .field("headers", &headers)
+            .field("body_len", &self.body.as_ref().map(|(_, b)| b.len()))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Percent-encodes the path parameter `name` as exactly one path segment.
+///
+/// Every byte outside the RFC 3986 unreserved set (`A-Z a-z 0-9 - . _ ~`) is encoded. Empty
+/// values and the dot segments `.` and `..` are rejected with [`Error::InvalidRequest`].
+pub fn path_param(name: &'static str, value: &str) -> Result<String, Error> {
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    match value {
+        "" => Err(Error::InvalidRequest(format!(
+            "path parameter `{name}` must not be empty"
+        ))),
+        "." | ".." => Err(Error::InvalidRequest(format!(
+            "path parameter `{name}` must not be `{value}`"
+        ))),
+        _ => Ok(percent_encoding::utf8_percent_encode(value, SEGMENT).to_string()),
+    }
+}
+
+/// Serde `with` module for `Option<Option<T>>` fields that distinguish absent from `null`.
+///
+/// `None` is absent (pair with `skip_serializing_if = "Option::is_none"` and `default`),
+/// `Some(None)` is an explicit `null`, and `Some(Some(v))` is a value.
+pub mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Serializes `Some(None)` as `null` and `Some(Some(v))` as `v`.
+    pub fn serialize<T: Serialize, S: Serializer>(
+        v: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Deserializes `null` as `Some(None)` and a value as `Some(Some(v))`.
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+/// Everything that can go wrong when calling the API.
+#[non_exhaustive]
+#[derive(Debug)]
+pub enum Error {
+    /// The API answered with a non-success status (or `"success": false`).
+    Api(Box<ApiError>),
+    /// Connection-level failure (DNS, refused, reset, TLS...) after retries were exhausted.
+    Transport(reqwest::Error),
+    /// The request (an attempt) timed out, after retries were exhausted.
+    Timeout,
+    /// A response could not be decoded.
+    Decode {
+        /// HTTP status of the response.
+        status: u16,
+        /// Why decoding failed.
+        message: String,
+        /// The start of the response body (at most 512 bytes).
+        snippet: String,
+    },
+    /// The request was rejected before anything was sent (empty path parameter, missing
+    /// credentials, bad base URL, body failed to serialize...).
+    InvalidRequest(String),
+}
+
+impl Error {
+    /// The HTTP status of the response, if one was received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The API error details, if the API answered with an error.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// Whether retrying the same request may succeed: connection failures, timeouts and
+    /// HTTP 408, 409, 429 and 5xx.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(api) => matches!(api.status, 408 | 409 | 429 | 500..=599),
+            Error::Transport(e) => e.is_connect() || (e.is_request() && e.status().is_none()),
+            Error::Timeout => true,
+            Error::Decode { .. } | Error::InvalidRequest(_) => false,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(api) => api.fmt(f),
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::Timeout => f.write_str("request timed out"),
+            Error::Decode {
+                status, message, ..
+            } => write!(f, "cannot decode HTTP {status} response: {message}"),
+            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// An error response from the API.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// HTTP status code.
+    pub status: u16,
+    /// The `errors` array of the response body (empty if absent or malformed).
+    pub errors: Vec<ResponseInfo>,
+    /// The `messages` array of the response body (empty if absent or malformed).
+    pub messages: Vec<ResponseInfo>,
+    /// The start of the response body (at most 512 bytes).
+    pub body: String,
+    /// The request id (`cf-ray` or `x-request-id` header), useful when contacting support.
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let reason = StatusCode::from_u16(self.status)
+            .ok()
+            .and_then(|s| s.canonical_reason());
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(reason) = reason {
+            write!(f, " {reason}")?;
+        }
+        let infos = if self.errors.is_empty() {
+            &self.messages
+        } else {
+            &self.errors
+        };
+        for (i, info) in infos.iter().enumerate() {
+            f.write_str(if i == 0 { ": " } else { "; " })?;
+            if info.code != 0 {
+                write!(f, "[{}] ", info.code)?;
+            }
+            f.write_str(&info.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// An entry of the `errors` or `messages` array of a response.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResponseInfo {
+    /// Machine-readable code (0 if absent).
+    #[serde(default)]
+    pub code: i64,
+    /// Human-readable message.
+    #[serde(default)]
+    pub message: String,
+    /// Link to documentation about this error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documentation_url: Option<String>,
+    /// Which part of the request caused the error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ResponseInfoSource>,
+    /// Any other fields.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Location of the request element a [`ResponseInfo`] refers to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResponseInfoSource {
+    /// JSON pointer into the request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// Any other fields.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Builds [`Error::Api`] from an error body, decoding `errors` and `messages` leniently.
+fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let infos = |key: &str| -> Vec<ResponseInfo> {
+        let items = json
+            .get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        items
+            .iter()
+            .filter_map(|item| match item {
+                Value::String(message) => Some(ResponseInfo {
+                    message: message.clone(),
+                    ..Default::default()
+                }),
+                other => ResponseInfo::deserialize(other).ok(),
+            })
+            .collect()
+    };
+    let request_id = ["cf-ray", "x-request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned));
+    Error::Api(Box::new(ApiError {
+        status: status.as_u16(),
+        errors: infos("errors"),
+        messages: infos("messages"),
+        body: snippet(body),
+        request_id,
+    }))
+}
+
+fn decode_error(status: StatusCode, message: impl fmt::Display, body: &[u8]) -> Error {
+    Error::Decode {
+        status: status.as_u16(),
+        message: message.to_string(),
+        snippet: snippet(body),
+    }
+}
+
+/// The first [`SNIPPET_LEN`] bytes of `body` as text, cut on a character boundary.
+fn snippet(body: &[u8]) -> String {
+    let head = &body[..body.len().min(SNIPPET_LEN)];
+    match std::str::from_utf8(head) {
+        Ok(text) => text.to_owned(),
+        Err(e) if e.error_len().is_none() => {
+            String::from_utf8_lossy(&head[..e.valid_up_to()]).into_owned()
+        }
+        Err(_) => String::from_utf8_lossy(head).into_owned(),
+    }
+}
+
+/// The server's retry hint (`retry-after-ms`, or `Retry-After` in seconds or as an HTTP date),
+/// if present and at most [`MAX_RETRY_AFTER`].
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let header = |name: &str| headers.get(name)?.to_str().ok().map(str::trim);
+    let delay = if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        Duration::try_from_secs_f64(ms / 1000.0).ok()?
+    } else {
+        let value = header("retry-after")?;
+        match value.parse::<u64>() {
+            Ok(secs) => Duration::from_secs(secs),
+            Err(_) => {
+                let at = chrono::DateTime::parse_from_rfc2822(value)
+                    .ok()?
+                    .timestamp_millis();
+                let now = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .ok()?
+                    .as_millis() as i64;
+                Duration::from_millis(at.saturating_sub(now).max(0) as u64)
+            }
+        }
+    };
+    (delay <= MAX_RETRY_AFTER).then_some(delay)
+}
+
+/// Follows redirects only within the same origin, so credentials never reach another host.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .last()
+            .is_some_and(|prev| prev.origin() == attempt.url().origin());
+        if same_origin && attempt.previous().len() <= MAX_REDIRECTS {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
+fn scheme_index(spec: &ApiSpec, name: &str) -> Option<usize> {
+    spec.schemes.iter().position(|s| s.name == name)
+}
+
+fn header_name(name: &str) -> Result<HeaderName, Error> {
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::InvalidRequest(format!("invalid header name `{name}`")))
+}
+
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(value)
+        .map_err(|_| Error::InvalidRequest(format!("invalid value for header `{name}`")))
+}
+
+/// Standard base64 with padding (RFC 4648), for HTTP Basic credentials.
+fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..4 {
+            let c = if i <= chunk.len() {
+                ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char
+            } else {
+                '='
+            };
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,0 +1,162 @@
+//! Emission: the IR as `quote!` tokens. Knows Rust and the runtime's API,
+//! nothing about OpenAPI. Formatting happens in [`crate::output`].
+
+mod resources;
+
+pub use resources::example_call;
+mod types;
+
+use crate::ir::{Api, SchemeKind};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// The identifier for a name from the naming module (`r#type` is raw).
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => format_ident!("{}", name),
+    }
+}
+
+/// `#[doc]` attributes for spec text, made safe for rustdoc: fenced blocks
+/// become `text` blocks and indentation is dropped, so that nothing in a
+/// description is compiled as a doctest.
+pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return TokenStream::new() };
+    let lines = doc_lines(text);
+    quote!(#(#[doc = #lines])*)
+}
+
+pub(crate) fn doc_lines(text: &str) -> Vec<String> {
+    let mut in_fence = false;
+    text.lines()
+        .map(|line| {
+            let line = line.trim();
+            if line.starts_with("```") {
+                in_fence = !in_fence;
+                if in_fence {
+                    return " ```text".to_string();
+                }
+            }
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
+}
+
+/// The items shared by both layouts (crate and `include!`), as tokens.
+pub fn api(api: &Api, user_agent: &str) -> TokenStream {
+    let base_url = &api.base_url;
+    let schemes = api.schemes.iter().map(|s| {
+        let name = &s.name;
+        let env = &s.env;
+        let kind = match &s.kind {
+            SchemeKind::Bearer => quote!(runtime::SchemeKind::Bearer),
+            SchemeKind::Basic => quote!(runtime::SchemeKind::Basic),
+            SchemeKind::Header(h) => quote!(runtime::SchemeKind::Header(#h)),
+            SchemeKind::Query(q) => quote!(runtime::SchemeKind::Query(#q)),
+        };
+        quote!(runtime::SecurityScheme { name: #name, kind: #kind, env: #env })
+    });
+    let setters = api.schemes.iter().map(|s| {
+        let setter = ident(&s.setter);
+        let name = &s.name;
+        let how = match &s.kind {
+            SchemeKind::Bearer => "Sent as `Authorization: Bearer <value>`.".to_string(),
+            SchemeKind::Basic => "Sent as HTTP Basic authentication (`user:password`).".to_string(),
+            SchemeKind::Header(h) => format!("Sent in the `{h}` header."),
+            SchemeKind::Query(q) => format!("Sent as the `{q}` query parameter."),
+        };
+        let doc = format!(
+            "{}\n\nCredential of the `{name}` scheme. {how} `from_env` reads it from `{}`.",
+            s.doc.as_deref().map(str::trim).unwrap_or("Sets a credential."),
+            s.env
+        );
+        let docs = doc_attrs(Some(&doc));
+        quote! {
+            #docs
+            pub fn #setter(self, value: impl Into<Secret>) -> Self {
+                self.credential(#name, value)
+            }
+        }
+    });
+    let roots = resources::roots(api);
+    let accessors = roots.iter().map(|(module, root)| {
+        let docs = doc_attrs(Some(&format!("Operations under `{module}`.")));
+        let module = ident(module);
+        let root = format_ident!("{}", root);
+        quote! {
+            #docs
+            pub fn #module(&self) -> #module::#root<'_> {
+                #module::#root { client: self }
+            }
+        }
+    });
+    let types_module = (!api.types.is_empty()).then(|| {
+        let defs = api.types.iter().map(types::type_def);
+        quote! {
+            /// Types of the API's requests and responses.
+            pub mod types {
+                use serde::{Deserialize, Serialize};
+                #(#defs)*
+            }
+        }
+    });
+    let modules = resources::modules(api);
+    let builder_docs = doc_attrs(Some(&if base_url.is_empty() {
+        "Starts configuring a client. The spec names no server: set `base_url`.".to_string()
+    } else {
+        format!("Starts configuring a client of `{base_url}` (change it with `base_url`).")
+    }));
+    let vars: Vec<String> = api.schemes.iter().map(|s| format!("`{}`", s.env)).collect();
+    let from_env_docs = doc_attrs(Some(&format!(
+        "A client with default settings and the credentials found in the environment ({}).",
+        if vars.is_empty() { "none are needed".to_string() } else { vars.join(", ") }
+    )));
+    quote! {
+        pub use runtime::{ApiError, Client, ClientBuilder, Error, ResponseInfo, ResponseInfoSource, Secret};
+
+        /// What the runtime needs to know about this API.
+        static API_SPEC: runtime::ApiSpec = runtime::ApiSpec {
+            default_base_url: #base_url,
+            user_agent: #user_agent,
+            schemes: &[#(#schemes),*],
+        };
+
+        impl Client {
+            #builder_docs
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new(&API_SPEC)
+            }
+
+            #from_env_docs
+            pub fn from_env() -> Result<Client, Error> {
+                Self::builder().from_env().build()
+            }
+
+            #(#accessors)*
+        }
+
+        impl ClientBuilder {
+            #(#setters)*
+        }
+
+        #types_module
+        #(#modules)*
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_never_become_doctests() {
+        assert_eq!(doc_lines("a\n    indented\n```\ncode\n```"), [" a", " indented", " ```text", " code", " ```"]);
+        assert_eq!(doc_lines("```json\n{}\n```"), [" ```text", " {}", " ```"]);
+        assert_eq!(ident("r#type").to_string(), "r#type");
+    }
+}

@@ -1,0 +1,343 @@
+//! Tokens for the resource modules: one module per top-level resource, a
+//! struct per resource node with accessors for its children, the operation
+//! methods, and their params structs.
+
+use super::types::{self as ty_emit, From};
+use super::{doc_attrs, ident};
+use crate::ir::{Api, Body, Location, Operation, Param, Presence, Response, TypeRef};
+use crate::naming;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Name of the struct for a resource node (relative to its module).
+fn node_struct(resource: &[String]) -> String {
+    if resource.len() == 1 {
+        naming::pascal(&resource[0])
+    } else {
+        resource[1..].iter().map(|s| naming::pascal(s)).collect()
+    }
+}
+
+/// Top-level modules and their root structs, in name order.
+pub fn roots(api: &Api) -> BTreeMap<String, String> {
+    api.operations.iter().map(|op| (op.resource[0].clone(), node_struct(&op.resource[..1]))).collect()
+}
+
+/// Every resource module.
+pub fn modules(api: &Api) -> Vec<TokenStream> {
+    // Every node on the way to an operation, by module.
+    let mut nodes: BTreeMap<&str, BTreeSet<&[String]>> = BTreeMap::new();
+    for op in &api.operations {
+        for n in 1..=op.resource.len() {
+            nodes.entry(op.resource[0].as_str()).or_default().insert(&op.resource[..n]);
+        }
+    }
+    nodes
+        .into_iter()
+        .map(|(module, nodes)| {
+            let structs = nodes.iter().map(|node| {
+                let children = nodes.iter().filter(|c| c.len() == node.len() + 1 && c.starts_with(node));
+                let ops = api.operations.iter().filter(|op| op.resource == *node);
+                resource_struct(node, children.copied(), ops)
+            });
+            let params = api.operations.iter().filter(|op| op.resource[0] == module).filter_map(params_struct);
+            let docs = doc_attrs(Some(&format!("Operations under `{module}`.")));
+            let module = ident(module);
+            quote! {
+                #docs
+                pub mod #module {
+                    use super::runtime;
+                    #(#structs)*
+                    #(#params)*
+                }
+            }
+        })
+        .collect()
+}
+
+fn resource_struct<'a>(
+    node: &[String],
+    children: impl Iterator<Item = &'a [String]>,
+    ops: impl Iterator<Item = &'a Operation>,
+) -> TokenStream {
+    let name = format_ident!("{}", node_struct(node));
+    let docs = doc_attrs(Some(&format!("The `{}` resource.", node.join("."))));
+    let accessors = children.map(|child| {
+        let method = ident(child.last().expect("children are non-empty"));
+        let child_struct = format_ident!("{}", node_struct(child));
+        let docs = doc_attrs(Some(&format!("The `{}` resource.", child.join("."))));
+        quote! {
+            #docs
+            pub fn #method(&self) -> #child_struct<'a> {
+                #child_struct { client: self.client }
+            }
+        }
+    });
+    let methods = ops.map(method);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy)]
+        pub struct #name<'a> {
+            pub(super) client: &'a super::Client,
+        }
+
+        impl<'a> #name<'a> {
+            #(#accessors)*
+            #(#methods)*
+        }
+    }
+}
+
+/// A parameter value as something `Display`, the way it goes on the wire.
+fn wire_value(ty: &TypeRef, expr: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::DateTime => quote!(#expr.to_rfc3339()),
+        TypeRef::Value | TypeRef::Vec(_) | TypeRef::Map(_) => quote!(serde_json::to_string(#expr).unwrap_or_default()),
+        _ => expr,
+    }
+}
+
+fn method(op: &Operation) -> TokenStream {
+    let name = ident(&op.method_name);
+    let mut doc = op.doc.clone().unwrap_or_default();
+    doc.push_str(&format!("\n\n`{} {}` (operation `{}`).", op.method, op.path, op.id));
+    let docs = doc_attrs(Some(&doc));
+
+    // Arguments: the positional path parameter, then the params struct.
+    let mut args = Vec::new();
+    let mut path_values: BTreeMap<&str, (String, TokenStream)> = BTreeMap::new();
+    if let Some(p) = &op.positional {
+        let arg = ident(&p.rust);
+        if p.ty == TypeRef::String {
+            args.push(quote!(#arg: &str));
+            path_values.insert(&p.wire, (p.rust.clone(), quote!(#arg)));
+        } else {
+            let t = ty_emit::ty(&p.ty, From::Sibling);
+            args.push(quote!(#arg: #t));
+            let value = wire_value(&p.ty, quote!(#arg));
+            path_values.insert(&p.wire, (p.rust.clone(), quote!(&#value.to_string())));
+        }
+    }
+    if let Some(params) = &op.params_type {
+        let params = format_ident!("{}", params);
+        args.push(quote!(params: #params));
+    }
+    for p in op.params.iter().filter(|p| p.location == Location::Path) {
+        let field = ident(&p.rust);
+        let value = wire_value(&p.ty, quote!(params.#field));
+        let value = if p.ty == TypeRef::String { quote!(&#value) } else { quote!(&#value.to_string()) };
+        path_values.insert(&p.wire, (p.rust.clone(), value));
+    }
+
+    // Each path parameter, encoded, in a local named after it; then the
+    // path as a format string that names them.
+    let mut locals = Vec::new();
+    let mut format = String::new();
+    let mut rest = op.path.as_str();
+    let mut taken = naming::Scope::with_reserved(&["path", "request", "params"]);
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        format.push_str(&rest[..open]);
+        let wire = &rest[open + 1..open + close];
+        let (rust, value) = &path_values[wire];
+        let local = taken.claim(naming::unraw(rust).trim_end_matches('_').to_string());
+        let local_ident = format_ident!("{}", local);
+        locals.push(quote!(let #local_ident = runtime::path_param(#wire, #value)?;));
+        format.push('{');
+        format.push_str(&local);
+        format.push('}');
+        rest = &rest[open + close + 1..];
+    }
+    format.push_str(rest);
+    let path = if locals.is_empty() { quote!(#format.to_string()) } else { quote!(format!(#format)) };
+
+    let method = format_ident!("{}", op.method);
+    let security = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
+    let mut chain = vec![quote!(.security(&[#(#security),*]))];
+    for p in op.params.iter().filter(|p| p.location != Location::Path) {
+        chain.push(param_call(p));
+    }
+    match &op.body {
+        Some(Body::Fields { .. }) => chain.push(quote!(.json(&params)?)),
+        Some(Body::Json { field, required: true, .. }) => {
+            let field = ident(field);
+            chain.push(quote!(.json(&params.#field)?));
+        }
+        Some(Body::Json { field, required: false, .. }) => {
+            let field = ident(field);
+            chain.push(quote!(.json_opt(params.#field.as_ref())?));
+        }
+        Some(Body::Bytes { field, content_type, .. }) => {
+            let field = ident(field);
+            chain.push(quote!(.body_bytes(#content_type, params.#field)));
+        }
+        None => {}
+    }
+    let (ret, send) = match &op.response {
+        Response::Json { ty, enveloped, optional } => {
+            let t = ty_emit::ty(ty, From::Sibling);
+            let t = if *optional { quote!(Option<#t>) } else { t };
+            let send = if *enveloped { quote!(send_enveloped) } else { quote!(send) };
+            (t, quote!(self.client.#send(request).await))
+        }
+        Response::Bytes => (quote!(Vec<u8>), quote!(self.client.send_bytes(request).await)),
+        Response::Empty => (quote!(()), quote!(self.client.send_bytes(request).await.map(drop))),
+    };
+    quote! {
+        #docs
+        pub async fn #name(&self, #(#args),*) -> Result<#ret, super::Error> {
+            #(#locals)*
+            let path = #path;
+            let request = runtime::Request::new(reqwest::Method::#method, path) #(#chain)*;
+            #send
+        }
+    }
+}
+
+/// The builder call that adds a query or header parameter.
+fn param_call(p: &Param) -> TokenStream {
+    let wire = &p.wire;
+    let field = ident(&p.rust);
+    let (one, opt) = match p.location {
+        Location::Header => (quote!(header), quote!(header_opt)),
+        _ => (quote!(query), quote!(query_opt)),
+    };
+    match (&p.ty, p.required) {
+        (TypeRef::Vec(inner), true) if p.location == Location::Query && !matches!(**inner, TypeRef::Value) => {
+            quote!(.query_list(#wire, &params.#field))
+        }
+        (TypeRef::Vec(inner), false) if p.location == Location::Query && !matches!(**inner, TypeRef::Value) => {
+            quote!(.query_list(#wire, params.#field.as_deref().unwrap_or_default()))
+        }
+        (ty, true) => {
+            let value = wire_value(ty, quote!(&params.#field));
+            quote!(.#one(#wire, #value))
+        }
+        (ty, false) => {
+            let value = wire_value(ty, quote!(v));
+            quote!(.#opt(#wire, params.#field.as_ref().map(|v| #value)))
+        }
+    }
+}
+
+/// Whether an operation's params struct derives `Default`: every required
+/// field has one (named types are conservatively assumed not to).
+pub fn params_default(op: &Operation) -> bool {
+    let named = |_: &str| false;
+    let params = op.params.iter().all(|p| !p.required || p.ty.has_default(&named));
+    let body = match &op.body {
+        Some(Body::Fields { fields, .. }) => {
+            fields.iter().all(|f| f.presence != Presence::Required || f.ty.has_default(&named))
+        }
+        Some(Body::Json { ty, required, .. }) => !required || ty.has_default(&named),
+        Some(Body::Bytes { .. }) | None => true,
+    };
+    params && body
+}
+
+/// The parameters `new` takes: the required string ones; everything else defaults.
+pub fn constructor_params(op: &Operation) -> Vec<&Param> {
+    op.params.iter().filter(|p| p.required && p.ty == TypeRef::String).collect()
+}
+
+/// A call of `op` for the crate docs, when one can be written without knowing values.
+pub fn example_call(op: &Operation, lib: &str) -> Option<String> {
+    let chain: String = op.resource.iter().map(|r| format!(".{}()", naming::unraw(r))).collect();
+    let mut args = Vec::new();
+    if let Some(p) = &op.positional {
+        if p.ty != TypeRef::String {
+            return None;
+        }
+        args.push(format!("\"{}\"", p.wire));
+    }
+    if let Some(params) = &op.params_type {
+        let module = naming::unraw(&op.resource[0]);
+        let required = constructor_params(op);
+        args.push(match (params_default(op), required.is_empty()) {
+            (true, true) => format!("{lib}::{module}::{params}::default()"),
+            (true, false) => {
+                let values: Vec<String> = required.iter().map(|p| format!("\"{}\"", p.wire)).collect();
+                format!("{lib}::{module}::{params}::new({})", values.join(", "))
+            }
+            (false, _) => return None,
+        });
+    }
+    Some(format!("client{chain}.{}({}).await?", naming::unraw(&op.method_name), args.join(", ")))
+}
+
+/// The params struct of an operation, if it has one.
+fn params_struct(op: &Operation) -> Option<TokenStream> {
+    let name = format_ident!("{}", op.params_type.as_ref()?);
+    let docs = doc_attrs(Some(&format!(
+        "Parameters of [`{}::{}`].",
+        node_struct(&op.resource),
+        naming::unraw(&op.method_name)
+    )));
+    let serialize = matches!(op.body, Some(Body::Fields { .. }));
+    let default = params_default(op);
+    let mut fields = Vec::new();
+    for p in &op.params {
+        let where_ = match p.location {
+            Location::Path => "Path",
+            Location::Query => "Query",
+            Location::Header => "Header",
+        };
+        let text = format!("{where_} parameter `{}`. {}", p.wire, p.doc.as_deref().unwrap_or("").trim());
+        let docs = doc_attrs(Some(&text));
+        let field = ident(&p.rust);
+        let t = ty_emit::ty(&p.ty, From::Sibling);
+        let t = if p.required { t } else { quote!(Option<#t>) };
+        let skip = serialize.then(|| quote!(#[serde(skip)]));
+        fields.push(quote!(#docs #skip pub #field: #t,));
+    }
+    match &op.body {
+        Some(Body::Fields { fields: body, extra }) => {
+            for f in body {
+                fields.push(ty_emit::field(f, From::Sibling));
+            }
+            fields.push(ty_emit::extra_field(extra));
+        }
+        Some(Body::Json { field, ty, required, doc }) => {
+            let docs = doc_attrs(Some(doc.as_deref().unwrap_or("The request body.")));
+            let field = ident(field);
+            let t = ty_emit::ty(ty, From::Sibling);
+            let t = if *required { t } else { quote!(Option<#t>) };
+            fields.push(quote!(#docs pub #field: #t,));
+        }
+        Some(Body::Bytes { field, content_type, doc }) => {
+            let text =
+                format!("{}\n\nSent as `{content_type}`.", doc.as_deref().unwrap_or("The request body, encoded."));
+            let docs = doc_attrs(Some(&text));
+            let field = ident(field);
+            fields.push(quote!(#docs pub #field: Vec<u8>,));
+        }
+        None => {}
+    }
+    let derives = match (default, serialize) {
+        (true, true) => quote!(#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]),
+        (true, false) => quote!(#[derive(Debug, Clone, PartialEq, Default)]),
+        (false, true) => quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize)]),
+        (false, false) => quote!(#[derive(Debug, Clone, PartialEq)]),
+    };
+    let required = constructor_params(op);
+    let constructor = (default && !required.is_empty()).then(|| {
+        let names: Vec<_> = required.iter().map(|p| ident(&p.rust)).collect();
+        quote! {
+            impl #name {
+                /// Parameters with the required ones given and everything else unset.
+                pub fn new(#(#names: impl Into<String>),*) -> Self {
+                    Self { #(#names: #names.into(),)* ..Default::default() }
+                }
+            }
+        }
+    });
+    Some(quote! {
+        #docs
+        #derives
+        pub struct #name {
+            #(#fields)*
+        }
+        #constructor
+    })
+}

@@ -1,0 +1,148 @@
+//! Tokens for the `types` module: structs (unknown fields kept) and string
+//! enums (unknown values kept), plus the field attributes shared with the
+//! params structs.
+
+use super::{doc_attrs, ident};
+use crate::ir::{Field, Presence, TypeBody, TypeDef, TypeRef};
+use crate::naming::unraw;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Where a type is written from: inside `types`, or from a sibling module.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum From {
+    Types,
+    Sibling,
+}
+
+/// The Rust type `t`, written from `from`.
+pub fn ty(t: &TypeRef, from: From) -> TokenStream {
+    match t {
+        TypeRef::String => quote!(String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        TypeRef::Value => quote!(serde_json::Value),
+        TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::Vec(inner) => {
+            let inner = ty(inner, from);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = ty(inner, from);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Named(name) => {
+            let name = format_ident!("{}", name);
+            match from {
+                From::Types => quote!(#name),
+                From::Sibling => quote!(super::types::#name),
+            }
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = ty(inner, from);
+            quote!(Box<#inner>)
+        }
+    }
+}
+
+/// The field type with the `Option`s its presence adds.
+pub fn field_ty(t: &TypeRef, presence: Presence, from: From) -> TokenStream {
+    let t = ty(t, from);
+    match presence {
+        Presence::Required => t,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#t>),
+        Presence::OptionalNullable => quote!(Option<Option<#t>>),
+    }
+}
+
+/// One serde field: docs, rename, presence attributes.
+pub fn field(f: &Field, from: From) -> TokenStream {
+    let docs = doc_attrs(f.doc.as_deref());
+    let name = ident(&f.rust);
+    let t = field_ty(&f.ty, f.presence, from);
+    let mut serde = Vec::new();
+    if unraw(&f.rust) != f.wire {
+        let wire = &f.wire;
+        serde.push(quote!(rename = #wire));
+    }
+    match f.presence {
+        Presence::Required | Presence::RequiredNullable => {}
+        Presence::Optional => serde.push(quote!(default, skip_serializing_if = "Option::is_none")),
+        Presence::OptionalNullable => {
+            serde.push(quote!(default, skip_serializing_if = "Option::is_none", with = "super::runtime::double_option"))
+        }
+    }
+    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    quote! {
+        #docs
+        #serde
+        pub #name: #t,
+    }
+}
+
+/// The flattened map that keeps fields the spec does not describe.
+pub fn extra_field(name: &str) -> TokenStream {
+    let name = ident(name);
+    quote! {
+        /// Fields the spec does not describe: kept when decoding, sent when encoding.
+        #[serde(flatten)]
+        pub #name: serde_json::Map<String, serde_json::Value>,
+    }
+}
+
+/// A named type.
+pub fn type_def(def: &TypeDef) -> TokenStream {
+    let docs = doc_attrs(def.doc.as_deref());
+    let name = format_ident!("{}", def.name);
+    match &def.body {
+        TypeBody::Struct { fields, extra, default } => {
+            let fields = fields.iter().map(|f| field(f, From::Types));
+            let extra = extra_field(extra);
+            let default = default.then(|| quote!(Default,));
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                pub struct #name {
+                    #(#fields)*
+                    #extra
+                }
+            }
+        }
+        TypeBody::Enum { variants } => {
+            let idents: Vec<_> = variants.iter().map(|v| format_ident!("{}", v.rust)).collect();
+            let wires: Vec<_> = variants.iter().map(|v| &v.wire).collect();
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                pub enum #name {
+                    #(
+                        #[serde(rename = #wires)]
+                        #idents,
+                    )*
+                    /// A value this SDK does not know, kept as it was sent.
+                    #[serde(untagged)]
+                    Unknown(String),
+                }
+
+                impl #name {
+                    /// The value as sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(Self::#idents => #wires,)*
+                            Self::Unknown(other) => other,
+                        }
+                    }
+                }
+
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+            }
+        }
+    }
+}

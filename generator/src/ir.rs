@@ -1,0 +1,218 @@
+//! The intermediate representation: what the generated SDK contains, with
+//! every Rust name already decided. Emission turns this into tokens and
+//! knows nothing about OpenAPI.
+
+/// A whole API, ready to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// Default base URL (the first server), or empty when the spec has none.
+    pub base_url: String,
+    /// Security schemes, in name order.
+    pub schemes: Vec<Scheme>,
+    /// Named types of the `types` module, in name order.
+    pub types: Vec<TypeDef>,
+    /// Operations, in spec order.
+    pub operations: Vec<Operation>,
+}
+
+/// One security scheme and how the client is given its credential.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scheme {
+    /// Name in `components.securitySchemes`.
+    pub name: String,
+    /// Name of the `ClientBuilder` setter.
+    pub setter: String,
+    /// How the credential is sent.
+    pub kind: SchemeKind,
+    /// Environment variable read by `ClientBuilder::from_env`.
+    pub env: String,
+    /// The scheme's description.
+    pub doc: Option<String>,
+}
+
+/// How a credential is sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// A header with the given name.
+    Header(String),
+    /// A query parameter with the given name.
+    Query(String),
+}
+
+/// A Rust type as used in a field or signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    String,
+    Bool,
+    I32,
+    I64,
+    F64,
+    /// `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// Any JSON value.
+    Value,
+    /// Raw bytes.
+    Bytes,
+    Vec(Box<TypeRef>),
+    /// A map with string keys.
+    Map(Box<TypeRef>),
+    /// A type of the `types` module.
+    Named(String),
+    /// A boxed type, to break a recursive type's infinite size.
+    Boxed(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// Whether `Default` exists for this type (named types are asked via `named_default`).
+    pub fn has_default(&self, named_default: &dyn Fn(&str) -> bool) -> bool {
+        match self {
+            TypeRef::Named(name) => named_default(name),
+            TypeRef::Boxed(inner) => inner.has_default(named_default),
+            _ => true,
+        }
+    }
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// What it is.
+    pub body: TypeBody,
+}
+
+/// The body of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeBody {
+    /// A struct whose unknown fields are kept in a flattened map named `extra`.
+    Struct { fields: Vec<Field>, extra: String, default: bool },
+    /// A string enum with a catch-all `Unknown(String)` variant.
+    Enum { variants: Vec<Variant> },
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust name.
+    pub rust: String,
+    /// The name on the wire.
+    pub wire: String,
+    /// The value's type (without the `Option`s that presence adds).
+    pub ty: TypeRef,
+    /// Whether it must be present and whether it may be `null`.
+    pub presence: Presence,
+    /// Doc text.
+    pub doc: Option<String>,
+}
+
+/// Required / optional × nullable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// `T`.
+    Required,
+    /// `Option<T>`, always sent (`null` when `None`).
+    RequiredNullable,
+    /// `Option<T>`, left out when `None`.
+    Optional,
+    /// `Option<Option<T>>`: left out, explicit `null`, or a value.
+    OptionalNullable,
+}
+
+/// A variant of a string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust name.
+    pub rust: String,
+    /// The string on the wire.
+    pub wire: String,
+}
+
+/// One API operation, as a method of a resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId` (or `METHOD /path` when missing).
+    pub id: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template, as in the spec.
+    pub path: String,
+    /// Summary and description.
+    pub doc: Option<String>,
+    /// Resource path of snake_case segments: `["images", "v1"]`.
+    pub resource: Vec<String>,
+    /// Method name on the resource: `edit`.
+    pub method_name: String,
+    /// Path parameter passed as a positional argument (the last one).
+    pub positional: Option<Param>,
+    /// Name of the params struct, when there is anything to put in it.
+    pub params_type: Option<String>,
+    /// Parameters that go in the params struct.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// What a success returns.
+    pub response: Response,
+    /// Security alternatives, each a list of scheme names.
+    pub security: Vec<Vec<String>>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The Rust name.
+    pub rust: String,
+    /// The name on the wire.
+    pub wire: String,
+    /// Where it goes.
+    pub location: Location,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Doc text.
+    pub doc: Option<String>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// A JSON object whose fields are flattened into the params struct.
+    Fields { fields: Vec<Field>, extra: String },
+    /// A JSON body of one type, in the params struct field `field`.
+    Json { field: String, ty: TypeRef, required: bool, doc: Option<String> },
+    /// Raw bytes sent with the given content type, in the params struct field `field`.
+    Bytes { field: String, content_type: String, doc: Option<String> },
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    /// A JSON body (or, when `enveloped`, the `result` of a
+    /// `{success, errors, messages, result}` envelope); `optional` when it may be `null`.
+    Json { ty: TypeRef, enveloped: bool, optional: bool },
+    /// Raw bytes.
+    Bytes,
+    /// Nothing.
+    Empty,
+}

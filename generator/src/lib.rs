@@ -1,0 +1,29 @@
+//! sdkgen turns an OpenAPI 3.0 document into a typed, async Rust SDK.
+//!
+//! The pipeline: [`load`] (YAML/JSON → checked `openapiv3` document) →
+//! [`lower`] (schemas and operations → [`ir`], names from [`naming`]) →
+//! `emit` (IR → `quote!` tokens) → [`output`] (`prettyplease`, files).
+//!
+//! ```no_run
+//! // build.rs
+//! let path = sdkgen::Config::new().compile("openapi/images-edit.yaml").unwrap();
+//! // lib.rs: include!(concat!(env!("OUT_DIR"), "/images_edit.rs"));
+//! # let _ = path;
+//! ```
+
+mod config;
+mod emit;
+pub mod error;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+pub mod output;
+pub mod overrides;
+pub mod schema;
+pub mod types;
+
+pub use config::{Config, VERSION};
+pub use error::{Error, ErrorKind, Result, Warning};
+pub use output::Generated;
+pub use overrides::Overrides;

@@ -1,0 +1,296 @@
+//! Reading a spec: YAML or JSON text → a JSON tree (where `$ref`s are
+//! checked and the version is validated) → typed `openapiv3::OpenAPI`, with
+//! every failure located by JSON pointer.
+
+use crate::error::{push_pointer, Error, ErrorKind, Result};
+use openapiv3::OpenAPI;
+use serde_json::Value;
+
+/// Parses spec text. JSON is detected by a leading `{`; anything else is YAML.
+pub fn parse(text: &str) -> Result<OpenAPI> {
+    let tree = to_tree(text)?;
+    check_version(&tree)?;
+    check_refs(&tree, &tree, &mut String::new())?;
+    typed::<OpenAPI>(&tree, "").map_err(|whole| narrow(&tree).unwrap_or(whole))
+}
+
+/// Deserializes `node` (found at `pointer`) as `T`, locating any failure.
+fn typed<'de, T: serde::Deserialize<'de>>(node: &'de Value, pointer: &str) -> Result<T> {
+    serde_path_to_error::deserialize::<_, T>(node).map_err(|e| {
+        let inner = path_to_pointer(e.path());
+        Error::new(ErrorKind::Invalid, format!("{pointer}{inner}"), e.into_inner().to_string())
+    })
+}
+
+/// `openapiv3` flattens extensions into most objects, which hides where
+/// inside them a failure is. Retry the parts one level at a time and
+/// report the deepest one that fails.
+fn narrow(tree: &Value) -> Option<Error> {
+    use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
+    fn each<'a>(node: Option<&'a Value>, base: &str) -> Vec<(&'a Value, String)> {
+        node.and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (v, push_pointer(base, k))).collect())
+            .unwrap_or_default()
+    }
+    fn items<'a>(node: Option<&'a Value>, base: &str) -> Vec<(&'a Value, String)> {
+        node.and_then(Value::as_array)
+            .map(|a| a.iter().enumerate().map(|(i, v)| (v, push_pointer(base, &i.to_string()))).collect())
+            .unwrap_or_default()
+    }
+    fn first<'a, T: serde::Deserialize<'a>>(nodes: Vec<(&'a Value, String)>) -> Option<Error> {
+        nodes.into_iter().find_map(|(v, p)| typed::<T>(v, &p).err())
+    }
+    for (item, at) in each(tree.get("paths"), "/paths") {
+        let Err(err) = typed::<ReferenceOr<PathItem>>(item, &at) else { continue };
+        let deeper = items(item.get("parameters"), &push_pointer(&at, "parameters"));
+        if let Some(e) = first::<ReferenceOr<Parameter>>(deeper) {
+            return Some(e);
+        }
+        for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+            let Some(op) = item.get(method) else { continue };
+            let op_at = push_pointer(&at, method);
+            let Err(op_err) = typed::<Operation>(op, &op_at) else { continue };
+            let found =
+                first::<ReferenceOr<Parameter>>(items(op.get("parameters"), &push_pointer(&op_at, "parameters")))
+                    .or_else(|| {
+                        op.get("requestBody").and_then(|b| {
+                            typed::<ReferenceOr<RequestBody>>(b, &push_pointer(&op_at, "requestBody")).err()
+                        })
+                    })
+                    .or_else(|| {
+                        first::<ReferenceOr<Response>>(each(op.get("responses"), &push_pointer(&op_at, "responses")))
+                    });
+            return Some(found.unwrap_or(op_err));
+        }
+        return Some(err);
+    }
+    let components = tree.get("components");
+    let section = |name: &str| each(components.and_then(|c| c.get(name)), &push_pointer("/components", name));
+    first::<ReferenceOr<Schema>>(section("schemas"))
+        .or_else(|| first::<ReferenceOr<Parameter>>(section("parameters")))
+        .or_else(|| first::<ReferenceOr<RequestBody>>(section("requestBodies")))
+        .or_else(|| first::<ReferenceOr<Response>>(section("responses")))
+        .or_else(|| first::<ReferenceOr<SecurityScheme>>(section("securitySchemes")))
+}
+
+fn to_tree(text: &str) -> Result<Value> {
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str(text).map_err(|e| {
+            let mut err = Error::new(ErrorKind::Syntax, "", format!("invalid JSON: {e}"));
+            err.location = Some((e.line(), e.column()));
+            err
+        });
+    }
+    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let mut err = Error::new(ErrorKind::Syntax, "", format!("invalid YAML: {e}"));
+        err.location = e.location().map(|l| (l.line(), l.column()));
+        err
+    })?;
+    yaml.apply_merge().map_err(|e| Error::new(ErrorKind::Syntax, "", format!("invalid YAML merge key: {e}")))?;
+    yaml_to_json(yaml, &mut String::new())
+}
+
+/// YAML allows keys that JSON does not (`200:` is a number); OpenAPI means them as strings.
+fn yaml_to_json(yaml: serde_yaml::Value, pointer: &mut String) -> Result<Value> {
+    use serde_yaml::Value as Y;
+    Ok(match yaml {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| {
+                    Error::new(ErrorKind::Invalid, pointer.clone(), format!("number {f} has no JSON form"))
+                })?
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                let len = pointer.len();
+                *pointer = push_pointer(pointer, &i.to_string());
+                out.push(yaml_to_json(item, pointer)?);
+                pointer.truncate(len);
+            }
+            Value::Array(out)
+        }
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::with_capacity(map.len());
+            for (k, v) in map {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    Y::Null => "null".to_string(),
+                    _ => return Err(Error::new(ErrorKind::Invalid, pointer.clone(), "mapping keys must be scalars")),
+                };
+                let len = pointer.len();
+                *pointer = push_pointer(pointer, &key);
+                let value = yaml_to_json(v, pointer)?;
+                pointer.truncate(len);
+                out.insert(key, value);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value, pointer)?,
+    })
+}
+
+fn check_version(tree: &Value) -> Result<()> {
+    if tree.get("swagger").is_some() {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            "/swagger",
+            "Swagger 2.0 is not supported: convert to OpenAPI 3.0",
+        ));
+    }
+    match tree.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0") => Ok(()),
+        Some(v) => Err(Error::new(
+            ErrorKind::Unsupported,
+            "/openapi",
+            format!("OpenAPI {v} is not supported: sdkgen reads 3.0.x"),
+        )),
+        None if tree.is_object() => Err(Error::new(ErrorKind::Invalid, "", "missing `openapi` version field")),
+        None => Err(Error::new(ErrorKind::Invalid, "", "the document is not a mapping")),
+    }
+}
+
+/// Every `$ref` must be local (`#/…`) and point at an existing node.
+fn check_refs(root: &Value, node: &Value, pointer: &mut String) -> Result<()> {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                let at = push_pointer(pointer, "$ref");
+                let Some(target) = reference.strip_prefix('#') else {
+                    return Err(Error::new(
+                        ErrorKind::Unsupported,
+                        at,
+                        format!("external $ref `{reference}` is not supported: bundle the spec into one file first"),
+                    ));
+                };
+                let decoded = percent_decode(target);
+                if root.pointer(&decoded).is_none() {
+                    return Err(Error::new(
+                        ErrorKind::DanglingRef,
+                        at,
+                        format!("$ref `{reference}` points at nothing"),
+                    ));
+                }
+            }
+            for (k, v) in map {
+                let len = pointer.len();
+                *pointer = push_pointer(pointer, k);
+                check_refs(root, v, pointer)?;
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let len = pointer.len();
+                *pointer = push_pointer(pointer, &i.to_string());
+                check_refs(root, v, pointer)?;
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `$ref` fragments may be percent-encoded (`%7B` for `{`).
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `serde_path_to_error`'s path as a JSON pointer.
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        pointer = match segment {
+            Segment::Seq { index } => push_pointer(&pointer, &index.to_string()),
+            Segment::Map { key } => push_pointer(&pointer, key),
+            Segment::Enum { variant } => push_pointer(&pointer, variant),
+            Segment::Unknown => pointer,
+        };
+    }
+    pointer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\n";
+
+    #[test]
+    fn yaml_numeric_keys_become_strings() {
+        let spec = parse(&format!(
+            "{HEADER}paths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n"
+        ))
+        .unwrap();
+        assert_eq!(spec.paths.paths.len(), 1);
+    }
+
+    #[test]
+    fn dangling_ref_is_located() {
+        let err = parse(&format!(
+            "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      properties:\n        b: {{$ref: '#/components/schemas/Nope'}}\n"
+        ))
+        .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::DanglingRef);
+        assert_eq!(err.pointer, "/components/schemas/A/properties/b/$ref");
+    }
+
+    #[test]
+    fn external_refs_and_versions_are_unsupported() {
+        let err = parse(&format!("{HEADER}paths: {{}}\nx: {{$ref: 'other.yaml#/A'}}\n")).unwrap_err();
+        assert_eq!((err.kind, err.pointer.as_str()), (ErrorKind::Unsupported, "/x/$ref"));
+        let err = parse("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n").unwrap_err();
+        assert_eq!(err.pointer, "/openapi");
+        let err = parse("swagger: '2.0'\n").unwrap_err();
+        assert_eq!(err.pointer, "/swagger");
+    }
+
+    #[test]
+    fn syntax_errors_have_a_location() {
+        let err = parse("openapi: 3.0.3\ninfo: [unclosed\n").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Syntax);
+        assert!(err.location.is_some());
+        let err = parse("{\"openapi\": }").unwrap_err();
+        assert_eq!(err.location, Some((1, 13)));
+    }
+
+    #[test]
+    fn shape_errors_carry_the_pointer() {
+        let err = parse(&format!("{HEADER}paths:\n  /a:\n    get:\n      parameters: 7\n      responses: {{}}\n"))
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Invalid);
+        assert_eq!(err.pointer, "/paths/~1a/get/parameters");
+        assert_eq!(percent_decode("/a%7Bb%7D"), "/a{b}");
+    }
+}

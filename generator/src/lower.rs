@@ -1,0 +1,594 @@
+//! Lowering an OpenAPI document to the [`ir::Api`](crate::ir::Api): operations
+//! placed on a resource tree, parameters, bodies, responses, security.
+
+use crate::error::{push_pointer, Error, ErrorKind, Result, Warning};
+use crate::ir::{Api, Body, Location, Operation, Param, Response, Scheme, SchemeKind, TypeRef};
+use crate::naming::{self, Scope};
+use crate::overrides::Overrides;
+use crate::schema::{Components, Kind, Norm};
+use crate::types::{presence, TypeBuilder};
+use indexmap::IndexMap;
+use openapiv3::{
+    APIKeyLocation, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SecurityScheme, StatusCode,
+};
+use std::collections::BTreeMap;
+
+/// Setter names of `ClientBuilder` that a security scheme's setter must not take.
+const BUILDER_METHODS: &[&str] = &[
+    "new",
+    "base_url",
+    "timeout",
+    "connect_timeout",
+    "max_retries",
+    "retry_delays",
+    "credential",
+    "from_env",
+    "http_client",
+    "build",
+];
+
+/// Lowers `spec` to the IR, with the warnings of what was degraded.
+pub fn lower(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning>)> {
+    let comps = Components::new(spec)?;
+    let prefix = overrides.strip_prefix.clone().unwrap_or_else(|| {
+        naming::common_prefix(spec.components.iter().flat_map(|c| c.schemas.keys().map(String::as_str)))
+    });
+    let mut lowering =
+        Lowering { spec, types: TypeBuilder::new(&comps, prefix, &overrides.types), warnings: Vec::new() };
+    let schemes = lowering.schemes(overrides)?;
+    let mut operations = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let item_pointer = push_pointer("/paths", path);
+        let ReferenceOr::Item(item) = item else {
+            return Err(Error::new(ErrorKind::Unsupported, item_pointer, "$ref path items are not supported"));
+        };
+        for (method, op) in item.iter() {
+            let pointer = push_pointer(&item_pointer, method);
+            operations.push(lowering.operation(path, method, op, &item.parameters, &pointer)?);
+        }
+    }
+    place_operations(&mut operations, overrides);
+    lowering.params_types(&mut operations)?;
+    let base_url = spec.servers.first().map(server_url).unwrap_or_default();
+    let Lowering { types, mut warnings, .. } = lowering;
+    let (types, type_warnings) = types.finish();
+    warnings.extend(type_warnings);
+    warnings.sort();
+    let api = Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        base_url,
+        schemes,
+        types,
+        operations,
+    };
+    Ok((api, warnings))
+}
+
+/// A server URL with its variables replaced by their defaults, without a trailing `/`.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    for (name, var) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &var.default);
+    }
+    url.trim_end_matches('/').to_string()
+}
+
+struct Lowering<'a> {
+    spec: &'a OpenAPI,
+    types: TypeBuilder<'a>,
+    warnings: Vec<Warning>,
+}
+
+impl<'a> Lowering<'a> {
+    fn warn(&mut self, kind: &'static str, pointer: String, message: impl Into<String>) {
+        self.warnings.push(Warning { kind, pointer, message: message.into() });
+    }
+
+    fn schemes(&mut self, overrides: &Overrides) -> Result<Vec<Scheme>> {
+        let prefix = overrides
+            .env_prefix
+            .clone()
+            .unwrap_or_else(|| naming::screaming(self.spec.info.title.split_whitespace().next().unwrap_or("API")));
+        let mut setters = Scope::with_reserved(BUILDER_METHODS);
+        let mut schemes = Vec::new();
+        let all: BTreeMap<_, _> = self.spec.components.iter().flat_map(|c| &c.security_schemes).collect();
+        for (name, scheme) in all {
+            let pointer = push_pointer("/components/securitySchemes", name);
+            let ReferenceOr::Item(scheme) = scheme else {
+                return Err(Error::new(ErrorKind::Unsupported, pointer, "$ref security schemes are not supported"));
+            };
+            let (kind, doc) = match scheme {
+                SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                    (SchemeKind::Bearer, description)
+                }
+                SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                    (SchemeKind::Basic, description)
+                }
+                SecurityScheme::APIKey { location: APIKeyLocation::Header, name, description, .. } => {
+                    (SchemeKind::Header(name.clone()), description)
+                }
+                SecurityScheme::APIKey { location: APIKeyLocation::Query, name, description, .. } => {
+                    (SchemeKind::Query(name.clone()), description)
+                }
+                SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => {
+                    self.warn(
+                        "auth-as-bearer",
+                        pointer,
+                        "OAuth2/OpenID Connect: the client takes a ready access token",
+                    );
+                    (SchemeKind::Bearer, description)
+                }
+                _ => {
+                    self.warn("auth-unsupported", pointer, "this security scheme is not supported and is ignored");
+                    continue;
+                }
+            };
+            schemes.push(Scheme {
+                name: name.clone(),
+                setter: setters.claim(naming::snake(name)),
+                kind,
+                env: overrides
+                    .env
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| format!("{prefix}_{}", naming::screaming(name))),
+                doc: doc.clone(),
+            });
+        }
+        Ok(schemes)
+    }
+
+    fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        op: &'a openapiv3::Operation,
+        shared: &'a [ReferenceOr<Parameter>],
+        pointer: &str,
+    ) -> Result<Operation> {
+        let (resource, verb) = resource_and_verb(path, method);
+        let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
+        let doc = match (&op.summary, &op.description) {
+            (Some(s), Some(d)) if s.trim() != d.trim() => Some(format!("{s}\n\n{d}")),
+            (s, d) => s.clone().or_else(|| d.clone()),
+        };
+        let params = self.parameters(path, op, shared, pointer)?;
+        let security = self.security(op, pointer)?;
+        let hint =
+            format!("{}{}", resource.iter().map(|s| naming::pascal(s)).collect::<String>(), naming::pascal(&verb));
+        let response = self.response(op, &push_pointer(pointer, "responses"), &hint)?;
+        let mut operation = Operation {
+            id,
+            method: method.to_uppercase(),
+            path: path.to_string(),
+            doc,
+            resource,
+            method_name: verb,
+            positional: None,
+            params_type: None,
+            params: Vec::new(),
+            body: None,
+            response,
+            security,
+        };
+        // The last path parameter is positional, like `edit(image_id, params)`.
+        let last_path = params.iter().rposition(|p| p.location == Location::Path);
+        for (i, p) in params.into_iter().enumerate() {
+            if Some(i) == last_path {
+                operation.positional = Some(p);
+            } else {
+                operation.params.push(p);
+            }
+        }
+        if let Some(body) = &op.request_body {
+            operation.body = self.body(body, &push_pointer(pointer, "requestBody"), &hint)?;
+        }
+        Ok(operation)
+    }
+
+    /// Path parameters in path order, then query and header parameters in spec order.
+    fn parameters(
+        &mut self,
+        path: &str,
+        op: &'a openapiv3::Operation,
+        shared: &'a [ReferenceOr<Parameter>],
+        pointer: &str,
+    ) -> Result<Vec<Param>> {
+        // Operation parameters override path-item ones with the same name and location.
+        let mut declared: IndexMap<(String, &'static str), (&Parameter, String)> = IndexMap::new();
+        let item_pointer = pointer.rsplit_once('/').map_or("", |(p, _)| p);
+        let lists = [
+            (shared, push_pointer(item_pointer, "parameters")),
+            (&op.parameters[..], push_pointer(pointer, "parameters")),
+        ];
+        for (list, base) in &lists {
+            for (i, r) in list.iter().enumerate() {
+                let (param, at) = self.component_parameter(r, &push_pointer(base, &i.to_string()))?;
+                let loc = match param {
+                    Parameter::Path { .. } => "path",
+                    Parameter::Query { .. } => "query",
+                    Parameter::Header { .. } => "header",
+                    Parameter::Cookie { .. } => "cookie",
+                };
+                declared.insert((param.parameter_data_ref().name.clone(), loc), (param, at));
+            }
+        }
+        let mut out = Vec::new();
+        for name in path_template_names(path) {
+            match declared.get(&(name.to_string(), "path")) {
+                Some((param, at)) => out.push(self.param(param, Location::Path, at)?),
+                None => {
+                    self.warn(
+                        "undeclared-path-param",
+                        pointer.to_string(),
+                        format!("path parameter `{name}` is not declared; taken as a string"),
+                    );
+                    out.push(Param {
+                        rust: String::new(),
+                        wire: name.to_string(),
+                        location: Location::Path,
+                        ty: TypeRef::String,
+                        required: true,
+                        doc: None,
+                    });
+                }
+            }
+        }
+        for ((name, loc), (param, at)) in &declared {
+            let location = match *loc {
+                "query" => Location::Query,
+                "header" => Location::Header,
+                "cookie" => {
+                    self.warn(
+                        "cookie-param",
+                        at.clone(),
+                        format!("cookie parameter `{name}` is not supported and is left out"),
+                    );
+                    continue;
+                }
+                _ => continue, // path parameters were taken in path order above
+            };
+            out.push(self.param(param, location, at)?);
+        }
+        Ok(out)
+    }
+
+    fn component_parameter(&self, r: &'a ReferenceOr<Parameter>, pointer: &str) -> Result<(&'a Parameter, String)> {
+        match r {
+            ReferenceOr::Item(p) => Ok((p, pointer.to_string())),
+            ReferenceOr::Reference { reference } => {
+                let name = component_name(reference, "parameters", pointer)?;
+                let found = self.spec.components.as_ref().and_then(|c| c.parameters.get(name));
+                match found {
+                    Some(ReferenceOr::Item(p)) => Ok((p, push_pointer("/components/parameters", name))),
+                    Some(ReferenceOr::Reference { .. }) => {
+                        Err(Error::new(ErrorKind::Unsupported, pointer, "a $ref to a $ref parameter is not supported"))
+                    }
+                    None => Err(dangling(pointer, reference)),
+                }
+            }
+        }
+    }
+
+    fn param(&mut self, param: &Parameter, location: Location, pointer: &str) -> Result<Param> {
+        let data = param.parameter_data_ref();
+        let (ty, doc) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let norm = Norm::from_ref_or(schema, &push_pointer(pointer, "schema"))?;
+                let hint = naming::pascal(&data.name);
+                (self.types.type_of(&norm, &hint)?, data.description.clone().or_else(|| self.types.description(&norm)))
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                self.warn("param-content", pointer.to_string(), "parameter with `content` is sent as a JSON string");
+                (TypeRef::String, data.description.clone())
+            }
+        };
+        Ok(Param {
+            rust: String::new(),
+            wire: data.name.clone(),
+            location,
+            ty,
+            required: data.required || location == Location::Path,
+            doc,
+        })
+    }
+
+    fn security(&self, op: &openapiv3::Operation, pointer: &str) -> Result<Vec<Vec<String>>> {
+        let reqs = op.security.as_ref().or(self.spec.security.as_ref());
+        let known = self.spec.components.as_ref().map(|c| &c.security_schemes);
+        let mut out = Vec::new();
+        for (i, req) in reqs.into_iter().flatten().enumerate() {
+            for name in req.keys() {
+                if !known.is_some_and(|k| k.contains_key(name)) {
+                    let at = push_pointer(&push_pointer(pointer, "security"), &i.to_string());
+                    return Err(Error::new(
+                        ErrorKind::DanglingRef,
+                        at,
+                        format!("security scheme `{name}` is not defined in components.securitySchemes"),
+                    ));
+                }
+            }
+            out.push(req.keys().cloned().collect());
+        }
+        Ok(out)
+    }
+
+    fn body(&mut self, body: &ReferenceOr<openapiv3::RequestBody>, pointer: &str, hint: &str) -> Result<Option<Body>> {
+        let (body, pointer) = match body {
+            ReferenceOr::Item(b) => (b, pointer.to_string()),
+            ReferenceOr::Reference { reference } => {
+                let name = component_name(reference, "requestBodies", pointer)?;
+                match self.spec.components.as_ref().and_then(|c| c.request_bodies.get(name)) {
+                    Some(ReferenceOr::Item(b)) => (b, push_pointer("/components/requestBodies", name)),
+                    Some(_) => {
+                        return Err(Error::new(
+                            ErrorKind::Unsupported,
+                            pointer,
+                            "a $ref to a $ref request body is not supported",
+                        ))
+                    }
+                    None => return Err(dangling(pointer, reference)),
+                }
+            }
+        };
+        let content_pointer = push_pointer(&pointer, "content");
+        let Some((media, content)) = pick_media(&body.content) else {
+            let Some(media) = body.content.keys().next() else { return Ok(None) };
+            if media.starts_with("multipart/") || media.starts_with("application/x-www-form-urlencoded") {
+                self.warn(
+                    "body-as-bytes",
+                    push_pointer(&content_pointer, media),
+                    format!("`{media}` body is taken as ready-encoded bytes"),
+                );
+            }
+            return Ok(Some(Body::Bytes {
+                field: "body".into(),
+                content_type: media.clone(),
+                doc: body.description.clone(),
+            }));
+        };
+        let Some(schema) = &content.schema else {
+            return Ok(Some(Body::Json {
+                field: "body".into(),
+                ty: TypeRef::Value,
+                required: body.required,
+                doc: body.description.clone(),
+            }));
+        };
+        let norm = Norm::from_ref_or(schema, &push_pointer(&push_pointer(&content_pointer, media), "schema"))?;
+        let flat = self.types.resolve(&norm)?;
+        if let Kind::Object(obj) = &flat.kind {
+            if !obj.properties.is_empty() && obj.additional.is_none() {
+                let mut fields = Vec::new();
+                for (wire, prop) in &obj.properties {
+                    let ty = self.types.type_of(prop, &format!("{hint}{}", naming::pascal(wire)))?;
+                    let required = obj.required.iter().any(|r| r == wire);
+                    fields.push(crate::ir::Field {
+                        rust: String::new(),
+                        wire: wire.clone(),
+                        ty,
+                        presence: presence(required, self.types.nullable(prop)),
+                        doc: self.types.description(prop),
+                    });
+                }
+                return Ok(Some(Body::Fields { fields, extra: String::new() }));
+            }
+        }
+        let ty = self.types.type_of(&norm, &format!("{hint}Body"))?;
+        Ok(Some(Body::Json {
+            field: "body".into(),
+            ty,
+            required: body.required,
+            doc: body.description.clone().or(flat.description),
+        }))
+    }
+
+    fn response(&mut self, op: &openapiv3::Operation, pointer: &str, hint: &str) -> Result<Response> {
+        // The first success response: exact 2xx codes in order, then 2XX.
+        let mut success: Vec<_> = op
+            .responses
+            .responses
+            .iter()
+            .filter_map(|(code, r)| match code {
+                StatusCode::Code(c @ 200..=299) => Some((*c, code, r)),
+                StatusCode::Range(2) => Some((299, code, r)),
+                _ => None,
+            })
+            .collect();
+        success.sort_by_key(|(order, ..)| *order);
+        let Some((_, code, response)) = success.first() else { return Ok(Response::Empty) };
+        let at = push_pointer(pointer, &code.to_string());
+        let (response, at) = match response {
+            ReferenceOr::Item(r) => (r, at),
+            ReferenceOr::Reference { reference } => {
+                let name = component_name(reference, "responses", &at)?;
+                match self.spec.components.as_ref().and_then(|c| c.responses.get(name)) {
+                    Some(ReferenceOr::Item(r)) => (r, push_pointer("/components/responses", name)),
+                    Some(_) => {
+                        return Err(Error::new(
+                            ErrorKind::Unsupported,
+                            at,
+                            "a $ref to a $ref response is not supported",
+                        ))
+                    }
+                    None => return Err(dangling(&at, reference)),
+                }
+            }
+        };
+        let content_pointer = push_pointer(&at, "content");
+        let Some((media, content)) = pick_media(&response.content) else {
+            return Ok(if response.content.is_empty() { Response::Empty } else { Response::Bytes });
+        };
+        let Some(schema) = &content.schema else {
+            return Ok(Response::Json { ty: TypeRef::Value, enveloped: false, optional: false });
+        };
+        let norm = Norm::from_ref_or(schema, &push_pointer(&push_pointer(&content_pointer, media), "schema"))?;
+        let flat = self.types.resolve(&norm)?;
+        if let Kind::Object(obj) = &flat.kind {
+            let has = |k: &str| obj.properties.contains_key(k);
+            if has("result") && has("success") && has("errors") {
+                let result = &obj.properties["result"];
+                let ty = self.types.type_of(result, &format!("{hint}Result"))?;
+                let optional = self.types.nullable(result) || !obj.required.iter().any(|r| r == "result");
+                return Ok(Response::Json { ty, enveloped: true, optional });
+            }
+        }
+        let ty = self.types.type_of(&norm, &format!("{hint}Response"))?;
+        Ok(Response::Json { ty, enveloped: false, optional: flat.nullable })
+    }
+
+    /// Names the params structs and their fields, once placement is final.
+    fn params_types(&mut self, operations: &mut [Operation]) -> Result<()> {
+        let mut module_scopes: BTreeMap<String, Scope> = BTreeMap::new();
+        for op in operations {
+            let mut fields = Scope::default();
+            if let Some(p) = &mut op.positional {
+                p.rust = naming::snake(&p.wire);
+            }
+            for p in &mut op.params {
+                p.rust = fields.claim(naming::snake(&p.wire));
+            }
+            match &mut op.body {
+                Some(Body::Fields { fields: body_fields, extra }) => {
+                    for f in body_fields.iter_mut() {
+                        f.rust = fields.claim(naming::snake(&f.wire));
+                    }
+                    *extra = fields.claim("extra".into());
+                }
+                Some(Body::Json { field, .. } | Body::Bytes { field, .. }) => *field = fields.claim("body".into()),
+                None => {}
+            }
+            if op.params.is_empty() && op.body.is_none() {
+                continue;
+            }
+            let scope = module_scopes.entry(op.resource[0].clone()).or_default();
+            let base: String = op.resource[1..].iter().map(|s| naming::pascal(s)).collect();
+            let base = if base.is_empty() { naming::pascal(&op.resource[0]) } else { base };
+            op.params_type = Some(scope.claim(format!("{base}{}Params", naming::pascal(&op.method_name))));
+        }
+        Ok(())
+    }
+}
+
+fn dangling(pointer: &str, reference: &str) -> Error {
+    Error::new(ErrorKind::DanglingRef, push_pointer(pointer, "$ref"), format!("$ref `{reference}` points at nothing"))
+}
+
+/// The name in `#/components/<section>/<name>`.
+fn component_name<'r>(reference: &'r str, section: &str, pointer: &str) -> Result<&'r str> {
+    reference
+        .strip_prefix("#/components/")
+        .and_then(|rest| rest.strip_prefix(section))
+        .and_then(|rest| rest.strip_prefix('/'))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::Unsupported,
+                push_pointer(pointer, "$ref"),
+                format!("$ref `{reference}` must point at #/components/{section}/<name>"),
+            )
+        })
+}
+
+/// The JSON media type of a content map (`application/json`, `…+json`).
+fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
+    content.iter().find(|(media, _)| {
+        let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+    })
+}
+
+/// The `{names}` of a path template, in order.
+fn path_template_names(path: &str) -> impl Iterator<Item = &str> {
+    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+}
+
+/// The default resource path and verb of an operation: static path segments
+/// (parameters skipped, and a leading `collection/{id}` scope such as
+/// `accounts/{account_id}` dropped) and a verb from the HTTP method.
+pub fn resource_and_verb(path: &str, method: &str) -> (Vec<String>, String) {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let is_param = |s: &str| s.starts_with('{');
+    let mut rest = &segments[..];
+    if rest.len() > 2 && !is_param(rest[0]) && is_param(rest[1]) && rest[2..].iter().any(|s| !is_param(s)) {
+        rest = &rest[2..];
+    }
+    let mut resource: Vec<String> = rest.iter().filter(|s| !is_param(s)).map(|s| naming::snake(s)).collect();
+    if resource.is_empty() {
+        resource.push("api".into());
+    }
+    let item = rest.last().is_some_and(|s| is_param(s));
+    let verb = match method {
+        "get" if item => "get",
+        "get" => "list",
+        "post" => "new",
+        "put" => "update",
+        "patch" => "edit",
+        other => other,
+    };
+    (resource, verb.to_string())
+}
+
+/// Applies overrides, then resolves collisions: operations that would share
+/// a resource and method name, or whose method name is also a child
+/// resource, are named after their operationId.
+fn place_operations(ops: &mut [Operation], overrides: &Overrides) {
+    for op in ops.iter_mut() {
+        if let Some(o) = overrides.operations.get(&op.id) {
+            if let Some(resource) = &o.resource {
+                op.resource = resource.split('.').map(naming::snake).collect();
+            }
+            if let Some(method) = &o.method {
+                op.method_name = naming::snake(method);
+            }
+        }
+    }
+    let mut seen: BTreeMap<(Vec<String>, String), usize> = BTreeMap::new();
+    for op in ops.iter() {
+        *seen.entry((op.resource.clone(), op.method_name.clone())).or_default() += 1;
+    }
+    let children: std::collections::BTreeSet<Vec<String>> =
+        ops.iter().flat_map(|op| (1..op.resource.len()).map(|n| op.resource[..n].to_vec())).collect();
+    for op in ops.iter_mut() {
+        let overridden = overrides.operations.get(&op.id).is_some_and(|o| o.method.is_some());
+        let clash = seen[&(op.resource.clone(), op.method_name.clone())] > 1 || {
+            let mut as_child = op.resource.clone();
+            as_child.push(op.method_name.clone());
+            children.contains(&as_child)
+        };
+        if clash && !overridden {
+            op.method_name = naming::snake(&op.id);
+        }
+    }
+    // Still-equal names (the same operationId twice) are numbered in spec order.
+    let mut scopes: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
+    for op in ops.iter_mut() {
+        op.method_name = scopes.entry(op.resource.clone()).or_default().claim(op.method_name.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resources_and_verbs_from_paths() {
+        let rv = |p: &str, m: &str| {
+            let (r, v) = resource_and_verb(p, m);
+            format!("{}.{v}", r.join("."))
+        };
+        assert_eq!(rv("/accounts/{account_id}/images/v1/{image_id}", "patch"), "images.v1.edit");
+        assert_eq!(rv("/accounts/{account_id}/images/v1/{image_id}", "get"), "images.v1.get");
+        assert_eq!(rv("/accounts/{account_id}/images/v1", "get"), "images.v1.list");
+        assert_eq!(rv("/accounts/{account_id}/images/v1", "post"), "images.v1.new");
+        assert_eq!(rv("/accounts/{account_id}/images/v2/direct_upload", "post"), "images.v2.direct_upload.new");
+        assert_eq!(rv("/zones/{zone_id}", "delete"), "zones.delete");
+        assert_eq!(rv("/", "get"), "api.list");
+    }
+
+    #[test]
+    fn template_names_in_order() {
+        assert_eq!(path_template_names("/a/{x}/b/{y}").collect::<Vec<_>>(), ["x", "y"]);
+    }
+}

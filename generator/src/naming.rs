@@ -1,0 +1,235 @@
+//! Rust names for OpenAPI names: one place for casing, acronyms, keywords,
+//! invalid identifiers and collisions.
+//!
+//! Words are split before casing so that acronyms survive: `requireSignedURLs`
+//! is `require`, `signed`, `URLs`, hence `require_signed_urls` (plain `heck`
+//! would say `require_signed_ur_ls`). Operators that distinguish names are
+//! spelled out (`<=1y` → `lte_1y`, `>1y` → `gt_1y`) so they do not collide.
+
+use heck::{ToPascalCase, ToSnakeCase};
+use std::collections::BTreeSet;
+
+/// Rust keywords (strict and reserved, all editions up to 2024).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true",
+    "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers (`r#self` is not allowed).
+const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
+
+/// Splits a name into words: at non-alphanumerics, at lower→upper changes, and
+/// before the last capital of a capital run that starts a new word (`HTTPServer`
+/// → `HTTP`, `Server`); a plural `s` stays with its acronym (`URLs`).
+pub fn words(name: &str) -> Vec<String> {
+    let spelled = spell_operators(name);
+    let mut words = Vec::new();
+    for part in spelled.split(|c: char| !c.is_alphanumeric()) {
+        let chars: Vec<char> = part.chars().collect();
+        let mut start = 0;
+        for i in 1..chars.len() {
+            let (prev, cur) = (chars[i - 1], chars[i]);
+            let next = chars.get(i + 1).copied();
+            let lower_to_upper = (prev.is_lowercase() || prev.is_ascii_digit()) && cur.is_uppercase();
+            // "HTTPServer": split before 'S' (upper followed by lower), but not
+            // for an acronym's plural: "URLs" followed by end or a capital.
+            let acronym_end = prev.is_uppercase()
+                && cur.is_uppercase()
+                && next.is_some_and(|n| n.is_lowercase())
+                && !(next == Some('s') && chars.get(i + 2).is_none_or(|c| !c.is_lowercase()));
+            if lower_to_upper || acronym_end {
+                words.push(chars[start..i].iter().collect::<String>());
+                start = i;
+            }
+        }
+        if start < chars.len() {
+            words.push(chars[start..].iter().collect::<String>());
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    words
+}
+
+/// Replaces operator characters that would otherwise vanish (and make
+/// `<=1y` and `>1y` collide) with words.
+fn spell_operators(name: &str) -> String {
+    const OPS: &[(&str, &str)] = &[
+        ("<=", " lte "),
+        (">=", " gte "),
+        ("!=", " ne "),
+        ("<", " lt "),
+        (">", " gt "),
+        ("=", " eq "),
+        ("+", " plus "),
+    ];
+    if !name.contains(['<', '>', '=', '+', '!']) {
+        return name.to_string();
+    }
+    let mut out = name.to_string();
+    for (op, word) in OPS {
+        out = out.replace(op, word);
+    }
+    out
+}
+
+fn lower_words(name: &str) -> String {
+    words(name).iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join(" ")
+}
+
+/// `snake_case` identifier for a field, parameter, method or module.
+/// Keywords become raw identifiers (`r#type`) or get a trailing `_`.
+pub fn snake(name: &str) -> String {
+    let mut s = lower_words(name).to_snake_case();
+    if s.is_empty() {
+        s = "value".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    escape_keyword(s)
+}
+
+/// `PascalCase` identifier for a type or enum variant.
+pub fn pascal(name: &str) -> String {
+    let mut s = lower_words(name).to_pascal_case();
+    if s.is_empty() {
+        s = "Value".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'V');
+    }
+    if s == "Self" {
+        s.push('_');
+    }
+    s
+}
+
+/// `SCREAMING_SNAKE_CASE`, for environment variable names.
+pub fn screaming(name: &str) -> String {
+    lower_words(name).to_snake_case().to_uppercase()
+}
+
+fn escape_keyword(s: String) -> String {
+    if NOT_RAW.contains(&s.as_str()) {
+        format!("{s}_")
+    } else if KEYWORDS.contains(&s.as_str()) {
+        format!("r#{s}")
+    } else {
+        s
+    }
+}
+
+/// The name without a raw-identifier prefix: what `r#type` is called on the wire.
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// Hands out names unique within one scope (a module, a struct's fields):
+/// the first comer keeps its name, later ones get `_2`, `_3`, … (snake) or
+/// `2`, `3`, … (Pascal). Callers visit in spec order, so the result is stable.
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `reserved` names are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Scope { taken: reserved.iter().map(|s| s.to_string()).collect() }
+    }
+
+    /// Claims `name`, or the first free numbered variant of it.
+    pub fn claim(&mut self, name: String) -> String {
+        if self.taken.insert(unraw(&name).to_string()) {
+            return name;
+        }
+        let base = unraw(&name).trim_end_matches('_').to_string();
+        let sep = if base.starts_with(|c: char| c.is_uppercase()) { "" } else { "_" };
+        (2..)
+            .map(|n| format!("{base}{sep}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(unraw(name))
+    }
+}
+
+/// The longest `_`-terminated prefix that every name shares (`images_`),
+/// so that `images_image` can be called `Image`. Empty when there is none,
+/// or when stripping it would leave some name empty.
+pub fn common_prefix<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut iter = names.into_iter();
+    let Some(first) = iter.next() else { return String::new() };
+    let mut prefix = first;
+    let mut count = 1;
+    for name in iter {
+        count += 1;
+        let common = prefix.bytes().zip(name.bytes()).take_while(|(a, b)| a == b).count();
+        prefix = &prefix[..common];
+    }
+    if count < 2 {
+        return String::new();
+    }
+    match prefix.rfind('_') {
+        Some(end) => prefix[..=end].to_string(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acronyms_stay_whole() {
+        assert_eq!(snake("requireSignedURLs"), "require_signed_urls");
+        assert_eq!(pascal("requireSignedURLs"), "RequireSignedUrls");
+        assert_eq!(snake("HTTPServer"), "http_server");
+        assert_eq!(snake("userID"), "user_id");
+        assert_eq!(snake("IDs"), "ids");
+        assert_eq!(snake("URLsForAll"), "urls_for_all");
+        assert_eq!(snake("httpProtocol"), "http_protocol");
+        assert_eq!(snake("http_protocol"), "http_protocol");
+        assert_eq!(pascal("images_image"), "ImagesImage");
+        assert_eq!(pascal("v1"), "V1");
+        assert_eq!(snake("ipv4"), "ipv4");
+    }
+
+    #[test]
+    fn keywords_and_invalid_identifiers() {
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("1"), "_1");
+        assert_eq!(snake("<any part name>"), "lt_any_part_name_gt");
+        assert_eq!(snake("workers/message"), "workers_message");
+        assert_eq!(snake(""), "value");
+        assert_eq!(pascal("1y"), "V1y");
+        assert_eq!(pascal("Self"), "Self_");
+        assert_ne!(pascal("<=1y"), pascal(">1y"));
+    }
+
+    #[test]
+    fn scope_numbers_collisions_in_order() {
+        let mut scope = Scope::with_reserved(&["extra"]);
+        assert_eq!(scope.claim("extra".into()), "extra_2");
+        assert_eq!(scope.claim("name".into()), "name");
+        assert_eq!(scope.claim("name".into()), "name_2");
+        assert_eq!(scope.claim("Image".into()), "Image");
+        assert_eq!(scope.claim("Image".into()), "Image2");
+        assert_eq!(scope.claim("r#type".into()), "r#type");
+        assert_eq!(scope.claim("r#type".into()), "type_2");
+    }
+
+    #[test]
+    fn common_prefix_is_word_bounded() {
+        assert_eq!(common_prefix(["images_image", "images_messages"]), "images_");
+        assert_eq!(common_prefix(["images_image", "imagesx_y"]), "");
+        assert_eq!(common_prefix(["only_one"]), "");
+        assert_eq!(screaming("api_token"), "API_TOKEN");
+    }
+}

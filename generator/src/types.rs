@@ -1,0 +1,249 @@
+//! Lowering schemas to Rust types: which schemas become named structs and
+//! enums in the `types` module, and what every other schema is written as.
+
+use crate::error::{Result, Warning};
+use crate::ir::{Field, Presence, TypeBody, TypeDef, TypeRef, Variant};
+use crate::naming::{self, Scope};
+use crate::schema::{Components, Kind, Norm};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Builds the named types of the `types` module on demand, memoized per
+/// component, in the order schemas are first used (spec order).
+pub struct TypeBuilder<'a> {
+    comps: &'a Components,
+    /// Prefix stripped from component names (`images_`).
+    prefix: String,
+    /// User renames of component types.
+    renames: &'a BTreeMap<String, String>,
+    /// Names taken in the `types` module.
+    names: Scope,
+    /// Components already lowered.
+    memo: BTreeMap<String, TypeRef>,
+    /// Named types under construction (for boxing recursive fields).
+    building: BTreeSet<String>,
+    defs: BTreeMap<String, TypeDef>,
+    /// What was degraded on the way.
+    pub warnings: Vec<Warning>,
+}
+
+impl<'a> TypeBuilder<'a> {
+    /// A builder over `comps`, stripping `prefix` from component names.
+    pub fn new(comps: &'a Components, prefix: String, renames: &'a BTreeMap<String, String>) -> Self {
+        TypeBuilder {
+            comps,
+            prefix,
+            renames,
+            names: Scope::default(),
+            memo: BTreeMap::new(),
+            building: BTreeSet::new(),
+            defs: BTreeMap::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The resolved schema behind `norm`: `$ref`s followed and `allOf` merged.
+    pub fn resolve(&self, norm: &Norm) -> Result<Norm> {
+        self.comps.flatten(self.comps.deref(norm)?)
+    }
+
+    /// The description of `norm`, or of what it refers to.
+    pub fn description(&self, norm: &Norm) -> Option<String> {
+        norm.description.clone().or_else(|| self.comps.deref(norm).ok().and_then(|n| n.description.clone()))
+    }
+
+    /// Whether `norm` (or what it refers to) is nullable.
+    pub fn nullable(&self, norm: &Norm) -> bool {
+        norm.nullable || self.comps.deref(norm).is_ok_and(|n| n.nullable)
+    }
+
+    /// The Rust type for `norm`; inline structs and enums are named `hint`.
+    pub fn type_of(&mut self, norm: &Norm, hint: &str) -> Result<TypeRef> {
+        if let Kind::Ref(name) = &norm.kind {
+            return self.component(name, &norm.pointer);
+        }
+        let flat = self.comps.flatten(norm)?;
+        Ok(match &flat.kind {
+            Kind::Ref(name) => self.component(name, &flat.pointer)?,
+            Kind::Any => TypeRef::Value,
+            Kind::Boolean => TypeRef::Bool,
+            Kind::Integer if flat.format.as_deref() == Some("int32") => TypeRef::I32,
+            Kind::Integer => TypeRef::I64,
+            Kind::Number => TypeRef::F64,
+            Kind::String => self.string(&flat, hint),
+            Kind::Array(items) => TypeRef::Vec(Box::new(self.type_of(items, &format!("{hint}Item"))?)),
+            Kind::Object(obj) if obj.properties.is_empty() => match &obj.additional {
+                Some(values) => TypeRef::Map(Box::new(self.type_of(values, &format!("{hint}Value"))?)),
+                None => TypeRef::Value,
+            },
+            Kind::Object(_) => {
+                let name = self.names.claim(naming::pascal(hint));
+                self.structure(&flat, name)?
+            }
+            Kind::AnyOf(variants) | Kind::OneOf(variants) => self.union(&flat, variants, hint)?,
+            Kind::AllOf(_) => unreachable!("flatten resolves allOf"),
+        })
+    }
+
+    /// A string: an enum when it lists values, else by format.
+    fn string(&mut self, flat: &Norm, hint: &str) -> TypeRef {
+        if !flat.enum_values.is_empty() {
+            let name = self.names.claim(naming::pascal(hint));
+            return self.enumeration(flat, name);
+        }
+        match flat.format.as_deref() {
+            Some("date-time") => TypeRef::DateTime,
+            Some("binary") => TypeRef::Bytes,
+            _ => TypeRef::String,
+        }
+    }
+
+    /// A component schema: a named type when it is a struct or enum, else
+    /// the type it stands for (no aliases for `string` and friends).
+    fn component(&mut self, name: &str, pointer: &str) -> Result<TypeRef> {
+        if let Some(done) = self.memo.get(name) {
+            return Ok(done.clone());
+        }
+        let comps = self.comps;
+        let target = comps.get(name, pointer)?;
+        let flat = comps.flatten(comps.deref(target)?)?;
+        let is_struct = matches!(&flat.kind, Kind::Object(o) if !o.properties.is_empty());
+        let is_enum = matches!(flat.kind, Kind::String) && !flat.enum_values.is_empty();
+        let rust_name = self.renames.get(name).cloned().unwrap_or_else(|| {
+            naming::pascal(name.strip_prefix(self.prefix.as_str()).filter(|s| !s.is_empty()).unwrap_or(name))
+        });
+        if !is_struct && !is_enum {
+            // Not named: memoize only once computed, so a cycle through
+            // non-struct schemas is caught by the depth limits instead.
+            let ty = self.type_of(&flat, &rust_name)?;
+            self.memo.insert(name.to_string(), ty.clone());
+            return Ok(ty);
+        }
+        let rust_name = self.names.claim(rust_name);
+        self.memo.insert(name.to_string(), TypeRef::Named(rust_name.clone()));
+        if is_struct {
+            self.structure(&flat, rust_name)
+        } else {
+            Ok(self.enumeration(&flat, rust_name))
+        }
+    }
+
+    fn structure(&mut self, flat: &Norm, name: String) -> Result<TypeRef> {
+        let Kind::Object(obj) = &flat.kind else { unreachable!("callers pass objects") };
+        self.building.insert(name.clone());
+        let mut fields = Vec::with_capacity(obj.properties.len());
+        let mut scope = Scope::default();
+        for (wire, prop) in &obj.properties {
+            let rust = scope.claim(naming::snake(wire));
+            let mut ty = self.type_of(prop, &format!("{name}{}", naming::pascal(wire)))?;
+            if matches!(&ty, TypeRef::Named(n) if self.building.contains(n)) {
+                ty = TypeRef::Boxed(Box::new(ty));
+            }
+            let required = obj.required.iter().any(|r| r == wire);
+            fields.push(Field {
+                rust,
+                wire: wire.clone(),
+                ty,
+                presence: presence(required, self.nullable(prop)),
+                doc: self.description(prop),
+            });
+        }
+        let extra = scope.claim("extra".into());
+        self.building.remove(&name);
+        self.defs.insert(
+            name.clone(),
+            TypeDef {
+                name: name.clone(),
+                doc: flat.description.clone(),
+                body: TypeBody::Struct { fields, extra, default: false },
+            },
+        );
+        Ok(TypeRef::Named(name))
+    }
+
+    fn enumeration(&mut self, flat: &Norm, name: String) -> TypeRef {
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let variants = flat
+            .enum_values
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|wire| Variant { rust: scope.claim(naming::pascal(wire)), wire: wire.to_string() })
+            .collect();
+        self.defs.insert(
+            name.clone(),
+            TypeDef { name: name.clone(), doc: flat.description.clone(), body: TypeBody::Enum { variants } },
+        );
+        TypeRef::Named(name)
+    }
+
+    /// `anyOf`/`oneOf`: a single variant is that variant, variants of one primitive
+    /// kind are that kind (`anyOf` of URI strings is a `String`); anything
+    /// else degrades to `serde_json::Value` with a warning.
+    fn union(&mut self, flat: &Norm, variants: &[Norm], hint: &str) -> Result<TypeRef> {
+        let mut resolved = Vec::with_capacity(variants.len());
+        for v in variants {
+            resolved.push((v, self.resolve(v)?));
+        }
+        if let [(only, _)] = resolved.as_slice() {
+            return self.type_of(only, hint);
+        }
+        let same_primitive = resolved.windows(2).all(|w| {
+            std::mem::discriminant(&w[0].1.kind) == std::mem::discriminant(&w[1].1.kind)
+                && matches!(w[0].1.kind, Kind::String | Kind::Boolean | Kind::Integer | Kind::Number)
+        });
+        if same_primitive && !resolved.is_empty() {
+            let kind = resolved[0].1.kind.clone();
+            return Ok(match kind {
+                Kind::Boolean => TypeRef::Bool,
+                Kind::Integer => TypeRef::I64,
+                Kind::Number => TypeRef::F64,
+                _ => TypeRef::String,
+            });
+        }
+        self.warnings.push(Warning {
+            kind: "union-as-value",
+            pointer: flat.pointer.clone(),
+            message: "anyOf/oneOf of different kinds is decoded as serde_json::Value".into(),
+        });
+        Ok(TypeRef::Value)
+    }
+
+    /// The named types, in name order, with `Default` decided.
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<Warning>) {
+        let mut defs = self.defs;
+        // A struct derives Default when all its required fields have one;
+        // iterate to a fixpoint since structs contain structs.
+        loop {
+            let defaults: BTreeSet<String> = defs
+                .values()
+                .filter(|d| matches!(d.body, TypeBody::Struct { default: true, .. }))
+                .map(|d| d.name.clone())
+                .collect();
+            let mut changed = false;
+            for def in defs.values_mut() {
+                if let TypeBody::Struct { fields, default, .. } = &mut def.body {
+                    let can = fields
+                        .iter()
+                        .all(|f| f.presence != Presence::Required || f.ty.has_default(&|n: &str| defaults.contains(n)));
+                    if can && !*default {
+                        *default = true;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        (defs.into_values().collect(), self.warnings)
+    }
+}
+
+/// Presence from `required` and `nullable`.
+pub fn presence(required: bool, nullable: bool) -> Presence {
+    match (required, nullable) {
+        (true, false) => Presence::Required,
+        (true, true) => Presence::RequiredNullable,
+        (false, false) => Presence::Optional,
+        (false, true) => Presence::OptionalNullable,
+    }
+}

@@ -1,0 +1,155 @@
+//! The `sdkgen` binary: exit codes, messages that name the file and the
+//! JSON pointer, nothing written on error, write-only-if-changed, `check`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn sdkgen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sdkgen")).args(args).output().expect("sdkgen runs")
+}
+
+/// A fresh, empty directory under the system temp dir.
+fn temp_dir(tag: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "sdkgen-cli-{}-{tag}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn seed_spec() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/images-edit.yaml")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs `generate` on `spec_text` and expects a clean failure: exit 2, the
+/// file and `needle` (a pointer or location) named, nothing written.
+fn expect_bad_input(spec_text: &str, needle: &str) -> String {
+    let dir = temp_dir("bad");
+    let spec = dir.join("bad.yaml");
+    std::fs::write(&spec, spec_text).unwrap();
+    let out = dir.join("out");
+    let o = sdkgen(&["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains(spec.to_str().unwrap()), "the file is named: {err}");
+    assert!(err.contains(needle), "`{needle}` is named: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!out.exists(), "nothing is written on error");
+    err
+}
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\n";
+
+#[test]
+fn malformed_yaml_names_file_and_line() {
+    let err = expect_bad_input(&format!("{HEAD}paths:\n  /a: b: c\n"), ":4:");
+    assert!(err.contains("invalid YAML"), "{err}");
+}
+
+#[test]
+fn dangling_ref_names_the_pointer() {
+    let spec = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Missing'}}\n"
+    );
+    let err = expect_bad_input(&spec, "/paths/~1a/get/responses/200/content/application~1json/schema/$ref");
+    assert!(err.contains("Missing"), "{err}");
+}
+
+#[test]
+fn unsupported_constructs_name_the_pointer() {
+    let not = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      not: {{type: string}}\n");
+    // Unused schemas are still checked, so a bad component is found early.
+    let spec = format!("{not}    B:\n      properties:\n        x: {{$ref: 'other.yaml#/X'}}\n");
+    expect_bad_input(&spec, "/components/schemas/B/properties/x/$ref");
+    let typ = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: strin}}\n"
+    );
+    expect_bad_input(&typ, "/paths/~1a/get/responses/200/content/application~1json/schema/type");
+    expect_bad_input("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n", "/openapi");
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let spec = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - {{name: c, in: cookie, schema: {{type: string}}}}\n      responses:\n        '204': {{description: ok}}\n"
+    );
+    let dir = temp_dir("strict");
+    let path = dir.join("s.yaml");
+    std::fs::write(&path, &spec).unwrap();
+    let out = dir.join("out");
+    let lenient = sdkgen(&["generate", path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(lenient.status.code(), Some(0), "{}", stderr(&lenient));
+    assert!(stderr(&lenient).contains("cookie-param: 1"), "{}", stderr(&lenient));
+    std::fs::remove_dir_all(&out).unwrap();
+    let strict = sdkgen(&["generate", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--strict"]);
+    assert_eq!(strict.status.code(), Some(2), "{}", stderr(&strict));
+    assert!(stderr(&strict).contains("/paths/~1a/get/parameters/0"), "{}", stderr(&strict));
+    assert!(!out.exists());
+}
+
+#[test]
+fn generate_writes_only_changes_and_check_catches_staleness() {
+    let dir = temp_dir("gen");
+    let out = dir.join("sdk");
+    let (spec, out_s) = (seed_spec(), out.to_str().unwrap().to_string());
+    let first = sdkgen(&["generate", spec.to_str().unwrap(), "--out", &out_s]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(stderr(&first).contains("wrote 4 file(s)"), "{}", stderr(&first));
+    assert!(stderr(&first).contains("1 operations, 1 types, 0 warnings"), "{}", stderr(&first));
+    for f in ["Cargo.toml", "rustfmt.toml", "src/lib.rs", "src/runtime.rs"] {
+        assert!(out.join(f).is_file(), "{f} written");
+    }
+    let lib = out.join("src/lib.rs");
+    let mtime = std::fs::metadata(&lib).unwrap().modified().unwrap();
+    let second = sdkgen(&["generate", spec.to_str().unwrap(), "--out", &out_s]);
+    assert!(stderr(&second).contains("wrote 0 file(s)"), "{}", stderr(&second));
+    assert_eq!(std::fs::metadata(&lib).unwrap().modified().unwrap(), mtime, "unchanged files are not touched");
+
+    let ok = sdkgen(&["check", spec.to_str().unwrap(), "--out", &out_s]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, text.replacen("require_signed_urls", "require_signed_ur_ls", 1)).unwrap();
+    for args in [vec!["check"], vec!["generate", "--check"]] {
+        let mut full = args.clone();
+        full.extend([spec.to_str().unwrap(), "--out", &out_s]);
+        let stale = sdkgen(&full);
+        let err = stderr(&stale);
+        assert_eq!(stale.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("-        pub require_signed_ur_ls") && err.contains("+        pub require_signed_urls"),
+            "{err}"
+        );
+        assert!(err.contains("sdkgen generate"), "names the command that updates: {err}");
+    }
+}
+
+#[test]
+fn help_and_usage_errors() {
+    let help = sdkgen(&["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(text.contains("sdkgen generate <SPEC> --out <DIR>") && text.contains("sdkgen check"), "{text}");
+    for bad in [
+        &[][..],
+        &["frobnicate", "x"],
+        &["generate", "x.yaml"],
+        &["generate", "x.yaml", "--out"],
+        &["generate", "--bogus"],
+    ] {
+        let o = sdkgen(bad);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("error:"), "{bad:?}");
+    }
+    let missing = sdkgen(&["generate", "/nonexistent/spec.yaml", "--out", "/tmp/never"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("/nonexistent/spec.yaml"), "{}", stderr(&missing));
+}
