@@ -148,7 +148,7 @@ impl<'a> Lowering<'a> {
         shared: &'a [ReferenceOr<Parameter>],
         pointer: &str,
     ) -> Result<Operation> {
-        let (resource, verb) = resource_and_verb(path, method);
+        let (resource, verb, scope) = resource_and_verb(path, method);
         let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
         let doc = match (&op.summary, &op.description) {
             (Some(s), Some(d)) if s.trim() != d.trim() => Some(format!("{s}\n\n{d}")),
@@ -173,8 +173,12 @@ impl<'a> Lowering<'a> {
             response,
             security,
         };
-        // The last path parameter is positional, like `edit(image_id, params)`.
-        let last_path = params.iter().rposition(|p| p.location == Location::Path);
+        // The last path parameter is positional, like `edit(image_id, params)`,
+        // unless it is the scope's (`account_id` of `POST /accounts/{account_id}/images/v1`).
+        let last_path = params
+            .iter()
+            .rposition(|p| p.location == Location::Path)
+            .filter(|&i| scope.as_deref() != Some(params[i].wire.as_str()));
         for (i, p) in params.into_iter().enumerate() {
             if Some(i) == last_path {
                 operation.positional = Some(p);
@@ -507,11 +511,15 @@ fn path_template_names(path: &str) -> impl Iterator<Item = &str> {
 /// The default resource path and verb of an operation: static path segments
 /// (parameters skipped, and a leading `collection/{id}` scope such as
 /// `accounts/{account_id}` dropped) and a verb from the HTTP method.
-pub fn resource_and_verb(path: &str, method: &str) -> (Vec<String>, String) {
+/// The scope's parameter (`account_id`) is returned too: like the rest of a
+/// resource's location, it goes in the params struct, never positionally.
+pub fn resource_and_verb(path: &str, method: &str) -> (Vec<String>, String, Option<String>) {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let is_param = |s: &str| s.starts_with('{');
     let mut rest = &segments[..];
+    let mut scope = None;
     if rest.len() > 2 && !is_param(rest[0]) && is_param(rest[1]) && rest[2..].iter().any(|s| !is_param(s)) {
+        scope = Some(rest[1].trim_matches(|c| c == '{' || c == '}').to_string());
         rest = &rest[2..];
     }
     let mut resource: Vec<String> = rest.iter().filter(|s| !is_param(s)).map(|s| naming::snake(s)).collect();
@@ -527,7 +535,7 @@ pub fn resource_and_verb(path: &str, method: &str) -> (Vec<String>, String) {
         "patch" => "edit",
         other => other,
     };
-    (resource, verb.to_string())
+    (resource, verb.to_string(), scope)
 }
 
 /// Applies overrides, then resolves collisions: operations that would share
@@ -575,7 +583,7 @@ mod tests {
     #[test]
     fn resources_and_verbs_from_paths() {
         let rv = |p: &str, m: &str| {
-            let (r, v) = resource_and_verb(p, m);
+            let (r, v, _) = resource_and_verb(p, m);
             format!("{}.{v}", r.join("."))
         };
         assert_eq!(rv("/accounts/{account_id}/images/v1/{image_id}", "patch"), "images.v1.edit");
@@ -585,6 +593,8 @@ mod tests {
         assert_eq!(rv("/accounts/{account_id}/images/v2/direct_upload", "post"), "images.v2.direct_upload.new");
         assert_eq!(rv("/zones/{zone_id}", "delete"), "zones.delete");
         assert_eq!(rv("/", "get"), "api.list");
+        assert_eq!(resource_and_verb("/accounts/{account_id}/images/v1", "post").2.as_deref(), Some("account_id"));
+        assert_eq!(resource_and_verb("/images/{image_id}", "get").2, None);
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct TypeBuilder<'a> {
     memo: BTreeMap<String, TypeRef>,
     /// Named types under construction (for boxing recursive fields).
     building: BTreeSet<String>,
+    /// Unnamed components under construction (to catch cycles through them).
+    unnamed_in_progress: BTreeSet<String>,
     defs: BTreeMap<String, TypeDef>,
     /// What was degraded on the way.
     pub warnings: Vec<Warning>,
@@ -36,6 +38,7 @@ impl<'a> TypeBuilder<'a> {
             names: Scope::default(),
             memo: BTreeMap::new(),
             building: BTreeSet::new(),
+            unnamed_in_progress: BTreeSet::new(),
             defs: BTreeMap::new(),
             warnings: Vec::new(),
         }
@@ -105,16 +108,35 @@ impl<'a> TypeBuilder<'a> {
         }
         let comps = self.comps;
         let target = comps.get(name, pointer)?;
-        let flat = comps.flatten(comps.deref(target)?)?;
+        let resolved = comps.deref(target)?; // fails on $ref cycles
+        if let Kind::Ref(next) = &target.kind {
+            // An alias: the type is named after the schema that defines it.
+            let ty = self.component(next, &target.pointer)?;
+            self.memo.insert(name.to_string(), ty.clone());
+            return Ok(ty);
+        }
+        let flat = comps.flatten(resolved)?;
         let is_struct = matches!(&flat.kind, Kind::Object(o) if !o.properties.is_empty());
         let is_enum = matches!(flat.kind, Kind::String) && !flat.enum_values.is_empty();
         let rust_name = self.renames.get(name).cloned().unwrap_or_else(|| {
             naming::pascal(name.strip_prefix(self.prefix.as_str()).filter(|s| !s.is_empty()).unwrap_or(name))
         });
         if !is_struct && !is_enum {
-            // Not named: memoize only once computed, so a cycle through
-            // non-struct schemas is caught by the depth limits instead.
-            let ty = self.type_of(&flat, &rust_name)?;
+            // Not a named type, so a cycle through it (`a: array of a`) has
+            // no Rust spelling: it degrades to a JSON value.
+            if !self.unnamed_in_progress.insert(name.to_string()) {
+                self.warnings.push(Warning {
+                    kind: "recursive-alias",
+                    pointer: target.pointer.clone(),
+                    message: format!(
+                        "`{name}` contains itself without an object in between: decoded as serde_json::Value"
+                    ),
+                });
+                return Ok(TypeRef::Value);
+            }
+            let ty = self.type_of(&flat, &rust_name);
+            self.unnamed_in_progress.remove(name);
+            let ty = ty?;
             self.memo.insert(name.to_string(), ty.clone());
             return Ok(ty);
         }

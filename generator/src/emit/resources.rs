@@ -184,8 +184,11 @@ fn method(op: &Operation) -> TokenStream {
         Response::Bytes => (quote!(Vec<u8>), quote!(self.client.send_bytes(request).await)),
         Response::Empty => (quote!(()), quote!(self.client.send_bytes(request).await.map(drop))),
     };
+    // `new` is the verb for POST, as in the other Cloudflare SDKs.
+    let allow = (op.method_name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
     quote! {
         #docs
+        #allow
         pub async fn #name(&self, #(#args),*) -> Result<#ret, super::Error> {
             #(#locals)*
             let path = #path;
@@ -216,7 +219,11 @@ fn param_call(p: &Param) -> TokenStream {
         }
         (ty, false) => {
             let value = wire_value(ty, quote!(v));
-            quote!(.#opt(#wire, params.#field.as_ref().map(|v| #value)))
+            if value.to_string() == "v" {
+                quote!(.#opt(#wire, params.#field.as_ref()))
+            } else {
+                quote!(.#opt(#wire, params.#field.as_ref().map(|v| #value)))
+            }
         }
     }
 }
@@ -323,11 +330,13 @@ fn params_struct(op: &Operation) -> Option<TokenStream> {
     let required = constructor_params(op);
     let constructor = (default && !required.is_empty()).then(|| {
         let names: Vec<_> = required.iter().map(|p| ident(&p.rust)).collect();
+        let all_given = op.body.is_none() && required.len() == op.params.len();
+        let rest = (!all_given).then(|| quote!(..Default::default()));
         quote! {
             impl #name {
                 /// Parameters with the required ones given and everything else unset.
                 pub fn new(#(#names: impl Into<String>),*) -> Self {
-                    Self { #(#names: #names.into(),)* ..Default::default() }
+                    Self { #(#names: #names.into(),)* #rest }
                 }
             }
         }
