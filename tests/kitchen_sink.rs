@@ -1,0 +1,164 @@
+//! Behaviour of a generated client for a spec unlike Cloudflare's
+//! (`openapi/kitchen-sink.yaml`): query, header and integer path parameters,
+//! enums, explicit nulls, bytes in and out, plain JSON responses, basic and
+//! query-key auth. Everything goes through the generated public API.
+
+use kitchen_sink::pets::{PetsEditParams, PetsListParams, PetsNewParams, PhotoListParams, PhotoUpdateParams};
+use kitchen_sink::tags::TagsUpdateParams;
+use kitchen_sink::types::PetKind;
+use kitchen_sink::{Client, Error};
+use serde_json::{json, Value};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+async fn server_answering(response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(response).mount(&server).await;
+    server
+}
+
+fn basic_client(server: &MockServer) -> Client {
+    Client::builder().base_url(server.uri()).basic_auth("ann:s3cret").max_retries(0).build().unwrap()
+}
+
+async fn only_request(server: &MockServer) -> Request {
+    let mut requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    requests.remove(0)
+}
+
+fn query_pairs(req: &Request) -> Vec<(String, String)> {
+    req.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+#[tokio::test]
+async fn list_sends_query_and_header_params_and_decodes_leniently() {
+    let pets = json!([
+        {"id": 1, "name": "Rex", "nickname": null, "kind": "dog", "born": "2020-05-01T10:00:00Z"},
+        {"id": 2, "name": "Nessie", "kind": "dragon", "wings": 2}
+    ]);
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(pets)).await;
+    let params = PetsListParams {
+        kind: Some(PetKind::SeaLion),
+        tags: Some(vec!["a b".into(), "c".into()]),
+        limit: Some(5),
+        born_after: Some("2021-01-02T03:04:05Z".parse().unwrap()),
+        x_request_id: Some("req-1".into()),
+        ..PetsListParams::new("shop 1")
+    };
+    let pets = basic_client(&server).pets().list(params).await.unwrap();
+
+    let req = only_request(&server).await;
+    assert_eq!(req.method.as_str(), "GET");
+    assert_eq!(req.url.path(), "/shops/shop%201/pets");
+    assert_eq!(
+        query_pairs(&req),
+        [
+            ("kind", "sea-lion"),
+            ("tags", "a b"),
+            ("tags", "c"),
+            ("limit", "5"),
+            ("born_after", "2021-01-02T03:04:05+00:00"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+    );
+    assert_eq!(req.headers.get("x-request-id").unwrap(), "req-1");
+    assert_eq!(req.headers.get("authorization").unwrap(), "Basic YW5uOnMzY3JldA==");
+
+    assert_eq!(pets.len(), 2);
+    assert_eq!(pets[0].nickname, Some(None), "an explicit null is told apart from absence");
+    assert_eq!(pets[0].kind, Some(PetKind::Dog));
+    assert_eq!(pets[0].born.unwrap().to_rfc3339(), "2020-05-01T10:00:00+00:00");
+    assert_eq!(pets[1].nickname, None);
+    assert_eq!(pets[1].kind, Some(PetKind::Unknown("dragon".into())), "unknown enum values decode");
+    assert_eq!(pets[1].extra.get("wings"), Some(&json!(2)), "unknown fields are kept");
+}
+
+#[tokio::test]
+async fn unset_query_params_are_not_sent() {
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(json!([]))).await;
+    basic_client(&server).pets().list(PetsListParams::new("s")).await.unwrap();
+    let req = only_request(&server).await;
+    assert_eq!(req.url.query(), None);
+    assert!(req.headers.get("x-request-id").is_none());
+}
+
+#[tokio::test]
+async fn edit_sends_explicit_null_and_leaves_out_unset_fields() {
+    let pet = json!({"id": 7, "name": "Rex"});
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(pet)).await;
+    let params = PetsEditParams { nickname: Some(None), ..PetsEditParams::new("s") };
+    let pet = basic_client(&server).pets().edit(7, params).await.unwrap();
+    assert_eq!((pet.id, pet.name.as_str()), (7, "Rex"));
+
+    let req = only_request(&server).await;
+    assert_eq!((req.method.as_str(), req.url.path()), ("PATCH", "/shops/s/pets/7"));
+    let body: Value = serde_json::from_slice(&req.body).unwrap();
+    assert_eq!(body, json!({"nickname": null}));
+
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(json!({"id": 7, "name": "Rex"}))).await;
+    let params =
+        PetsEditParams { nickname: Some(Some("R".into())), kind: Some(PetKind::Cat), ..PetsEditParams::new("s") };
+    basic_client(&server).pets().edit(7, params).await.unwrap();
+    let body: Value = serde_json::from_slice(&only_request(&server).await.body).unwrap();
+    assert_eq!(body, json!({"nickname": "R", "kind": "cat"}));
+}
+
+#[tokio::test]
+async fn create_sends_required_fields_keyword_fields_and_extras() {
+    let server = server_answering(ResponseTemplate::new(201).set_body_json(json!({"id": 9, "name": "Tom"}))).await;
+    let mut params = PetsNewParams {
+        shop_id: "s".into(),
+        name: "Tom".into(),
+        kind: PetKind::Cat,
+        r#type: Some("tabby".into()),
+        parent: None,
+        extra: Default::default(),
+    };
+    params.extra.insert("microchip".into(), json!("abc"));
+    let pet = basic_client(&server).pets().new(params).await.unwrap();
+    assert_eq!(pet.id, 9);
+    let req = only_request(&server).await;
+    assert_eq!(req.method.as_str(), "POST");
+    let body: Value = serde_json::from_slice(&req.body).unwrap();
+    assert_eq!(body, json!({"name": "Tom", "kind": "cat", "type": "tabby", "microchip": "abc"}));
+}
+
+#[tokio::test]
+async fn bytes_go_out_and_come_back_raw() {
+    let png = vec![0x89, b'P', b'N', b'G', 0, 255];
+    let server = server_answering(ResponseTemplate::new(204)).await;
+    let params = PhotoUpdateParams { shop_id: "s".into(), body: png.clone() };
+    basic_client(&server).pets().photo().update(3, params).await.unwrap();
+    let req = only_request(&server).await;
+    assert_eq!((req.method.as_str(), req.url.path()), ("PUT", "/shops/s/pets/3/photo"));
+    assert_eq!(req.headers.get("content-type").unwrap(), "image/png");
+    assert_eq!(req.body, png);
+
+    let server = server_answering(ResponseTemplate::new(200).set_body_raw(png.clone(), "image/png")).await;
+    let got = basic_client(&server).pets().photo().list(3, PhotoListParams::new("s")).await.unwrap();
+    assert_eq!(got, png);
+}
+
+#[tokio::test]
+async fn json_array_bodies_map_responses_and_query_key_auth() {
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(json!({"a": 1, "b": 2}))).await;
+    let client = Client::builder().base_url(server.uri()).query_key("k&1").build().unwrap();
+    let counts = client.tags().update(TagsUpdateParams { body: vec!["a".into(), "b".into()] }).await.unwrap();
+    assert_eq!(counts.get("b"), Some(&2));
+    let req = only_request(&server).await;
+    assert_eq!(query_pairs(&req), [("key".to_string(), "k&1".to_string())]);
+    assert!(req.headers.get("authorization").is_none());
+    let body: Value = serde_json::from_slice(&req.body).unwrap();
+    assert_eq!(body, json!(["a", "b"]));
+}
+
+#[tokio::test]
+async fn delete_returns_unit_and_spec_without_servers_needs_a_base_url() {
+    let server = server_answering(ResponseTemplate::new(204)).await;
+    basic_client(&server).pets().delete(1, kitchen_sink::pets::PetsDeleteParams::new("s")).await.unwrap();
+    assert_eq!(only_request(&server).await.method.as_str(), "DELETE");
+
+    let err = Client::builder().basic_auth("a:b").build().unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+}
