@@ -209,7 +209,8 @@ impl<'a> Lowering<'a> {
         ];
         for (list, base) in &lists {
             for (i, r) in list.iter().enumerate() {
-                let (param, at) = self.component_parameter(r, &push_pointer(base, &i.to_string()))?;
+                let components = self.spec.components.as_ref().map(|c| &c.parameters);
+                let (param, at) = local(r, "parameters", components, &push_pointer(base, &i.to_string()))?;
                 let loc = match param {
                     Parameter::Path { .. } => "path",
                     Parameter::Query { .. } => "query",
@@ -259,23 +260,6 @@ impl<'a> Lowering<'a> {
         Ok(out)
     }
 
-    fn component_parameter(&self, r: &'a ReferenceOr<Parameter>, pointer: &str) -> Result<(&'a Parameter, String)> {
-        match r {
-            ReferenceOr::Item(p) => Ok((p, pointer.to_string())),
-            ReferenceOr::Reference { reference } => {
-                let name = component_name(reference, "parameters", pointer)?;
-                let found = self.spec.components.as_ref().and_then(|c| c.parameters.get(name));
-                match found {
-                    Some(ReferenceOr::Item(p)) => Ok((p, push_pointer("/components/parameters", name))),
-                    Some(ReferenceOr::Reference { .. }) => {
-                        Err(Error::new(ErrorKind::Unsupported, pointer, "a $ref to a $ref parameter is not supported"))
-                    }
-                    None => Err(dangling(pointer, reference)),
-                }
-            }
-        }
-    }
-
     fn param(&mut self, param: &Parameter, location: Location, pointer: &str) -> Result<Param> {
         let data = param.parameter_data_ref();
         let (ty, doc) = match &data.format {
@@ -320,23 +304,8 @@ impl<'a> Lowering<'a> {
     }
 
     fn body(&mut self, body: &ReferenceOr<openapiv3::RequestBody>, pointer: &str, hint: &str) -> Result<Option<Body>> {
-        let (body, pointer) = match body {
-            ReferenceOr::Item(b) => (b, pointer.to_string()),
-            ReferenceOr::Reference { reference } => {
-                let name = component_name(reference, "requestBodies", pointer)?;
-                match self.spec.components.as_ref().and_then(|c| c.request_bodies.get(name)) {
-                    Some(ReferenceOr::Item(b)) => (b, push_pointer("/components/requestBodies", name)),
-                    Some(_) => {
-                        return Err(Error::new(
-                            ErrorKind::Unsupported,
-                            pointer,
-                            "a $ref to a $ref request body is not supported",
-                        ))
-                    }
-                    None => return Err(dangling(pointer, reference)),
-                }
-            }
-        };
+        let (body, pointer) =
+            local(body, "requestBodies", self.spec.components.as_ref().map(|c| &c.request_bodies), pointer)?;
         let content_pointer = push_pointer(&pointer, "content");
         let Some((media, content)) = pick_media(&body.content) else {
             let Some(media) = body.content.keys().next() else { return Ok(None) };
@@ -404,23 +373,7 @@ impl<'a> Lowering<'a> {
         success.sort_by_key(|(order, ..)| *order);
         let Some((_, code, response)) = success.first() else { return Ok(Response::Empty) };
         let at = push_pointer(pointer, &code.to_string());
-        let (response, at) = match response {
-            ReferenceOr::Item(r) => (r, at),
-            ReferenceOr::Reference { reference } => {
-                let name = component_name(reference, "responses", &at)?;
-                match self.spec.components.as_ref().and_then(|c| c.responses.get(name)) {
-                    Some(ReferenceOr::Item(r)) => (r, push_pointer("/components/responses", name)),
-                    Some(_) => {
-                        return Err(Error::new(
-                            ErrorKind::Unsupported,
-                            at,
-                            "a $ref to a $ref response is not supported",
-                        ))
-                    }
-                    None => return Err(dangling(&at, reference)),
-                }
-            }
-        };
+        let (response, at) = local(response, "responses", self.spec.components.as_ref().map(|c| &c.responses), &at)?;
         let content_pointer = push_pointer(&at, "content");
         let Some((media, content)) = pick_media(&response.content) else {
             return Ok(if response.content.is_empty() { Response::Empty } else { Response::Bytes });
@@ -476,23 +429,34 @@ impl<'a> Lowering<'a> {
     }
 }
 
-fn dangling(pointer: &str, reference: &str) -> Error {
-    Error::new(ErrorKind::DanglingRef, push_pointer(pointer, "$ref"), format!("$ref `{reference}` points at nothing"))
-}
-
-/// The name in `#/components/<section>/<name>`.
-fn component_name<'r>(reference: &'r str, section: &str, pointer: &str) -> Result<&'r str> {
-    reference
+/// The item behind a possibly-`$ref`'d parameter, request body or response,
+/// with the pointer of where it is defined.
+fn local<'a, T>(
+    r: &'a ReferenceOr<T>,
+    section: &str,
+    components: Option<&'a IndexMap<String, ReferenceOr<T>>>,
+    pointer: &str,
+) -> Result<(&'a T, String)> {
+    let reference = match r {
+        ReferenceOr::Item(item) => return Ok((item, pointer.to_string())),
+        ReferenceOr::Reference { reference } => reference,
+    };
+    let at = push_pointer(pointer, "$ref");
+    let name = reference
         .strip_prefix("#/components/")
         .and_then(|rest| rest.strip_prefix(section))
         .and_then(|rest| rest.strip_prefix('/'))
         .ok_or_else(|| {
-            Error::new(
-                ErrorKind::Unsupported,
-                push_pointer(pointer, "$ref"),
-                format!("$ref `{reference}` must point at #/components/{section}/<name>"),
-            )
-        })
+            let message = format!("$ref `{reference}` must point at #/components/{section}/<name>");
+            Error::new(ErrorKind::Unsupported, at.clone(), message)
+        })?;
+    match components.and_then(|c| c.get(name)) {
+        Some(ReferenceOr::Item(item)) => Ok((item, push_pointer(&format!("/components/{section}"), name))),
+        Some(ReferenceOr::Reference { .. }) => {
+            Err(Error::new(ErrorKind::Unsupported, at, format!("$ref `{reference}` points at another $ref")))
+        }
+        None => Err(Error::new(ErrorKind::DanglingRef, at, format!("$ref `{reference}` points at nothing"))),
+    }
 }
 
 /// The JSON media type of a content map (`application/json`, `…+json`).

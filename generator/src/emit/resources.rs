@@ -154,7 +154,10 @@ fn method(op: &Operation) -> TokenStream {
 
     let method = format_ident!("{}", op.method);
     let security = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
-    let mut chain = vec![quote!(.security(&[#(#security),*]))];
+    let mut chain = Vec::new();
+    if !op.security.is_empty() {
+        chain.push(quote!(.security(&[#(#security),*])));
+    }
     for p in op.params.iter().filter(|p| p.location != Location::Path) {
         chain.push(param_call(p));
     }
