@@ -668,6 +668,19 @@ pub fn path_param(name: &'static str, value: &str) -> Result<String, Error> {
     }
 }
 
+/// A parameter value as text: strings as they are, arrays joined with `,`
+/// (OpenAPI's `simple` style), anything else as compact JSON.
+pub fn param_value<T: Serialize + ?Sized>(value: &T) -> String {
+    fn text(value: Value) -> String {
+        match value {
+            Value::String(s) => s,
+            Value::Array(items) => items.into_iter().map(text).collect::<Vec<_>>().join(","),
+            other => other.to_string(),
+        }
+    }
+    serde_json::to_value(value).map(text).unwrap_or_default()
+}
+
 /// Serde `with` module for `Option<Option<T>>` fields that distinguish absent from `null`.
 ///
 /// `None` is absent (pair with `skip_serializing_if = "Option::is_none"` and `default`),

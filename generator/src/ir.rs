@@ -19,6 +19,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations, in spec order.
     pub operations: Vec<Operation>,
+    /// Whether each top-level resource is behind a cargo feature of its name.
+    pub features: bool,
 }
 
 /// One security scheme and how the client is given its credential.
@@ -73,6 +75,15 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// Calls `f` with the name of every named type this refers to.
+    pub fn visit_named(&self, f: &mut dyn FnMut(&str)) {
+        match self {
+            TypeRef::Named(name) => f(name),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => inner.visit_named(f),
+            _ => {}
+        }
+    }
+
     /// Whether `Default` exists for this type (named types are asked via `named_default`).
     pub fn has_default(&self, named_default: &dyn Fn(&str) -> bool) -> bool {
         match self {
@@ -92,6 +103,8 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// What it is.
     pub body: TypeBody,
+    /// Top-level resources whose operations use it, directly or through other types.
+    pub used_by: Vec<String>,
 }
 
 /// The body of a named type.

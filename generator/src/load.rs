@@ -2,16 +2,84 @@
 //! checked and the version is validated) → typed `openapiv3::OpenAPI`, with
 //! every failure located by JSON pointer.
 
-use crate::error::{push_pointer, Error, ErrorKind, Result};
+use crate::error::{push_pointer, Error, ErrorKind, Result, Warning};
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
 /// Parses spec text. JSON is detected by a leading `{`; anything else is YAML.
 pub fn parse(text: &str) -> Result<OpenAPI> {
+    parse_with_warnings(text).map(|(spec, _)| spec)
+}
+
+/// Parses spec text, with warnings for mistakes whose intent is clear and
+/// which are tolerated (a boolean default written as a string, a lowercase
+/// `4xx`, a malformed media type).
+pub fn parse_with_warnings(text: &str) -> Result<(OpenAPI, Vec<Warning>)> {
     let tree = to_tree(text)?;
     check_version(&tree)?;
     check_refs(&tree, &tree, &mut String::new())?;
-    typed::<OpenAPI>(&tree, "").map_err(|whole| narrow(&tree).unwrap_or(whole))
+    let spec = typed::<OpenAPI>(&tree, "").map_err(|whole| narrow(&tree).unwrap_or(whole))?;
+    let mut warnings = Vec::new();
+    lint(&tree, &mut String::new(), &mut warnings);
+    Ok((spec, warnings))
+}
+
+/// Finds tolerated mistakes.
+fn lint(node: &Value, pointer: &mut String, out: &mut Vec<Warning>) {
+    let warn =
+        |out: &mut Vec<Warning>, kind, at: String, message: String| out.push(Warning { kind, pointer: at, message });
+    match node {
+        Value::Object(map) => {
+            let typ = map.get("type").and_then(Value::as_str);
+            if let (Some(typ), Some(default)) = (typ, map.get("default")) {
+                let fits = match typ {
+                    "boolean" => default.is_boolean(),
+                    "integer" => default.is_i64() || default.is_u64(),
+                    "number" => default.is_number(),
+                    "string" => default.is_string(),
+                    "array" => default.is_array(),
+                    "object" => default.is_object(),
+                    _ => true,
+                };
+                if !fits && !default.is_null() {
+                    let message = format!("default {default} does not fit type `{typ}`; ignored");
+                    warn(out, "default-type", push_pointer(pointer, "default"), message);
+                }
+            }
+            let last = pointer.rsplit('/').next().unwrap_or("").to_string();
+            for (key, value) in map {
+                if last == "responses" && key.len() == 3 && key.ends_with("xx") {
+                    let message =
+                        format!("status range `{key}` should be upper case; read as `{}`", key.to_uppercase());
+                    warn(out, "status-range-case", push_pointer(pointer, key), message);
+                }
+                if last == "content" && value.is_object() && !valid_media_type(key) {
+                    let message = format!("`{key}` is not a valid media type name; kept as written");
+                    warn(out, "media-type", push_pointer(pointer, key), message);
+                }
+                let len = pointer.len();
+                *pointer = push_pointer(pointer, key);
+                lint(value, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let len = pointer.len();
+                *pointer = push_pointer(pointer, &i.to_string());
+                lint(v, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `type/subtype` with token characters (RFC 6838), parameters allowed.
+fn valid_media_type(name: &str) -> bool {
+    let essence = name.split(';').next().unwrap_or("").trim();
+    let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-*".contains(&b));
+    matches!(essence.split_once('/'), Some((t, sub)) if token(t) && token(sub))
 }
 
 /// Deserializes `node` (found at `pointer`) as `T`, locating any failure.
@@ -283,6 +351,24 @@ mod tests {
         assert!(err.location.is_some());
         let err = parse("{\"openapi\": }").unwrap_err();
         assert_eq!(err.location, Some((1, 13)));
+    }
+
+    #[test]
+    fn tolerated_mistakes_are_warnings() {
+        let (_, warnings) = parse_with_warnings(&format!(
+            "{HEADER}paths:\n  /a:\n    get:\n      responses:\n        4xx:\n          description: no\n          content:\n            'application json': {{schema: {{type: boolean, default: 'true'}}}}\n"
+        ))
+        .unwrap();
+        let kinds: Vec<_> = warnings.iter().map(|w| (w.kind, w.pointer.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("status-range-case", "/paths/~1a/get/responses/4xx"),
+                ("media-type", "/paths/~1a/get/responses/4xx/content/application json"),
+                ("default-type", "/paths/~1a/get/responses/4xx/content/application json/schema/default"),
+            ]
+        );
+        assert!(valid_media_type("application/vnd.api+json; charset=utf-8") && !valid_media_type("json"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! placed on a resource tree, parameters, bodies, responses, security.
 
 use crate::error::{push_pointer, Error, ErrorKind, Result, Warning};
-use crate::ir::{Api, Body, Location, Operation, Param, Response, Scheme, SchemeKind, TypeRef};
+use crate::ir::{Api, Body, Location, Operation, Param, Response, Scheme, SchemeKind, TypeBody, TypeDef, TypeRef};
 use crate::naming::{self, Scope};
 use crate::overrides::Overrides;
 use crate::schema::{Components, Kind, Norm};
@@ -51,19 +51,64 @@ pub fn lower(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning>
     lowering.params_types(&mut operations)?;
     let base_url = spec.servers.first().map(server_url).unwrap_or_default();
     let Lowering { types, mut warnings, .. } = lowering;
-    let (types, type_warnings) = types.finish();
+    let (mut types, type_warnings) = types.finish();
+    mark_users(&mut types, &operations);
     warnings.extend(type_warnings);
     warnings.sort();
+    warnings.dedup(); // a schema shared by several operations is lowered once per use
     let api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
         base_url,
         schemes,
+        features: overrides.features.unwrap_or_else(|| {
+            let roots: std::collections::BTreeSet<_> = operations.iter().map(|op| &op.resource[0]).collect();
+            roots.len() > FEATURES_FROM
+        }),
         types,
         operations,
     };
     Ok((api, warnings))
+}
+
+/// With more top-level resources than this, each is a cargo feature by default.
+const FEATURES_FROM: usize = 8;
+
+/// Records, on every type, which top-level resources use it (through their
+/// parameters, bodies and responses, and through other types).
+fn mark_users(types: &mut [TypeDef], operations: &[Operation]) {
+    let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let fields_of = |def: &TypeDef| -> Vec<TypeRef> {
+        match &def.body {
+            TypeBody::Struct { fields, .. } => fields.iter().map(|f| f.ty.clone()).collect(),
+            TypeBody::Enum { .. } => Vec::new(),
+        }
+    };
+    let mut users: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); types.len()];
+    for op in operations {
+        let mut stack: Vec<usize> = Vec::new();
+        let mut push = |t: &TypeRef| t.visit_named(&mut |n| stack.extend(index.get(n).copied()));
+        op.positional.iter().chain(&op.params).for_each(|p| push(&p.ty));
+        match &op.body {
+            Some(Body::Fields { fields, .. }) => fields.iter().for_each(|f| push(&f.ty)),
+            Some(Body::Json { ty, .. }) => push(ty),
+            _ => {}
+        }
+        if let Response::Json { ty, .. } = &op.response {
+            push(ty);
+        }
+        while let Some(i) = stack.pop() {
+            if users[i].insert(op.resource[0].clone()) {
+                for t in fields_of(&types[i]) {
+                    t.visit_named(&mut |n| stack.extend(index.get(n).copied()));
+                }
+            }
+        }
+    }
+    for (def, users) in types.iter_mut().zip(users) {
+        def.used_by = users.into_iter().collect();
+    }
 }
 
 /// A server URL with its variables replaced by their defaults, without a trailing `/`.
@@ -521,7 +566,7 @@ fn place_operations(ops: &mut [Operation], overrides: &Overrides) {
         *seen.entry((op.resource.clone(), op.method_name.clone())).or_default() += 1;
     }
     let children: std::collections::BTreeSet<Vec<String>> =
-        ops.iter().flat_map(|op| (1..op.resource.len()).map(|n| op.resource[..n].to_vec())).collect();
+        ops.iter().flat_map(|op| (1..=op.resource.len()).map(|n| op.resource[..n].to_vec())).collect();
     for op in ops.iter_mut() {
         let overridden = overrides.operations.get(&op.id).is_some_and(|o| o.method.is_some());
         let clash = seen[&(op.resource.clone(), op.method_name.clone())] > 1 || {

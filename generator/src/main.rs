@@ -153,8 +153,9 @@ fn report(generated: &Generated, verbose: bool) -> String {
         by_kind.entry(w.kind).or_default().push(w);
     }
     let mut out = format!(
-        "sdkgen: {} operations, {} types, {} warnings\n",
+        "sdkgen: {}/{} operations, {} types, {} warnings\n",
         generated.stats.operations,
+        generated.stats.operations_in_spec,
         generated.stats.types,
         generated.warnings.len()
     );

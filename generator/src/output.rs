@@ -38,6 +38,8 @@ pub struct Generated {
 pub struct Stats {
     /// Operations generated.
     pub operations: usize,
+    /// Operations in the spec.
+    pub operations_in_spec: usize,
     /// Named types generated.
     pub types: usize,
 }

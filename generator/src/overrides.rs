@@ -7,6 +7,7 @@
 //! crate_name = "cloudflare-images"   # default: the spec's file stem
 //! env_prefix = "CLOUDFLARE"          # default: first word of info.title
 //! strip_prefix = "images_"           # default: the prefix all schema names share
+//! features = true                    # a cargo feature per top-level resource (default: > 8 of them)
 //!
 //! [env]                              # env var per security scheme
 //! api_email = "CLOUDFLARE_EMAIL"     # default: <PREFIX>_<SCHEME NAME>
@@ -33,6 +34,8 @@ pub struct Overrides {
     pub env_prefix: Option<String>,
     /// Prefix to strip from component schema names (`""` strips nothing).
     pub strip_prefix: Option<String>,
+    /// Whether each top-level resource is a cargo feature (default: when there are more than 8).
+    pub features: Option<bool>,
     /// Environment variable per security scheme name.
     #[serde(default)]
     pub env: BTreeMap<String, String>,

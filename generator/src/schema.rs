@@ -30,6 +30,8 @@ pub struct Norm {
     pub format: Option<String>,
     /// `enum` values other than `null`.
     pub enum_values: Vec<Value>,
+    /// Set when a construct was replaced by [`Kind::Any`]: says which.
+    pub degraded: Option<&'static str>,
 }
 
 /// The kinds of schema that matter for code generation.
@@ -63,7 +65,15 @@ pub struct Object {
 
 impl Norm {
     fn new(pointer: String, kind: Kind) -> Self {
-        Norm { pointer, kind, nullable: false, description: None, format: None, enum_values: Vec::new() }
+        Norm {
+            pointer,
+            kind,
+            nullable: false,
+            description: None,
+            format: None,
+            enum_values: Vec::new(),
+            degraded: None,
+        }
     }
 
     /// Normalizes one schema (or `$ref`) found at `pointer`.
@@ -92,7 +102,8 @@ impl Norm {
             SchemaKind::AnyOf { any_of } => Kind::AnyOf(list(any_of, "anyOf")?),
             SchemaKind::OneOf { one_of } => Kind::OneOf(list(one_of, "oneOf")?),
             SchemaKind::Not { .. } => {
-                return Err(Error::new(ErrorKind::Unsupported, pointer, "`not` schemas are not supported"))
+                norm.degraded = Some("`not` schema");
+                Kind::Any
             }
             SchemaKind::Any(any) => {
                 norm.format = any.format.clone();
@@ -133,8 +144,9 @@ impl Norm {
                     Kind::OneOf(list(&any.one_of, "oneOf")?)
                 } else if !any.any_of.is_empty() {
                     Kind::AnyOf(list(&any.any_of, "anyOf")?)
-                } else if any.not.is_some() {
-                    return Err(Error::new(ErrorKind::Unsupported, pointer, "`not` schemas are not supported"));
+                } else if any.not.is_some() && !has_object_parts && any.typ.is_none() {
+                    norm.degraded = Some("`not` schema");
+                    Kind::Any
                 } else {
                     base
                 }
@@ -396,6 +408,7 @@ impl Components {
             description: later.description.or(earlier.description),
             format: None,
             enum_values: Vec::new(),
+            degraded: None,
         })
     }
 }

@@ -65,6 +65,13 @@ impl<'a> TypeBuilder<'a> {
             return self.component(name, &norm.pointer);
         }
         let flat = self.comps.flatten(norm)?;
+        if let Some(what) = flat.degraded {
+            self.warnings.push(Warning {
+                kind: "unsupported-as-value",
+                pointer: flat.pointer.clone(),
+                message: format!("{what} is decoded as serde_json::Value"),
+            });
+        }
         Ok(match &flat.kind {
             Kind::Ref(name) => self.component(name, &flat.pointer)?,
             Kind::Any => TypeRef::Value,
@@ -177,6 +184,7 @@ impl<'a> TypeBuilder<'a> {
                 name: name.clone(),
                 doc: flat.description.clone(),
                 body: TypeBody::Struct { fields, extra, default: false },
+                used_by: Vec::new(),
             },
         );
         Ok(TypeRef::Named(name))
@@ -192,7 +200,12 @@ impl<'a> TypeBuilder<'a> {
             .collect();
         self.defs.insert(
             name.clone(),
-            TypeDef { name: name.clone(), doc: flat.description.clone(), body: TypeBody::Enum { variants } },
+            TypeDef {
+                name: name.clone(),
+                doc: flat.description.clone(),
+                body: TypeBody::Enum { variants },
+                used_by: Vec::new(),
+            },
         );
         TypeRef::Named(name)
     }

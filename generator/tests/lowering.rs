@@ -118,7 +118,7 @@ fn recursive_schemas_are_boxed() {
     assert_eq!(field(&api, "Node", "children").ty, TypeRef::Vec(Box::new(TypeRef::Named("Node".into()))));
 }
 
-const OPS: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /zones/{zone_id}/records/{record_id}:\n    parameters:\n      - {name: zone_id, in: path, required: true, schema: {type: string}}\n      - {name: record_id, in: path, required: true, schema: {type: string}}\n    get:\n      operationId: records-get\n      parameters:\n        - {name: zone_id, in: query, schema: {type: string}}\n        - {name: fields, in: query, schema: {type: array, items: {type: string}}}\n      responses: {'200': {description: ok}}\n    put:\n      operationId: records-put\n      requestBody:\n        required: true\n        content:\n          application/json:\n            schema: {type: object, required: [name], properties: {name: {type: string}, ttl: {type: integer, nullable: true}}}\n      responses: {'204': {description: ok}}\n  /zones/{zone_id}/records:\n    get:\n      operationId: records-list-a\n      responses: {'200': {description: ok}}\n  /zones/{zone_id}/records/:\n    get:\n      operationId: records-list-b\n      responses: {'200': {description: ok}}\n";
+const OPS: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /zones/{zone_id}/records/{record_id}:\n    parameters:\n      - {name: zone_id, in: path, required: true, schema: {type: string}}\n      - {name: record_id, in: path, required: true, schema: {type: string}}\n    get:\n      operationId: records-get\n      parameters:\n        - {name: zone_id, in: query, schema: {type: string}}\n        - {name: fields, in: query, schema: {type: array, items: {type: string}}}\n      responses: {'200': {description: ok}}\n    put:\n      operationId: records-put\n      requestBody:\n        required: true\n        content:\n          application/json:\n            schema: {type: object, required: [name], properties: {name: {type: string}, ttl: {type: integer, nullable: true}}}\n      responses: {'204': {description: ok}}\n  /zones/{zone_id}/records:\n    get:\n      operationId: records-list-a\n      responses: {'200': {description: ok}}\n  /zones/{zone_id}/records/:\n    get:\n      operationId: records-list-b\n      responses: {'200': {description: ok}}\n    post:\n      operationId: records-create\n      responses: {'200': {description: ok}}\n  /zones/{zone_id}/records/new:\n    post:\n      operationId: records-new-new\n      responses: {'200': {description: ok}}\n  /zones/{zone_id}/records/{record_id}/x:\n    post:\n      operationId: records-x\n      responses: {'200': {description: ok}}\n";
 
 #[test]
 fn operations_get_resources_verbs_and_params() {
@@ -126,7 +126,19 @@ fn operations_get_resources_verbs_and_params() {
     let names: Vec<String> =
         api.operations.iter().map(|o| format!("{}.{}", o.resource.join("."), o.method_name)).collect();
     // Two operations would be records.list: both fall back to their operationIds.
-    assert_eq!(names, ["records.get", "records.update", "records.records_list_a", "records.records_list_b"]);
+    // `records.new` would be both a method and the child resource `records.new()`.
+    assert_eq!(
+        names,
+        [
+            "records.get",
+            "records.update",
+            "records.records_list_a",
+            "records.records_list_b",
+            "records.records_create",
+            "records.new.new",
+            "records.x.new"
+        ]
+    );
     let get = &api.operations[0];
     assert_eq!(get.positional.as_ref().map(|p| p.rust.as_str()), Some("record_id"));
     let params: Vec<_> = get.params.iter().map(|p| (p.wire.as_str(), p.rust.as_str())).collect();

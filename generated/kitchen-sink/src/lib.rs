@@ -165,7 +165,7 @@ pub mod pets {
             let path = format!("/shops/{shop_id}/pets");
             let request = runtime::Request::new(reqwest::Method::GET, path)
                 .security(&[&["basic_auth"], &["query_key"]])
-                .query_opt("kind", params.kind.as_ref())
+                .query_opt("kind", params.kind.as_ref().map(runtime::param_value))
                 .query_list("tags", params.tags.as_deref().unwrap_or_default())
                 .query_opt("limit", params.limit.as_ref())
                 .query_opt(

@@ -7,6 +7,7 @@ pub use resources::example_call;
 mod types;
 
 use crate::ir::{Api, SchemeKind};
+use crate::naming;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -45,6 +46,22 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// `#[cfg(...)]` for items used by the given top-level resources, when
+/// resources are features; empty otherwise.
+pub(crate) fn feature_cfg(api: &Api, modules: &[String]) -> TokenStream {
+    if !api.features {
+        return TokenStream::new();
+    }
+    let names = modules.iter().map(|m| naming::unraw(m));
+    match modules {
+        [one] => {
+            let one = naming::unraw(one);
+            quote!(#[cfg(feature = #one)])
+        }
+        _ => quote!(#[cfg(any(#(feature = #names),*))]),
+    }
 }
 
 /// The items shared by both layouts (crate and `include!`), as tokens.
@@ -86,17 +103,19 @@ pub fn api(api: &Api, user_agent: &str) -> TokenStream {
     let roots = resources::roots(api);
     let accessors = roots.iter().map(|(module, root)| {
         let docs = doc_attrs(Some(&format!("Operations under `{module}`.")));
+        let cfg = feature_cfg(api, std::slice::from_ref(module));
         let module = ident(module);
         let root = format_ident!("{}", root);
         quote! {
             #docs
+            #cfg
             pub fn #module(&self) -> #module::#root<'_> {
                 #module::#root { client: self }
             }
         }
     });
     let types_module = (!api.types.is_empty()).then(|| {
-        let defs = api.types.iter().map(types::type_def);
+        let defs = api.types.iter().map(|def| types::type_def(def, &feature_cfg(api, &def.used_by)));
         quote! {
             /// Types of the API's requests and responses.
             pub mod types {

@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Name of the struct for a resource node (relative to its module).
+/// The default name of the struct for a resource node (relative to its module).
 fn node_struct(resource: &[String]) -> String {
     if resource.len() == 1 {
         naming::pascal(&resource[0])
@@ -36,16 +36,25 @@ pub fn modules(api: &Api) -> Vec<TokenStream> {
     nodes
         .into_iter()
         .map(|(module, nodes)| {
+            // Struct names are unique in the module: `[a, b_c]` and `[a, b, c]` would both be `BC`.
+            let mut scope = naming::Scope::default();
+            for op in api.operations.iter().filter(|op| op.resource[0] == module) {
+                scope.claim(op.params_type.clone().unwrap_or_default());
+            }
+            let names: BTreeMap<&[String], String> =
+                nodes.iter().map(|node| (*node, scope.claim(node_struct(node)))).collect();
             let structs = nodes.iter().map(|node| {
                 let children = nodes.iter().filter(|c| c.len() == node.len() + 1 && c.starts_with(node));
                 let ops = api.operations.iter().filter(|op| op.resource == *node);
-                resource_struct(node, children.copied(), ops)
+                resource_struct(node, &names, children.copied(), ops)
             });
             let params = api.operations.iter().filter(|op| op.resource[0] == module).filter_map(params_struct);
             let docs = doc_attrs(Some(&format!("Operations under `{module}`.")));
+            let cfg = super::feature_cfg(api, &[module.to_string()]);
             let module = ident(module);
             quote! {
                 #docs
+                #cfg
                 pub mod #module {
                     use super::runtime;
                     #(#structs)*
@@ -58,14 +67,15 @@ pub fn modules(api: &Api) -> Vec<TokenStream> {
 
 fn resource_struct<'a>(
     node: &[String],
+    names: &BTreeMap<&[String], String>,
     children: impl Iterator<Item = &'a [String]>,
     ops: impl Iterator<Item = &'a Operation>,
 ) -> TokenStream {
-    let name = format_ident!("{}", node_struct(node));
+    let name = format_ident!("{}", names[node]);
     let docs = doc_attrs(Some(&format!("The `{}` resource.", node.join("."))));
     let accessors = children.map(|child| {
         let method = ident(child.last().expect("children are non-empty"));
-        let child_struct = format_ident!("{}", node_struct(child));
+        let child_struct = format_ident!("{}", names[child]);
         let docs = doc_attrs(Some(&format!("The `{}` resource.", child.join("."))));
         quote! {
             #docs
@@ -89,12 +99,23 @@ fn resource_struct<'a>(
     }
 }
 
-/// A parameter value as something `Display`, the way it goes on the wire.
+/// A parameter value (`expr` is a reference) as something `Display`, the way
+/// it goes on the wire.
 fn wire_value(ty: &TypeRef, expr: TokenStream) -> TokenStream {
     match ty {
+        TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => expr,
         TypeRef::DateTime => quote!(#expr.to_rfc3339()),
-        TypeRef::Value | TypeRef::Vec(_) | TypeRef::Map(_) => quote!(serde_json::to_string(#expr).unwrap_or_default()),
-        _ => expr,
+        _ => quote!(runtime::param_value(#expr)),
+    }
+}
+
+/// A path parameter's text as a `&str` expression, from a place expression.
+fn path_text(ty: &TypeRef, place: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(&#place),
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => quote!(&#place.to_string()),
+        TypeRef::DateTime => quote!(&#place.to_rfc3339()),
+        _ => quote!(&runtime::param_value(&#place)),
     }
 }
 
@@ -115,8 +136,7 @@ fn method(op: &Operation) -> TokenStream {
         } else {
             let t = ty_emit::ty(&p.ty, From::Sibling);
             args.push(quote!(#arg: #t));
-            let value = wire_value(&p.ty, quote!(#arg));
-            path_values.insert(&p.wire, (p.rust.clone(), quote!(&#value.to_string())));
+            path_values.insert(&p.wire, (p.rust.clone(), path_text(&p.ty, quote!(#arg))));
         }
     }
     if let Some(params) = &op.params_type {
@@ -125,9 +145,7 @@ fn method(op: &Operation) -> TokenStream {
     }
     for p in op.params.iter().filter(|p| p.location == Location::Path) {
         let field = ident(&p.rust);
-        let value = wire_value(&p.ty, quote!(params.#field));
-        let value = if p.ty == TypeRef::String { quote!(&#value) } else { quote!(&#value.to_string()) };
-        path_values.insert(&p.wire, (p.rust.clone(), value));
+        path_values.insert(&p.wire, (p.rust.clone(), path_text(&p.ty, quote!(params.#field))));
     }
 
     // Each path parameter, encoded, in a local named after it; then the
@@ -220,14 +238,13 @@ fn param_call(p: &Param) -> TokenStream {
             let value = wire_value(ty, quote!(&params.#field));
             quote!(.#one(#wire, #value))
         }
-        (ty, false) => {
-            let value = wire_value(ty, quote!(v));
-            if value.to_string() == "v" {
+        (ty, false) => match ty {
+            TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => {
                 quote!(.#opt(#wire, params.#field.as_ref()))
-            } else {
-                quote!(.#opt(#wire, params.#field.as_ref().map(|v| #value)))
             }
-        }
+            TypeRef::DateTime => quote!(.#opt(#wire, params.#field.as_ref().map(|v| v.to_rfc3339()))),
+            _ => quote!(.#opt(#wire, params.#field.as_ref().map(runtime::param_value))),
+        },
     }
 }
 

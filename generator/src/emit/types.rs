@@ -93,8 +93,8 @@ pub fn extra_field(name: &str) -> TokenStream {
     }
 }
 
-/// A named type.
-pub fn type_def(def: &TypeDef) -> TokenStream {
+/// A named type; `cfg` (possibly empty) goes on every item it consists of.
+pub fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
     let docs = doc_attrs(def.doc.as_deref());
     let name = format_ident!("{}", def.name);
     match &def.body {
@@ -104,6 +104,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
             let default = default.then(|| quote!(Default,));
             quote! {
                 #docs
+                #cfg
                 #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
                 pub struct #name {
                     #(#fields)*
@@ -116,6 +117,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
             let wires: Vec<_> = variants.iter().map(|v| &v.wire).collect();
             quote! {
                 #docs
+                #cfg
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
                 pub enum #name {
                     #(
@@ -127,6 +129,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
                     Unknown(String),
                 }
 
+                #cfg
                 impl #name {
                     /// The value as sent on the wire.
                     pub fn as_str(&self) -> &str {
@@ -137,6 +140,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
                     }
                 }
 
+                #cfg
                 impl std::fmt::Display for #name {
                     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(self.as_str())
