@@ -3,7 +3,7 @@
 //! enums, explicit nulls, bytes in and out, plain JSON responses, basic and
 //! query-key auth. Everything goes through the generated public API.
 
-use kitchen_sink::pets::{PetsEditParams, PetsListParams, PetsNewParams, PhotoListParams, PhotoUpdateParams};
+use kitchen_sink::pets::{PetsEditParams, PetsListParams, PetsNewParams, PhotosGetParams, PhotosUpdateParams};
 use kitchen_sink::tags::TagsUpdateParams;
 use kitchen_sink::types::PetKind;
 use kitchen_sink::{Client, Error};
@@ -128,15 +128,15 @@ async fn create_sends_required_fields_keyword_fields_and_extras() {
 async fn bytes_go_out_and_come_back_raw() {
     let png = vec![0x89, b'P', b'N', b'G', 0, 255];
     let server = server_answering(ResponseTemplate::new(204)).await;
-    let params = PhotoUpdateParams { shop_id: "s".into(), body: png.clone() };
-    basic_client(&server).pets().photo().update(3, params).await.unwrap();
+    let params = PhotosUpdateParams { shop_id: "s".into(), body: png.clone() };
+    basic_client(&server).pets().photos().update(3, params).await.unwrap();
     let req = only_request(&server).await;
     assert_eq!((req.method.as_str(), req.url.path()), ("PUT", "/shops/s/pets/3/photo"));
     assert_eq!(req.headers.get("content-type").unwrap(), "image/png");
     assert_eq!(req.body, png);
 
     let server = server_answering(ResponseTemplate::new(200).set_body_raw(png.clone(), "image/png")).await;
-    let got = basic_client(&server).pets().photo().list(3, PhotoListParams::new("s")).await.unwrap();
+    let got = basic_client(&server).pets().photos().get(3, PhotosGetParams::new("s")).await.unwrap();
     assert_eq!(got, png);
 }
 
@@ -161,4 +161,91 @@ async fn delete_returns_unit_and_spec_without_servers_needs_a_base_url() {
 
     let err = Client::builder().basic_auth("a:b").build().unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+}
+
+/// The parts of a `multipart/form-data` body: (headers, content) by name.
+fn form_parts(req: &Request) -> Vec<(String, String, Vec<u8>)> {
+    let content_type = req.headers.get("content-type").unwrap().to_str().unwrap().to_string();
+    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect("a multipart body");
+    let body = &req.body;
+    let delimiter = format!("--{boundary}");
+    let text = String::from_utf8_lossy(body);
+    assert!(text.ends_with(&format!("{delimiter}--\r\n")), "closing delimiter");
+    let mut parts = Vec::new();
+    let mut rest: &[u8] = body;
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    while let Some(start) = find(rest, delimiter.as_bytes()) {
+        rest = &rest[start + delimiter.len()..];
+        if rest.starts_with(b"--") {
+            break;
+        }
+        let head_end = find(rest, b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&rest[2..head_end]).into_owned();
+        let next = find(&rest[head_end..], delimiter.as_bytes()).unwrap() + head_end;
+        let content = rest[head_end + 4..next - 2].to_vec();
+        let name = head.split("name=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+        parts.push((name, head, content));
+        rest = &rest[next..];
+    }
+    parts
+}
+
+#[tokio::test]
+async fn multipart_upload_by_file_sends_file_text_and_json_parts() {
+    use kitchen_sink::pets::DocumentsNewParams;
+    let server = server_answering(ResponseTemplate::new(204)).await;
+    let params = DocumentsNewParams {
+        shop_id: "s".into(),
+        file: Some(vec![0, 1, 2, 255, b'\r', b'\n']),
+        metadata: Some(json!({"owner": "ann"})),
+        private: Some(true),
+        url: None,
+        expiry: None,
+    };
+    basic_client(&server).pets().documents().new(4, params).await.unwrap();
+    let req = only_request(&server).await;
+    assert_eq!((req.method.as_str(), req.url.path()), ("POST", "/shops/s/pets/4/documents"));
+    let parts = form_parts(&req);
+    let names: Vec<&str> = parts.iter().map(|(n, ..)| n.as_str()).collect();
+    assert_eq!(names, ["file", "metadata", "private"], "unset fields are not sent");
+    assert!(
+        parts[0].1.contains("filename=\"file\"") && parts[0].1.contains("application/octet-stream"),
+        "{}",
+        parts[0].1
+    );
+    assert_eq!(parts[0].2, [0, 1, 2, 255, b'\r', b'\n'], "bytes arrive intact");
+    assert!(parts[1].1.contains("Content-Type: application/json"));
+    assert_eq!(serde_json::from_slice::<Value>(&parts[1].2).unwrap(), json!({"owner": "ann"}));
+    assert_eq!(parts[2].2, b"true");
+}
+
+#[tokio::test]
+async fn multipart_upload_by_url_sends_text_parts() {
+    use kitchen_sink::pets::DocumentsNewParams;
+    let server = server_answering(ResponseTemplate::new(204)).await;
+    let params = DocumentsNewParams {
+        url: Some("https://example.com/a.pdf".into()),
+        expiry: Some("2030-01-01T00:00:00Z".parse().unwrap()),
+        ..DocumentsNewParams::new("s")
+    };
+    basic_client(&server).pets().documents().new(4, params).await.unwrap();
+    let parts = form_parts(&only_request(&server).await);
+    let fields: Vec<(&str, String)> =
+        parts.iter().map(|(n, _, c)| (n.as_str(), String::from_utf8_lossy(c).into_owned())).collect();
+    assert_eq!(
+        fields,
+        [("url", "https://example.com/a.pdf".to_string()), ("expiry", "2030-01-01T00:00:00+00:00".to_string())]
+    );
+}
+
+#[tokio::test]
+async fn schemaless_required_json_body_defaults_to_an_empty_object() {
+    use kitchen_sink::pets::DocumentsDeleteParams;
+    let server = server_answering(ResponseTemplate::new(204)).await;
+    let params = DocumentsDeleteParams { pet_id: 4, ..DocumentsDeleteParams::new("s") };
+    basic_client(&server).pets().documents().delete("d1", params).await.unwrap();
+    let last = only_request(&server).await;
+    assert_eq!((last.method.as_str(), last.url.path()), ("DELETE", "/shops/s/pets/4/documents/d1"));
+    assert_eq!(last.headers.get("content-type").unwrap(), "application/json");
+    assert_eq!(serde_json::from_slice::<Value>(&last.body).unwrap(), json!({}));
 }

@@ -1,5 +1,6 @@
 // Client runtime shared by every SDK that sdkgen generates. This file is emitted verbatim.
 
+use std::borrow::Cow;
 use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
@@ -550,7 +551,7 @@ pub struct Request {
     security: &'static [&'static [&'static str]],
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
-    body: Option<(&'static str, Vec<u8>)>,
+    body: Option<(Cow<'static, str>, Vec<u8>)>,
 }
 
 impl Request {
@@ -628,8 +629,109 @@ impl Request {
 
     /// Sets a raw request body with the given `Content-Type`.
     pub fn body_bytes(mut self, content_type: &'static str, bytes: Vec<u8>) -> Self {
-        self.body = Some((content_type, bytes));
+        self.body = Some((Cow::Borrowed(content_type), bytes));
         self
+    }
+}
+
+impl Request {
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        let content_type = format!("multipart/form-data; boundary={}", form.boundary);
+        self.body = Some((Cow::Owned(content_type), form.finish()));
+        self
+    }
+}
+
+/// A `multipart/form-data` body (RFC 7578), built part by part.
+#[must_use = "a Multipart does nothing until it is attached with Request::multipart"]
+pub struct Multipart {
+    boundary: String,
+    body: Vec<u8>,
+}
+
+impl Default for Multipart {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Multipart {
+    /// An empty form with a random boundary.
+    pub fn new() -> Self {
+        let random = RandomState::new().build_hasher().finish();
+        Multipart { boundary: format!("sdkgen-{random:016x}"), body: Vec::new() }
+    }
+
+    fn part(mut self, name: &str, filename: Option<&str>, content_type: Option<&str>, data: &[u8]) -> Self {
+        // Names come from the spec; quotes and line breaks are escaped as RFC 7578 says.
+        let escape = |s: &str| s.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
+        let mut head = format!("--{}\r\nContent-Disposition: form-data; name=\"{}\"", self.boundary, escape(name));
+        if let Some(filename) = filename {
+            head.push_str(&format!("; filename=\"{}\"", escape(filename)));
+        }
+        if let Some(content_type) = content_type {
+            head.push_str(&format!("\r\nContent-Type: {content_type}"));
+        }
+        head.push_str("\r\n\r\n");
+        self.body.extend_from_slice(head.as_bytes());
+        self.body.extend_from_slice(data);
+        self.body.extend_from_slice(b"\r\n");
+        self
+    }
+
+    /// Adds a text field.
+    pub fn text(self, name: &str, value: impl fmt::Display) -> Self {
+        let value = value.to_string();
+        self.part(name, None, None, value.as_bytes())
+    }
+
+    /// Adds a text field if `value` is `Some`.
+    pub fn text_opt<V: fmt::Display>(self, name: &str, value: Option<V>) -> Self {
+        match value {
+            Some(value) => self.text(name, value),
+            None => self,
+        }
+    }
+
+    /// Adds a field holding `value` as JSON (`Content-Type: application/json`).
+    pub fn json<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Result<Self, Error> {
+        let json = serde_json::to_vec(value)
+            .map_err(|e| Error::InvalidRequest(format!("form field `{name}` could not be serialized: {e}")))?;
+        Ok(self.part(name, None, Some("application/json"), &json))
+    }
+
+    /// Adds a JSON field if `value` is `Some`.
+    pub fn json_opt<T: Serialize>(self, name: &str, value: Option<&T>) -> Result<Self, Error> {
+        match value {
+            Some(value) => self.json(name, value),
+            None => Ok(self),
+        }
+    }
+
+    /// Adds a file field: the bytes, sent as `application/octet-stream` with
+    /// the field's name as file name.
+    pub fn file(self, name: &str, bytes: &[u8]) -> Self {
+        self.part(name, Some(name), Some("application/octet-stream"), bytes)
+    }
+
+    /// Adds a file field if `bytes` is `Some`.
+    pub fn file_opt(self, name: &str, bytes: Option<&Vec<u8>>) -> Self {
+        match bytes {
+            Some(bytes) => self.file(name, bytes),
+            None => self,
+        }
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        self.body.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+        self.body
+    }
+}
+
+impl fmt::Debug for Multipart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Multipart").field("boundary", &self.boundary).field("len", &self.body.len()).finish()
     }
 }
 

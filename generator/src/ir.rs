@@ -213,7 +213,11 @@ pub enum Body {
     /// A JSON object whose fields are flattened into the params struct.
     Fields { fields: Vec<Field>, extra: String },
     /// A JSON body of one type, in the params struct field `field`.
-    Json { field: String, ty: TypeRef, required: bool, doc: Option<String> },
+    /// A body without a schema that must be sent is `{}` unless given.
+    Json { field: String, ty: TypeRef, required: bool, schemaless: bool, doc: Option<String> },
+    /// A `multipart/form-data` form whose fields are in the params struct:
+    /// bytes become file parts, scalars text parts, anything else JSON parts.
+    Multipart { fields: Vec<Field> },
     /// Raw bytes sent with the given content type, in the params struct field `field`.
     Bytes { field: String, content_type: String, doc: Option<String> },
 }

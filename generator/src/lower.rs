@@ -2,7 +2,9 @@
 //! placed on a resource tree, parameters, bodies, responses, security.
 
 use crate::error::{push_pointer, Error, ErrorKind, Result, Warning};
-use crate::ir::{Api, Body, Location, Operation, Param, Response, Scheme, SchemeKind, TypeBody, TypeDef, TypeRef};
+use crate::ir::{
+    Api, Body, Location, Operation, Param, Presence, Response, Scheme, SchemeKind, TypeBody, TypeDef, TypeRef,
+};
 use crate::naming::{self, Scope};
 use crate::overrides::Overrides;
 use crate::schema::{Components, Kind, Norm};
@@ -91,7 +93,7 @@ fn mark_users(types: &mut [TypeDef], operations: &[Operation]) {
         let mut push = |t: &TypeRef| t.visit_named(&mut |n| stack.extend(index.get(n).copied()));
         op.positional.iter().chain(&op.params).for_each(|p| push(&p.ty));
         match &op.body {
-            Some(Body::Fields { fields, .. }) => fields.iter().for_each(|f| push(&f.ty)),
+            Some(Body::Fields { fields, .. } | Body::Multipart { fields }) => fields.iter().for_each(|f| push(&f.ty)),
             Some(Body::Json { ty, .. }) => push(ty),
             _ => {}
         }
@@ -352,6 +354,11 @@ impl<'a> Lowering<'a> {
         let (body, pointer) =
             local(body, "requestBodies", self.spec.components.as_ref().map(|c| &c.request_bodies), pointer)?;
         let content_pointer = push_pointer(&pointer, "content");
+        if let Some((media, content)) = body.content.iter().find(|(m, _)| m.starts_with("multipart/form-data")) {
+            if let Some(fields) = self.form_fields(content, &push_pointer(&content_pointer, media), hint)? {
+                return Ok(Some(Body::Multipart { fields }));
+            }
+        }
         let Some((media, content)) = pick_media(&body.content) else {
             let Some(media) = body.content.keys().next() else { return Ok(None) };
             if media.starts_with("multipart/") || media.starts_with("application/x-www-form-urlencoded") {
@@ -372,6 +379,7 @@ impl<'a> Lowering<'a> {
                 field: "body".into(),
                 ty: TypeRef::Value,
                 required: body.required,
+                schemaless: true,
                 doc: body.description.clone(),
             }));
         };
@@ -395,12 +403,48 @@ impl<'a> Lowering<'a> {
             }
         }
         let ty = self.types.type_of(&norm, &format!("{hint}Body"))?;
-        Ok(Some(Body::Json {
-            field: "body".into(),
-            ty,
-            required: body.required,
-            doc: body.description.clone().or(flat.description),
-        }))
+        let doc = body.description.clone().or(flat.description);
+        Ok(Some(Body::Json { field: "body".into(), ty, required: body.required, schemaless: false, doc }))
+    }
+
+    /// The fields of a `multipart/form-data` body: the properties of its
+    /// object schema, or of every object in a `oneOf`/`anyOf` (then all
+    /// optional: which ones to give is the caller's choice). `None` when the
+    /// schema is not object-like.
+    fn form_fields(&mut self, content: &MediaType, pointer: &str, hint: &str) -> Result<Option<Vec<crate::ir::Field>>> {
+        let Some(schema) = &content.schema else { return Ok(None) };
+        let norm = Norm::from_ref_or(schema, &push_pointer(pointer, "schema"))?;
+        let flat = self.types.resolve(&norm)?;
+        let objects = match &flat.kind {
+            Kind::Object(_) => vec![(flat.clone(), true)],
+            Kind::OneOf(variants) | Kind::AnyOf(variants) => {
+                let mut objects = Vec::new();
+                for v in variants {
+                    objects.push((self.types.resolve(v)?, variants.len() == 1));
+                }
+                objects
+            }
+            _ => return Ok(None),
+        };
+        let mut fields: Vec<crate::ir::Field> = Vec::new();
+        for (object, keeps_required) in objects {
+            let Kind::Object(obj) = &object.kind else { return Ok(None) };
+            for (wire, prop) in &obj.properties {
+                if fields.iter().any(|f| &f.wire == wire) {
+                    continue;
+                }
+                let ty = self.types.type_of(prop, &format!("{hint}{}", naming::pascal(wire)))?;
+                let required = keeps_required && obj.required.iter().any(|r| r == wire);
+                fields.push(crate::ir::Field {
+                    rust: String::new(),
+                    wire: wire.clone(),
+                    ty,
+                    presence: if required { Presence::Required } else { Presence::Optional },
+                    doc: self.types.description(prop),
+                });
+            }
+        }
+        Ok((!fields.is_empty()).then_some(fields))
     }
 
     fn response(&mut self, op: &openapiv3::Operation, pointer: &str, hint: &str) -> Result<Response> {
@@ -458,6 +502,11 @@ impl<'a> Lowering<'a> {
                         f.rust = fields.claim(naming::snake(&f.wire));
                     }
                     *extra = fields.claim("extra".into());
+                }
+                Some(Body::Multipart { fields: form }) => {
+                    for f in form.iter_mut() {
+                        f.rust = fields.claim(naming::snake(&f.wire));
+                    }
                 }
                 Some(Body::Json { field, .. } | Body::Bytes { field, .. }) => *field = fields.claim("body".into()),
                 None => {}
@@ -531,13 +580,23 @@ pub fn resource_and_verb(path: &str, method: &str) -> (Vec<String>, String, Opti
         scope = Some(rest[1].trim_matches(|c| c == '{' || c == '}').to_string());
         rest = &rest[2..];
     }
-    let mut resource: Vec<String> = rest.iter().filter(|s| !is_param(s)).map(|s| naming::snake(s)).collect();
+    // A segment right after a parameter is a sub-resource of one item, named
+    // in the plural like the other resources: `…/{image_id}/blob` → `blobs()`.
+    let after_param = |i: usize| i > 0 && is_param(rest[i - 1]);
+    let mut resource: Vec<String> = (0..rest.len())
+        .filter(|&i| !is_param(rest[i]))
+        .map(|i| naming::snake(&if after_param(i) { naming::plural(rest[i]) } else { rest[i].to_string() }))
+        .collect();
     if resource.is_empty() {
         resource.push("api".into());
     }
     let item = rest.last().is_some_and(|s| is_param(s));
+    // `GET …/{id}/blob` reads the one blob of an item: `blobs().get()`.
+    let singular = !item
+        && after_param(rest.len().saturating_sub(1))
+        && naming::plural(rest[rest.len() - 1]) != rest[rest.len() - 1];
     let verb = match method {
-        "get" if item => "get",
+        "get" if item || singular => "get",
         "get" => "list",
         "post" => "new",
         "put" => "update",
@@ -600,6 +659,9 @@ mod tests {
         assert_eq!(rv("/accounts/{account_id}/images/v1", "get"), "images.v1.list");
         assert_eq!(rv("/accounts/{account_id}/images/v1", "post"), "images.v1.new");
         assert_eq!(rv("/accounts/{account_id}/images/v2/direct_upload", "post"), "images.v2.direct_upload.new");
+        assert_eq!(rv("/accounts/{account_id}/images/v1/{image_id}/blob", "get"), "images.v1.blobs.get");
+        assert_eq!(rv("/accounts/{account_id}/images/v1/keys", "get"), "images.v1.keys.list");
+        assert_eq!(rv("/accounts/{account_id}/images/v2", "get"), "images.v2.list");
         assert_eq!(rv("/zones/{zone_id}", "delete"), "zones.delete");
         assert_eq!(rv("/", "get"), "api.list");
         assert_eq!(resource_and_verb("/accounts/{account_id}/images/v1", "post").2.as_deref(), Some("account_id"));

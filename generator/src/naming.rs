@@ -106,6 +106,28 @@ pub fn pascal(name: &str) -> String {
     s
 }
 
+/// The plural of a resource's path segment, for resource names: the last
+/// word gets an `s` (`direct_upload` → `direct_uploads`, `policy` →
+/// `policies`). Already-plural words, versions (`v1`) and segments ending in
+/// a digit or in a non-letter stay as they are.
+pub fn plural(segment: &str) -> String {
+    let last = segment.chars().last();
+    let is_version = segment.len() > 1
+        && segment.starts_with(['v', 'V'])
+        && segment[1..].chars().all(|c| c.is_ascii_digit() || c == '.');
+    if is_version || !last.is_some_and(|c| c.is_ascii_alphabetic()) || segment.ends_with(['s', 'S']) {
+        return segment.to_string();
+    }
+    let lower = segment.to_ascii_lowercase();
+    if lower.ends_with('y') && !lower.ends_with("ay") && !lower.ends_with("ey") && !lower.ends_with("oy") {
+        format!("{}ies", &segment[..segment.len() - 1])
+    } else if lower.ends_with('x') || lower.ends_with("ch") || lower.ends_with("sh") {
+        format!("{segment}es")
+    } else {
+        format!("{segment}s")
+    }
+}
+
 /// `SCREAMING_SNAKE_CASE`, for environment variable names.
 pub fn screaming(name: &str) -> String {
     lower_words(name).to_snake_case().to_uppercase()
@@ -231,5 +253,23 @@ mod tests {
         assert_eq!(common_prefix(["images_image", "imagesx_y"]), "");
         assert_eq!(common_prefix(["only_one"]), "");
         assert_eq!(screaming("api_token"), "API_TOKEN");
+    }
+
+    #[test]
+    fn plurals_for_resource_names() {
+        let cases = [
+            ("direct_upload", "direct_uploads"),
+            ("blob", "blobs"),
+            ("images", "images"),
+            ("v1", "v1"),
+            ("policy", "policies"),
+            ("gateway", "gateways"),
+            ("inbox", "inboxes"),
+            ("dns_records", "dns_records"),
+            ("ipv4", "ipv4"),
+        ];
+        for (one, many) in cases {
+            assert_eq!(plural(one), many);
+        }
     }
 }

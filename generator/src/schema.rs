@@ -132,6 +132,8 @@ impl Norm {
                         ))
                     }
                     None if has_object_parts => Kind::Object(object.clone()),
+                    // `format: binary` without a type: a file.
+                    None if any.format.as_deref() == Some("binary") => Kind::String,
                     None => infer_from_enum(&norm.enum_values),
                 };
                 if !any.all_of.is_empty() {

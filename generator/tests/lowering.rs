@@ -136,7 +136,7 @@ fn operations_get_resources_verbs_and_params() {
             "records.records_list_b",
             "records.records_create",
             "records.new.new",
-            "records.x.new"
+            "records.xes.new"
         ]
     );
     let get = &api.operations[0];

@@ -181,9 +181,17 @@ fn method(op: &Operation) -> TokenStream {
     }
     match &op.body {
         Some(Body::Fields { .. }) => chain.push(quote!(.json(&params)?)),
+        Some(Body::Json { field, required: true, schemaless: true, .. }) => {
+            let field = ident(field);
+            chain.push(quote!(.json(params.#field.as_ref().unwrap_or(&serde_json::json!({})))?));
+        }
         Some(Body::Json { field, required: true, .. }) => {
             let field = ident(field);
             chain.push(quote!(.json(&params.#field)?));
+        }
+        Some(Body::Multipart { fields }) => {
+            let parts = fields.iter().map(form_part);
+            chain.push(quote!(.multipart(runtime::Multipart::new() #(#parts)*)));
         }
         Some(Body::Json { field, required: false, .. }) => {
             let field = ident(field);
@@ -216,6 +224,24 @@ fn method(op: &Operation) -> TokenStream {
             let request = runtime::Request::new(reqwest::Method::#method, path) #(#chain)*;
             #send
         }
+    }
+}
+
+/// The `Multipart` call that adds one form field.
+fn form_part(f: &crate::ir::Field) -> TokenStream {
+    let wire = &f.wire;
+    let field = ident(&f.rust);
+    let required = f.presence == Presence::Required;
+    let scalar = matches!(f.ty, TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64);
+    match (&f.ty, required) {
+        (TypeRef::Bytes, true) => quote!(.file(#wire, &params.#field)),
+        (TypeRef::Bytes, false) => quote!(.file_opt(#wire, params.#field.as_ref())),
+        (_, true) if scalar => quote!(.text(#wire, &params.#field)),
+        (_, false) if scalar => quote!(.text_opt(#wire, params.#field.as_ref())),
+        (TypeRef::DateTime, true) => quote!(.text(#wire, params.#field.to_rfc3339())),
+        (TypeRef::DateTime, false) => quote!(.text_opt(#wire, params.#field.as_ref().map(|v| v.to_rfc3339()))),
+        (_, true) => quote!(.json(#wire, &params.#field)?),
+        (_, false) => quote!(.json_opt(#wire, params.#field.as_ref())?),
     }
 }
 
@@ -257,7 +283,10 @@ pub fn params_default(op: &Operation) -> bool {
         Some(Body::Fields { fields, .. }) => {
             fields.iter().all(|f| f.presence != Presence::Required || f.ty.has_default(&named))
         }
-        Some(Body::Json { ty, required, .. }) => !required || ty.has_default(&named),
+        Some(Body::Multipart { fields }) => {
+            fields.iter().all(|f| f.presence != Presence::Required || f.ty.has_default(&named))
+        }
+        Some(Body::Json { ty, required, schemaless, .. }) => !required || *schemaless || ty.has_default(&named),
         Some(Body::Bytes { .. }) | None => true,
     };
     params && body
@@ -325,11 +354,21 @@ fn params_struct(op: &Operation) -> Option<TokenStream> {
             }
             fields.push(ty_emit::extra_field(extra));
         }
-        Some(Body::Json { field, ty, required, doc }) => {
-            let docs = doc_attrs(Some(doc.as_deref().unwrap_or("The request body.")));
+        Some(Body::Multipart { fields: form }) => {
+            for f in form {
+                let text = format!("Form field `{}`. {}", f.wire, f.doc.as_deref().unwrap_or("").trim());
+                let docs = doc_attrs(Some(&text));
+                let field = ident(&f.rust);
+                let t = ty_emit::field_ty(&f.ty, f.presence, From::Sibling);
+                fields.push(quote!(#docs pub #field: #t,));
+            }
+        }
+        Some(Body::Json { field, ty, required, schemaless, doc }) => {
+            let default_doc = if *schemaless { "The request body (`{}` when not given)." } else { "The request body." };
+            let docs = doc_attrs(Some(doc.as_deref().unwrap_or(default_doc)));
             let field = ident(field);
             let t = ty_emit::ty(ty, From::Sibling);
-            let t = if *required { t } else { quote!(Option<#t>) };
+            let t = if *required && !*schemaless { t } else { quote!(Option<#t>) };
             fields.push(quote!(#docs pub #field: #t,));
         }
         Some(Body::Bytes { field, content_type, doc }) => {
