@@ -180,6 +180,30 @@ pub struct Operation {
     pub response: Response,
     /// Security alternatives, each a list of scheme names.
     pub security: Vec<Vec<String>>,
+    /// How to walk its pages, for a list operation.
+    pub pagination: Option<Pagination>,
+}
+
+/// How a list operation pages, so it can also be a stream of all items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// How the next page is asked for.
+    pub kind: PageKind,
+    /// Where a page's items are: `None` when the response is the list itself,
+    /// else the response field holding it (and whether it is optional).
+    pub items: Option<(String, bool)>,
+    /// The item type.
+    pub item: TypeRef,
+}
+
+/// Page-number or cursor pagination.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageKind {
+    /// `page` (and perhaps `per_page`) query parameters: the params field
+    /// names; `float` when the spec types them as `number` rather than `integer`.
+    Number { page: String, per_page: Option<(String, bool)>, float: bool },
+    /// A cursor query parameter (params field) echoed back by a response field.
+    Cursor { param: String, next: String, next_presence: Presence },
 }
 
 /// Where a parameter goes.

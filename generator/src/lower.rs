@@ -3,7 +3,8 @@
 
 use crate::error::{push_pointer, Error, ErrorKind, Result, Warning};
 use crate::ir::{
-    Api, Body, Location, Operation, Param, Presence, Response, Scheme, SchemeKind, TypeBody, TypeDef, TypeRef,
+    Api, Body, Location, Operation, PageKind, Pagination, Param, Presence, Response, Scheme, SchemeKind, TypeBody,
+    TypeDef, TypeRef,
 };
 use crate::naming::{self, Scope};
 use crate::overrides::Overrides;
@@ -55,6 +56,9 @@ pub fn lower(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning>
     let Lowering { types, mut warnings, .. } = lowering;
     let (mut types, type_warnings) = types.finish();
     mark_users(&mut types, &operations);
+    for op in &mut operations {
+        op.pagination = pagination(op, &types);
+    }
     warnings.extend(type_warnings);
     warnings.sort();
     warnings.dedup(); // a schema shared by several operations is lowered once per use
@@ -72,6 +76,43 @@ pub fn lower(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning>
         operations,
     };
     Ok((api, warnings))
+}
+
+/// How a GET operation pages, if it does: its response is a list or has one
+/// list field, and it takes a cursor query parameter that the response echoes
+/// (`continuation_token`), or a `page` number query parameter.
+fn pagination(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
+    let Response::Json { ty, optional: false, .. } = &op.response else { return None };
+    if op.method != "GET" {
+        return None;
+    }
+    let optional_query = |p: &&Param| p.location == Location::Query && !p.required;
+    let (items, item, fields) = match ty {
+        TypeRef::Vec(inner) => (None, (**inner).clone(), &[][..]),
+        TypeRef::Named(name) => {
+            let TypeBody::Struct { fields, .. } = &types.iter().find(|t| &t.name == name)?.body else { return None };
+            let mut lists = fields.iter().filter(|f| matches!(f.ty, TypeRef::Vec(_)));
+            let (Some(list), None) = (lists.next(), lists.next()) else { return None };
+            let TypeRef::Vec(inner) = &list.ty else { return None };
+            (Some((list.rust.clone(), list.presence != Presence::Required)), (**inner).clone(), &fields[..])
+        }
+        _ => return None,
+    };
+    let cursor = op.params.iter().filter(optional_query).filter(|p| p.ty == TypeRef::String).find_map(|p| {
+        let next = fields.iter().find(|f| f.wire == p.wire && f.ty == TypeRef::String)?;
+        Some(PageKind::Cursor { param: p.rust.clone(), next: next.rust.clone(), next_presence: next.presence })
+    });
+    let numeric = |p: &&Param| matches!(p.ty, TypeRef::I64 | TypeRef::I32 | TypeRef::F64);
+    let number = || {
+        let page = op.params.iter().filter(optional_query).filter(numeric).find(|p| p.wire == "page")?;
+        let per_page = op.params.iter().filter(optional_query).filter(numeric).find(|p| p.wire == "per_page");
+        Some(PageKind::Number {
+            page: page.rust.clone(),
+            per_page: per_page.map(|p| (p.rust.clone(), p.ty == TypeRef::F64)),
+            float: page.ty == TypeRef::F64,
+        })
+    };
+    Some(Pagination { kind: cursor.or_else(number)?, items, item })
 }
 
 /// With more top-level resources than this, each is a cargo feature by default.
@@ -219,6 +260,7 @@ impl<'a> Lowering<'a> {
             body: None,
             response,
             security,
+            pagination: None,
         };
         // The last path parameter is positional, like `edit(image_id, params)`,
         // unless it is the scope's (`account_id` of `POST /accounts/{account_id}/images/v1`).

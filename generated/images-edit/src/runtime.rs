@@ -773,6 +773,31 @@ pub fn path_param(name: &'static str, value: &str) -> Result<String, Error> {
     }
 }
 
+/// Every item of every page, as a stream: `fetch` gets one page's params and
+/// returns its items and the params of the next page (`None` after the last).
+/// An error ends the stream after it is yielded.
+pub fn paginate<P, T, F, Fut>(params: P, fetch: F) -> impl futures_util::Stream<Item = Result<T, Error>>
+where
+    F: FnMut(P) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<P>), Error>>,
+{
+    let start = (Some(params), std::collections::VecDeque::new(), fetch);
+    futures_util::stream::unfold(start, |(mut next, mut buffer, mut fetch)| async move {
+        loop {
+            if let Some(item) = buffer.pop_front() {
+                return Some((Ok(item), (next, buffer, fetch)));
+            }
+            match fetch(next.take()?).await {
+                Ok((items, following)) => {
+                    buffer.extend(items);
+                    next = following;
+                }
+                Err(e) => return Some((Err(e), (None, buffer, fetch))),
+            }
+        }
+    })
+}
+
 /// A parameter value as text: strings as they are, arrays joined with `,`
 /// (OpenAPI's `simple` style), anything else as compact JSON.
 pub fn param_value<T: Serialize + ?Sized>(value: &T) -> String {

@@ -4,7 +4,7 @@
 
 use super::types::{self as ty_emit, From};
 use super::{doc_attrs, ident};
-use crate::ir::{Api, Body, Location, Operation, Param, Presence, Response, TypeRef};
+use crate::ir::{Api, Body, Location, Operation, PageKind, Pagination, Param, Presence, Response, TypeRef};
 use crate::naming;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -84,7 +84,11 @@ fn resource_struct<'a>(
             }
         }
     });
-    let methods = ops.map(method);
+    let methods = ops.map(|op| {
+        let call = method(op);
+        let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
+        quote!(#call #stream)
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, Copy)]
@@ -223,6 +227,103 @@ fn method(op: &Operation) -> TokenStream {
             let path = #path;
             let request = runtime::Request::new(reqwest::Method::#method, path) #(#chain)*;
             #send
+        }
+    }
+}
+
+/// `<method>_stream`: every item of every page, fetched as the stream is read.
+fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
+    let method = ident(&op.method_name);
+    let name = format_ident!("{}_stream", naming::unraw(&op.method_name));
+    let params_ty = format_ident!("{}", op.params_type.as_deref().unwrap_or_default());
+    let item = ty_emit::ty(&pagination.item, From::Sibling);
+    let doc = format!(
+        "Every item of every page of [`{0}`](Self::{0}), as a stream that fetches the next page when it needs it.",
+        naming::unraw(&op.method_name)
+    );
+    let docs = doc_attrs(Some(&doc));
+    // The positional argument is owned by the stream, and lent to each call.
+    let (arg, own, lend, pass) = match &op.positional {
+        Some(p) => {
+            let arg = ident(&p.rust);
+            let t = ty_emit::ty(&p.ty, From::Sibling);
+            if p.ty == TypeRef::String {
+                (
+                    quote!(#arg: &str,),
+                    quote!(let #arg = #arg.to_owned();),
+                    quote!(let #arg = #arg.clone();),
+                    quote!(&#arg,),
+                )
+            } else {
+                (quote!(#arg: #t,), quote!(), quote!(let #arg = #arg.clone();), quote!(#arg,))
+            }
+        }
+        None => (quote!(), quote!(), quote!(), quote!()),
+    };
+    let items = match &pagination.items {
+        None => quote!(page),
+        Some((field, true)) => {
+            let field = ident(field);
+            quote!(page.#field.take().unwrap_or_default())
+        }
+        Some((field, false)) => {
+            let field = ident(field);
+            quote!(std::mem::take(&mut page.#field))
+        }
+    };
+    let next = match &pagination.kind {
+        PageKind::Number { page, per_page, float } => {
+            let page = ident(page);
+            // A short page is the last one.
+            let full = match per_page {
+                Some((per_page, false)) => {
+                    let per_page = ident(per_page);
+                    quote!(params.#per_page.is_none_or(|n| usize::try_from(n).is_ok_and(|n| items.len() >= n)))
+                }
+                Some((per_page, true)) => {
+                    let per_page = ident(per_page);
+                    quote!(params.#per_page.is_none_or(|n| items.len() as f64 >= n))
+                }
+                None => quote!(true),
+            };
+            let one = if *float { quote!(1.0) } else { quote!(1) };
+            quote! {
+                let number = params.#page.unwrap_or(#one);
+                let next = (!items.is_empty() && #full).then_some(#params_ty { #page: Some(number + #one), ..params });
+            }
+        }
+        PageKind::Cursor { param, next, next_presence } => {
+            let param = ident(param);
+            let next = ident(next);
+            let token = match next_presence {
+                Presence::Required => quote!(Some(page.#next.clone())),
+                Presence::Optional | Presence::RequiredNullable => quote!(page.#next.clone()),
+                Presence::OptionalNullable => quote!(page.#next.clone().flatten()),
+            };
+            quote! {
+                let next = #token.filter(|t| !t.is_empty()).map(|t| #params_ty { #param: Some(t), ..params });
+            }
+        }
+    };
+    let mutable = if pagination.items.is_some() { quote!(mut) } else { quote!() };
+    quote! {
+        #docs
+        pub fn #name(
+            &self,
+            #arg
+            params: #params_ty,
+        ) -> impl futures_util::Stream<Item = Result<#item, super::Error>> + 'a {
+            let this = *self;
+            #own
+            runtime::paginate(params, move |params: #params_ty| {
+                #lend
+                async move {
+                    let #mutable page = this.#method(#pass params.clone()).await?;
+                    let items = #items;
+                    #next
+                    Ok((items, next))
+                }
+            })
         }
     }
 }
