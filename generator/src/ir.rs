@@ -252,8 +252,8 @@ pub enum Response {
     /// A JSON body (or, when `enveloped`, the `result` of a
     /// `{success, errors, messages, result}` envelope); `optional` when it may be `null`.
     Json { ty: TypeRef, enveloped: bool, optional: bool },
-    /// Raw bytes.
-    Bytes,
+    /// Raw bytes, of the media types in `accept` (sent as the `Accept` header).
+    Bytes { accept: String },
     /// Nothing.
     Empty,
 }

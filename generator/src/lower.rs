@@ -507,7 +507,11 @@ impl<'a> Lowering<'a> {
         let (response, at) = local(response, "responses", self.spec.components.as_ref().map(|c| &c.responses), &at)?;
         let content_pointer = push_pointer(&at, "content");
         let Some((media, content)) = pick_media(&response.content) else {
-            return Ok(if response.content.is_empty() { Response::Empty } else { Response::Bytes });
+            return Ok(if response.content.is_empty() {
+                Response::Empty
+            } else {
+                Response::Bytes { accept: response.content.keys().cloned().collect::<Vec<_>>().join(", ") }
+            });
         };
         let Some(schema) = &content.schema else {
             return Ok(Response::Json { ty: TypeRef::Value, enveloped: false, optional: false });

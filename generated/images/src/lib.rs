@@ -559,7 +559,8 @@ pub mod images {
             let image_id = runtime::path_param("image_id", image_id)?;
             let path = format!("/accounts/{account_id}/images/v1/{image_id}/blob");
             let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]]);
+                .security(&[&["api_token"], &["api_email", "api_key"]])
+                .header("Accept", "image/*");
             self.client.send_bytes(request).await
         }
     }

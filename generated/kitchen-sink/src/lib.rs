@@ -304,7 +304,8 @@ pub mod pets {
             let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?;
             let path = format!("/shops/{shop_id}/pets/{pet_id}/photo");
             let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["basic_auth"], &["query_key"]]);
+                .security(&[&["basic_auth"], &["query_key"]])
+                .header("Accept", "image/png");
             self.client.send_bytes(request).await
         }
 

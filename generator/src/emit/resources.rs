@@ -214,7 +214,10 @@ fn method(op: &Operation) -> TokenStream {
             let send = if *enveloped { quote!(send_enveloped) } else { quote!(send) };
             (t, quote!(self.client.#send(request).await))
         }
-        Response::Bytes => (quote!(Vec<u8>), quote!(self.client.send_bytes(request).await)),
+        Response::Bytes { accept } => {
+            chain.push(quote!(.header("Accept", #accept)));
+            (quote!(Vec<u8>), quote!(self.client.send_bytes(request).await))
+        }
         Response::Empty => (quote!(()), quote!(self.client.send_bytes(request).await.map(drop))),
     };
     // `new` is the verb for POST, as in the other Cloudflare SDKs.
