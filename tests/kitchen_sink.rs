@@ -249,3 +249,29 @@ async fn schemaless_required_json_body_defaults_to_an_empty_object() {
     assert_eq!(last.headers.get("content-type").unwrap(), "application/json");
     assert_eq!(serde_json::from_slice::<Value>(&last.body).unwrap(), json!({}));
 }
+
+#[tokio::test]
+async fn unions_decode_each_shape_and_encode_back() {
+    use kitchen_sink::types::{Person, PetOwner};
+    let pets = json!([
+        {"id": 1, "name": "Rex", "owner": {"name": "Ann", "email": "ann@example.com"}},
+        {"id": 2, "name": "Tom", "owner": "Shop A"},
+        {"id": 3, "name": "Bob", "owner": {"email": "no-name@example.com"}}
+    ]);
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(pets)).await;
+    let result = basic_client(&server).pets().list(PetsListParams::new("s")).await;
+    // The third owner is neither a string nor a Person (no name): decoding says so.
+    let err = result.unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+
+    let pets = json!([
+        {"id": 1, "name": "Rex", "owner": {"name": "Ann", "email": "ann@example.com"}},
+        {"id": 2, "name": "Tom", "owner": "Shop A"}
+    ]);
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(pets)).await;
+    let pets = basic_client(&server).pets().list(PetsListParams::new("s")).await.unwrap();
+    let Some(PetOwner::Person(Person { name, email, .. })) = &pets[0].owner else { panic!("{:?}", pets[0].owner) };
+    assert_eq!((name.as_str(), email.as_deref()), ("Ann", Some("ann@example.com")));
+    assert_eq!(pets[1].owner, Some(PetOwner::String("Shop A".into())));
+    assert_eq!(serde_json::to_value(&pets[1].owner).unwrap(), json!("Shop A"));
+}

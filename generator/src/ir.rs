@@ -114,6 +114,9 @@ pub enum TypeBody {
     Struct { fields: Vec<Field>, extra: String, default: bool },
     /// A string enum with a catch-all `Unknown(String)` variant.
     Enum { variants: Vec<Variant> },
+    /// An untagged union (`anyOf`/`oneOf`): the first variant that decodes wins,
+    /// so variants are ordered from the most to the least specific.
+    Union { variants: Vec<(String, TypeRef)> },
 }
 
 /// A struct field.

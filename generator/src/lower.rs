@@ -125,6 +125,7 @@ fn mark_users(types: &mut [TypeDef], operations: &[Operation]) {
     let fields_of = |def: &TypeDef| -> Vec<TypeRef> {
         match &def.body {
             TypeBody::Struct { fields, .. } => fields.iter().map(|f| f.ty.clone()).collect(),
+            TypeBody::Union { variants } => variants.iter().map(|(_, ty)| ty.clone()).collect(),
             TypeBody::Enum { .. } => Vec::new(),
         }
     };
@@ -396,7 +397,9 @@ impl<'a> Lowering<'a> {
         let (body, pointer) =
             local(body, "requestBodies", self.spec.components.as_ref().map(|c| &c.request_bodies), pointer)?;
         let content_pointer = push_pointer(&pointer, "content");
-        if let Some((media, content)) = body.content.iter().find(|(m, _)| m.starts_with("multipart/form-data")) {
+        // JSON when offered (several media types are common); else a form.
+        let multipart = body.content.iter().find(|(m, _)| m.starts_with("multipart/form-data"));
+        if let (None, Some((media, content))) = (pick_media(&body.content), multipart) {
             if let Some(fields) = self.form_fields(content, &push_pointer(&content_pointer, media), hint)? {
                 return Ok(Some(Body::Multipart { fields }));
             }

@@ -210,9 +210,9 @@ impl<'a> TypeBuilder<'a> {
         TypeRef::Named(name)
     }
 
-    /// `anyOf`/`oneOf`: a single variant is that variant, variants of one primitive
-    /// kind are that kind (`anyOf` of URI strings is a `String`); anything
-    /// else degrades to `serde_json::Value` with a warning.
+    /// `anyOf`/`oneOf`: a single variant is that variant, variants of one
+    /// primitive kind are that kind (`anyOf` of URI strings is a `String`);
+    /// anything else is an untagged enum named `hint`.
     fn union(&mut self, flat: &Norm, variants: &[Norm], hint: &str) -> Result<TypeRef> {
         let mut resolved = Vec::with_capacity(variants.len());
         for v in variants {
@@ -234,14 +234,53 @@ impl<'a> TypeBuilder<'a> {
                 _ => TypeRef::String,
             });
         }
-        self.warnings.push(Warning {
-            kind: "union-as-value",
-            pointer: flat.pointer.clone(),
-            message: "anyOf/oneOf of different kinds is decoded as serde_json::Value".into(),
-        });
-        Ok(TypeRef::Value)
+        let name = self.names.claim(naming::pascal(hint));
+        self.building.insert(name.clone());
+        let mut variants: Vec<(u8, TypeRef)> = Vec::new();
+        for (i, (v, r)) in resolved.iter().enumerate() {
+            let mut ty = self.type_of(v, &format!("{name}{}", i + 1))?;
+            if matches!(&ty, TypeRef::Named(n) if self.building.contains(n)) {
+                ty = TypeRef::Boxed(Box::new(ty));
+            }
+            if !variants.iter().any(|(_, t)| *t == ty) {
+                variants.push((self.specificity(r, &ty), ty));
+            }
+        }
+        self.building.remove(&name);
+        // serde tries untagged variants in order: the most specific first.
+        variants.sort_by_key(|(rank, _)| *rank);
+        let mut scope = Scope::default();
+        let variants = variants.into_iter().map(|(_, ty)| (scope.claim(variant_name(&ty)), ty)).collect();
+        let def = TypeDef {
+            name: name.clone(),
+            doc: flat.description.clone(),
+            body: TypeBody::Union { variants },
+            used_by: Vec::new(),
+        };
+        self.defs.insert(name.clone(), def);
+        Ok(TypeRef::Named(name))
     }
 
+    /// Where a union variant goes in the order serde tries them: objects
+    /// that require fields (more first), enums, lists, maps, scalars, then
+    /// objects that would match anything, then any value.
+    fn specificity(&self, resolved: &Norm, ty: &TypeRef) -> u8 {
+        match (&resolved.kind, ty) {
+            (Kind::Object(o), TypeRef::Named(_) | TypeRef::Boxed(_)) if !o.required.is_empty() => {
+                20u8.saturating_sub(o.required.len().min(19) as u8)
+            }
+            (_, TypeRef::Named(_) | TypeRef::Boxed(_)) if !resolved.enum_values.is_empty() => 30,
+            (_, TypeRef::Vec(_)) => 40,
+            (_, TypeRef::Map(_)) => 50,
+            (_, TypeRef::DateTime) => 60,
+            (_, TypeRef::Bool) => 61,
+            (_, TypeRef::I32 | TypeRef::I64) => 62,
+            (_, TypeRef::F64) => 63,
+            (_, TypeRef::String | TypeRef::Bytes) => 64,
+            (_, TypeRef::Named(_) | TypeRef::Boxed(_)) => 70,
+            (_, TypeRef::Value) => 80,
+        }
+    }
     /// The named types, in name order, with `Default` decided.
     pub fn finish(self) -> (Vec<TypeDef>, Vec<Warning>) {
         let mut defs = self.defs;
@@ -270,6 +309,23 @@ impl<'a> TypeBuilder<'a> {
             }
         }
         (defs.into_values().collect(), self.warnings)
+    }
+}
+
+/// The name of a union variant holding `ty`.
+fn variant_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Boxed(inner) => variant_name(inner),
+        TypeRef::String => "String".into(),
+        TypeRef::Bool => "Bool".into(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".into(),
+        TypeRef::F64 => "Number".into(),
+        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::Value => "Value".into(),
+        TypeRef::Bytes => "Bytes".into(),
+        TypeRef::Vec(inner) => format!("{}List", variant_name(inner)),
+        TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
     }
 }
 

@@ -112,6 +112,22 @@ pub fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
                 }
             }
         }
+        TypeBody::Union { variants } => {
+            let variants = variants.iter().map(|(variant, ty)| {
+                let variant = format_ident!("{}", variant);
+                let ty = self::ty(ty, From::Types);
+                quote!(#variant(#ty),)
+            });
+            quote! {
+                #docs
+                #cfg
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        }
         TypeBody::Enum { variants } => {
             let idents: Vec<_> = variants.iter().map(|v| format_ident!("{}", v.rust)).collect();
             let wires: Vec<_> = variants.iter().map(|v| &v.wire).collect();
