@@ -46,14 +46,17 @@ fn lint(node: &Value, pointer: &mut String, out: &mut Vec<Warning>) {
                     warn(out, "default-type", push_pointer(pointer, "default"), message);
                 }
             }
-            let last = pointer.rsplit('/').next().unwrap_or("").to_string();
+            let mut segments = pointer.rsplit('/');
+            let last = segments.next().unwrap_or("").to_string();
+            // A property named `content` is a schema, not a media-type map.
+            let media_map = last == "content" && segments.next() != Some("properties");
             for (key, value) in map {
                 if last == "responses" && key.len() == 3 && key.ends_with("xx") {
                     let message =
                         format!("status range `{key}` should be upper case; read as `{}`", key.to_uppercase());
                     warn(out, "status-range-case", push_pointer(pointer, key), message);
                 }
-                if last == "content" && value.is_object() && !valid_media_type(key) {
+                if media_map && value.is_object() && !valid_media_type(key) {
                     let message = format!("`{key}` is not a valid media type name; kept as written");
                     warn(out, "media-type", push_pointer(pointer, key), message);
                 }
@@ -356,7 +359,7 @@ mod tests {
     #[test]
     fn tolerated_mistakes_are_warnings() {
         let (_, warnings) = parse_with_warnings(&format!(
-            "{HEADER}paths:\n  /a:\n    get:\n      responses:\n        4xx:\n          description: no\n          content:\n            'application json': {{schema: {{type: boolean, default: 'true'}}}}\n"
+            "{HEADER}paths:\n  /a:\n    get:\n      responses:\n        4xx:\n          description: no\n          content:\n            'application json': {{schema: {{type: boolean, default: 'true'}}}}\ncomponents:\n  schemas:\n    S: {{properties: {{content: {{properties: {{items: {{type: string}}}}}}}}}}\n"
         ))
         .unwrap();
         let kinds: Vec<_> = warnings.iter().map(|w| (w.kind, w.pointer.as_str())).collect();
