@@ -9,23 +9,14 @@ mod prism;
 
 use futures_util::StreamExt;
 use images::images::*;
-use images::types::{ImageVariantOptions, ImageVariantOptionsFit, ImageVariantOptionsMetadata, SortOrder};
+use images::types::SortOrder;
 use images::Client;
 use prism::Prism;
+use sdkgen_tests::variant_options;
 
 const ACC: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 /// Cloudflare's spec caps image ids at 32 characters.
 const IMG: &str = "107b9558-dd06-4bbd-5fef-9c2c16bb";
-
-fn options() -> ImageVariantOptions {
-    ImageVariantOptions {
-        fit: ImageVariantOptionsFit::ScaleDown,
-        metadata: ImageVariantOptionsMetadata::None,
-        width: 1366.0,
-        height: 768.0,
-        extra: Default::default(),
-    }
-}
 
 #[test]
 fn all_17_operations_conform_to_cloudflares_spec() {
@@ -80,7 +71,7 @@ fn all_17_operations_conform_to_cloudflares_spec() {
             account_id: ACC.into(),
             id: "h".into(),
             never_require_signed_urls: Some(true),
-            options: options(),
+            options: variant_options(),
             extra: Default::default(),
         };
         check("v1.variants.new", variants.new(new_variant).await.map(drop));
@@ -88,7 +79,7 @@ fn all_17_operations_conform_to_cloudflares_spec() {
         let edit_variant = V1VariantsEditParams {
             account_id: ACC.into(),
             never_require_signed_urls: None,
-            options: options(),
+            options: variant_options(),
             extra: Default::default(),
         };
         check("v1.variants.edit", variants.edit("h", edit_variant).await.map(drop));

@@ -5,8 +5,9 @@
 
 use futures_util::StreamExt;
 use images::images::*;
-use images::types::{ImageVariantOptions, ImageVariantOptionsFit, ImageVariantOptionsMetadata, SortOrder};
+use images::types::{ImageVariantOptions, ImageVariantOptionsFit, SortOrder};
 use images::Client;
+use sdkgen_tests::{multipart_parts, variant_options};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -44,37 +45,10 @@ fn image(id: &str) -> Value {
     json!({"id": id, "filename": "logo.png", "requireSignedURLs": false, "uploaded": "2014-01-02T02:20:00.123Z", "variants": []})
 }
 
-fn options() -> ImageVariantOptions {
-    ImageVariantOptions {
-        fit: ImageVariantOptionsFit::ScaleDown,
-        metadata: ImageVariantOptionsMetadata::None,
-        width: 1366.0,
-        height: 768.0,
-        extra: Default::default(),
-    }
-}
-
 /// The names and contents of a multipart body's parts.
 fn form(req: &Request) -> Vec<(String, Vec<u8>)> {
     let content_type = req.headers.get("content-type").unwrap().to_str().unwrap();
-    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
-    let delimiter = format!("--{boundary}");
-    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
-    let mut parts = Vec::new();
-    let mut rest = &req.body[..];
-    while let Some(start) = find(rest, delimiter.as_bytes()) {
-        rest = &rest[start + delimiter.len()..];
-        if rest.starts_with(b"--") {
-            break;
-        }
-        let head_end = find(rest, b"\r\n\r\n").unwrap();
-        let head = String::from_utf8_lossy(&rest[..head_end]).into_owned();
-        let end = head_end + find(&rest[head_end..], delimiter.as_bytes()).unwrap();
-        let name = head.split("name=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-        parts.push((name, rest[head_end + 4..end - 2].to_vec()));
-        rest = &rest[end..];
-    }
-    parts
+    multipart_parts(content_type, &req.body).into_iter().map(|(name, _, content)| (name, content)).collect()
 }
 
 #[tokio::test]
@@ -246,7 +220,7 @@ async fn v1_variants_crud() {
         account_id: ACC.into(),
         id: "hero".into(),
         never_require_signed_urls: Some(true),
-        options: options(),
+        options: variant_options(),
         extra: Default::default(),
     };
     let created = client(&s).images().v1().variants().new(params).await.unwrap();
@@ -264,7 +238,7 @@ async fn v1_variants_crud() {
     let params = V1VariantsEditParams {
         account_id: ACC.into(),
         never_require_signed_urls: None,
-        options: ImageVariantOptions { fit: ImageVariantOptionsFit::Cover, ..options() },
+        options: ImageVariantOptions { fit: ImageVariantOptionsFit::Cover, ..variant_options() },
         extra: Default::default(),
     };
     client(&s).images().v1().variants().edit("hero", params).await.unwrap();

@@ -163,31 +163,9 @@ async fn delete_returns_unit_and_spec_without_servers_needs_a_base_url() {
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
 }
 
-/// The parts of a `multipart/form-data` body: (headers, content) by name.
+/// The parts of a `multipart/form-data` body: (name, headers, content).
 fn form_parts(req: &Request) -> Vec<(String, String, Vec<u8>)> {
-    let content_type = req.headers.get("content-type").unwrap().to_str().unwrap().to_string();
-    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect("a multipart body");
-    let body = &req.body;
-    let delimiter = format!("--{boundary}");
-    let text = String::from_utf8_lossy(body);
-    assert!(text.ends_with(&format!("{delimiter}--\r\n")), "closing delimiter");
-    let mut parts = Vec::new();
-    let mut rest: &[u8] = body;
-    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
-    while let Some(start) = find(rest, delimiter.as_bytes()) {
-        rest = &rest[start + delimiter.len()..];
-        if rest.starts_with(b"--") {
-            break;
-        }
-        let head_end = find(rest, b"\r\n\r\n").unwrap();
-        let head = String::from_utf8_lossy(&rest[2..head_end]).into_owned();
-        let next = find(&rest[head_end..], delimiter.as_bytes()).unwrap() + head_end;
-        let content = rest[head_end + 4..next - 2].to_vec();
-        let name = head.split("name=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-        parts.push((name, head, content));
-        rest = &rest[next..];
-    }
-    parts
+    sdkgen_tests::multipart_parts(req.headers.get("content-type").unwrap().to_str().unwrap(), &req.body)
 }
 
 #[tokio::test]
