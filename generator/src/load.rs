@@ -18,6 +18,7 @@ pub fn parse_with_warnings(text: &str) -> Result<(OpenAPI, Vec<Warning>)> {
     let tree = to_tree(text)?;
     check_version(&tree)?;
     check_refs(&tree, &tree, &mut String::new())?;
+    check_schemas(&tree)?;
     let spec = typed::<OpenAPI>(&tree, "").map_err(|whole| narrow(&tree).unwrap_or(whole))?;
     let mut warnings = Vec::new();
     lint(&tree, &mut String::new(), &mut warnings);
@@ -93,16 +94,110 @@ fn typed<'de, T: serde::Deserialize<'de>>(node: &'de Value, pointer: &str) -> Re
     })
 }
 
+/// Checks every schema on its own, with the schemas nested in it stubbed
+/// out, before the document is read as a whole. `openapiv3` re-reads a
+/// failing schema at every level it is nested in, which grows exponentially
+/// with depth; checked one node at a time the cost is linear, and the error
+/// names the schema that is wrong rather than an ancestor.
+fn check_schemas(tree: &Value) -> Result<()> {
+    let mut schemas: Vec<(&Value, String)> = Vec::new();
+    let components = tree.get("components");
+    let section = |name: &str| each(components.and_then(|c| c.get(name)), &push_pointer("/components", name));
+    schemas.extend(section("schemas"));
+    for (p, at) in section("parameters").into_iter().chain(section("headers")) {
+        schemas.extend(parameter_schemas(p, &at));
+    }
+    for (b, at) in section("requestBodies") {
+        schemas.extend(media_schemas(b.get("content"), &push_pointer(&at, "content")));
+    }
+    for (r, at) in section("responses") {
+        schemas.extend(response_schemas(r, &at));
+    }
+    for (item, at) in each(tree.get("paths"), "/paths") {
+        let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+        let ops = methods.iter().filter_map(|m| Some((item.get(*m)?, push_pointer(&at, m))));
+        for (node, node_at) in std::iter::once((item, at.clone())).chain(ops) {
+            let list = node.get("parameters").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            for (i, p) in list.iter().enumerate() {
+                schemas
+                    .extend(parameter_schemas(p, &push_pointer(&push_pointer(&node_at, "parameters"), &i.to_string())));
+            }
+            if let Some(body) = node.get("requestBody") {
+                let at = push_pointer(&push_pointer(&node_at, "requestBody"), "content");
+                schemas.extend(media_schemas(body.get("content"), &at));
+            }
+            for (r, r_at) in each(node.get("responses"), &push_pointer(&node_at, "responses")) {
+                schemas.extend(response_schemas(r, &r_at));
+            }
+        }
+    }
+    while let Some((schema, at)) = schemas.pop() {
+        let Value::Object(map) = schema else {
+            typed::<openapiv3::ReferenceOr<openapiv3::Schema>>(schema, &at)?;
+            continue;
+        };
+        // The node itself, nested schemas replaced by `{}`; the nested ones are queued.
+        let mut shallow = map.clone();
+        for key in ["items", "not", "additionalProperties"] {
+            if let Some(child) = map.get(key).filter(|c| c.is_object()) {
+                schemas.push((child, push_pointer(&at, key)));
+                shallow.insert(key.to_string(), Value::Object(Default::default()));
+            }
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            if let Some(list) = map.get(key).and_then(Value::as_array) {
+                let base = push_pointer(&at, key);
+                schemas.extend(list.iter().enumerate().map(|(i, c)| (c, push_pointer(&base, &i.to_string()))));
+                shallow.insert(key.to_string(), Value::Array(vec![Value::Object(Default::default()); list.len()]));
+            }
+        }
+        if let Some(props) = map.get("properties").and_then(Value::as_object) {
+            let base = push_pointer(&at, "properties");
+            schemas.extend(props.iter().map(|(k, c)| (c, push_pointer(&base, k))));
+            let stubs = props.keys().map(|k| (k.clone(), Value::Object(Default::default()))).collect();
+            shallow.insert("properties".to_string(), Value::Object(stubs));
+        }
+        typed::<openapiv3::ReferenceOr<openapiv3::Schema>>(&Value::Object(shallow), &at)?;
+    }
+    Ok(())
+}
+
+/// The members of an object node, with their pointers.
+fn each<'a>(node: Option<&'a Value>, base: &str) -> Vec<(&'a Value, String)> {
+    node.and_then(Value::as_object)
+        .map(|m| m.iter().map(|(k, v)| (v, push_pointer(base, k))).collect())
+        .unwrap_or_default()
+}
+
+/// The schemas of a `content` map.
+fn media_schemas<'a>(content: Option<&'a Value>, base: &str) -> Vec<(&'a Value, String)> {
+    each(content, base)
+        .into_iter()
+        .filter_map(|(m, at)| Some((m.get("schema")?, push_pointer(&at, "schema"))))
+        .collect()
+}
+
+/// The schemas of a parameter or header.
+fn parameter_schemas<'a>(p: &'a Value, at: &str) -> Vec<(&'a Value, String)> {
+    let mut out: Vec<_> = p.get("schema").map(|s| (s, push_pointer(at, "schema"))).into_iter().collect();
+    out.extend(media_schemas(p.get("content"), &push_pointer(at, "content")));
+    out
+}
+
+/// The schemas of a response: its content and its headers.
+fn response_schemas<'a>(r: &'a Value, at: &str) -> Vec<(&'a Value, String)> {
+    let mut out = media_schemas(r.get("content"), &push_pointer(at, "content"));
+    for (h, h_at) in each(r.get("headers"), &push_pointer(at, "headers")) {
+        out.extend(parameter_schemas(h, &h_at));
+    }
+    out
+}
+
 /// `openapiv3` flattens extensions into most objects, which hides where
 /// inside them a failure is. Retry the parts one level at a time and
 /// report the deepest one that fails.
 fn narrow(tree: &Value) -> Option<Error> {
     use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
-    fn each<'a>(node: Option<&'a Value>, base: &str) -> Vec<(&'a Value, String)> {
-        node.and_then(Value::as_object)
-            .map(|m| m.iter().map(|(k, v)| (v, push_pointer(base, k))).collect())
-            .unwrap_or_default()
-    }
     fn items<'a>(node: Option<&'a Value>, base: &str) -> Vec<(&'a Value, String)> {
         node.and_then(Value::as_array)
             .map(|a| a.iter().enumerate().map(|(i, v)| (v, push_pointer(base, &i.to_string()))).collect())
@@ -232,8 +327,18 @@ fn check_version(tree: &Value) -> Result<()> {
     }
 }
 
-/// Every `$ref` must be local (`#/…`) and point at an existing node.
+/// How deep the document may nest (Cloudflare's spec: 28). Deeper documents
+/// are refused before typed deserialization, whose recursion could exhaust
+/// the stack of a debug build (build scripts run those).
+const MAX_TREE_DEPTH: usize = 64;
+
+/// Every `$ref` must be local (`#/…`) and point at an existing node, and the
+/// document must not nest deeper than [`MAX_TREE_DEPTH`].
 fn check_refs(root: &Value, node: &Value, pointer: &mut String) -> Result<()> {
+    if pointer.matches('/').count() > MAX_TREE_DEPTH {
+        let message = format!("the document nests deeper than {MAX_TREE_DEPTH} levels here");
+        return Err(Error::new(ErrorKind::Unsupported, pointer.clone(), message));
+    }
     match node {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {

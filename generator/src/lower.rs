@@ -374,13 +374,17 @@ impl<'a> Lowering<'a> {
     }
 
     fn security(&self, op: &openapiv3::Operation, pointer: &str) -> Result<Vec<Vec<String>>> {
-        let reqs = op.security.as_ref().or(self.spec.security.as_ref());
+        // The operation's own requirements, else the document's.
+        let (reqs, base) = match &op.security {
+            Some(own) => (Some(own), push_pointer(pointer, "security")),
+            None => (self.spec.security.as_ref(), "/security".to_string()),
+        };
         let known = self.spec.components.as_ref().map(|c| &c.security_schemes);
         let mut out = Vec::new();
         for (i, req) in reqs.into_iter().flatten().enumerate() {
             for name in req.keys() {
                 if !known.is_some_and(|k| k.contains_key(name)) {
-                    let at = push_pointer(&push_pointer(pointer, "security"), &i.to_string());
+                    let at = push_pointer(&base, &i.to_string());
                     return Err(Error::new(
                         ErrorKind::DanglingRef,
                         at,

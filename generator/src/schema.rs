@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 
 /// How deep `$ref` chains and nested `allOf`s may go before we call it a cycle.
 const MAX_DEPTH: usize = 64;
+/// How deep inline schemas may nest (Cloudflare's deepest: 11 levels).
+const MAX_NESTING: usize = 32;
 
 /// One schema, normalized.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,26 +80,43 @@ impl Norm {
 
     /// Normalizes one schema (or `$ref`) found at `pointer`.
     pub fn from_ref_or<S: AsSchema>(r: &ReferenceOr<S>, pointer: &str) -> Result<Norm> {
-        match r {
-            ReferenceOr::Reference { reference } => {
-                Ok(Norm::new(pointer.to_string(), Kind::Ref(schema_ref_name(reference, pointer)?)))
-            }
-            ReferenceOr::Item(s) => Norm::from_schema(s.as_schema(), pointer),
-        }
+        Norm::from_ref_or_at(r, pointer, 0)
     }
 
     /// Normalizes an inline schema found at `pointer`.
     pub fn from_schema(s: &Schema, pointer: &str) -> Result<Norm> {
+        Norm::from_schema_at(s, pointer, 0)
+    }
+
+    fn from_ref_or_at<S: AsSchema>(r: &ReferenceOr<S>, pointer: &str, depth: usize) -> Result<Norm> {
+        match r {
+            ReferenceOr::Reference { reference } => {
+                Ok(Norm::new(pointer.to_string(), Kind::Ref(schema_ref_name(reference, pointer)?)))
+            }
+            ReferenceOr::Item(s) => Norm::from_schema_at(s.as_schema(), pointer, depth),
+        }
+    }
+
+    fn from_schema_at(s: &Schema, pointer: &str, depth: usize) -> Result<Norm> {
+        if depth > MAX_NESTING {
+            let message = format!("schemas nested deeper than {MAX_NESTING} levels are not supported");
+            return Err(Error::new(ErrorKind::Unsupported, pointer, message));
+        }
+        let depth = depth + 1;
         let data = &s.schema_data;
         let mut norm = Norm::new(pointer.to_string(), Kind::Any);
         norm.nullable = data.nullable;
         norm.description = data.description.clone().or_else(|| data.title.clone());
         let list = |items: &[ReferenceOr<Schema>], key: &str| -> Result<Vec<Norm>> {
             let base = push_pointer(pointer, key);
-            items.iter().enumerate().map(|(i, r)| Norm::from_ref_or(r, &push_pointer(&base, &i.to_string()))).collect()
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Norm::from_ref_or_at(r, &push_pointer(&base, &i.to_string()), depth))
+                .collect()
         };
         norm.kind = match &s.schema_kind {
-            SchemaKind::Type(t) => norm.kind_of_type(t, pointer)?,
+            SchemaKind::Type(t) => norm.kind_of_type(t, pointer, depth)?,
             SchemaKind::AllOf { all_of } => Kind::AllOf(list(all_of, "allOf")?),
             SchemaKind::AnyOf { any_of } => Kind::AnyOf(list(any_of, "anyOf")?),
             SchemaKind::OneOf { one_of } => Kind::OneOf(list(one_of, "oneOf")?),
@@ -109,9 +128,9 @@ impl Norm {
                 norm.format = any.format.clone();
                 norm.set_enum(any.enumeration.iter().cloned());
                 let object = Object {
-                    properties: properties(&any.properties, pointer)?,
+                    properties: properties(&any.properties, pointer, depth)?,
                     required: any.required.clone(),
-                    additional: additional(any.additional_properties.as_ref(), pointer)?,
+                    additional: additional(any.additional_properties.as_ref(), pointer, depth)?,
                 };
                 let has_object_parts = !object.properties.is_empty() || object.additional.is_some();
                 let base = match any.typ.as_deref() {
@@ -121,7 +140,7 @@ impl Norm {
                     Some("number") => Kind::Number,
                     Some("boolean") => Kind::Boolean,
                     Some("array") => Kind::Array(Box::new(match &any.items {
-                        Some(items) => Norm::from_ref_or(items, &push_pointer(pointer, "items"))?,
+                        Some(items) => Norm::from_ref_or_at(items, &push_pointer(pointer, "items"), depth)?,
                         None => Norm::new(push_pointer(pointer, "items"), Kind::Any),
                     })),
                     Some(other) => {
@@ -157,7 +176,7 @@ impl Norm {
         Ok(norm)
     }
 
-    fn kind_of_type(&mut self, t: &Type, pointer: &str) -> Result<Kind> {
+    fn kind_of_type(&mut self, t: &Type, pointer: &str, depth: usize) -> Result<Kind> {
         fn format<T>(f: &VariantOrUnknownOrEmpty<T>, name: impl Fn(&T) -> &'static str) -> Option<String> {
             match f {
                 VariantOrUnknownOrEmpty::Item(item) => Some(name(item).to_string()),
@@ -198,12 +217,12 @@ impl Norm {
                 Kind::Boolean
             }
             Type::Object(o) => Kind::Object(Object {
-                properties: properties(&o.properties, pointer)?,
+                properties: properties(&o.properties, pointer, depth)?,
                 required: o.required.clone(),
-                additional: additional(o.additional_properties.as_ref(), pointer)?,
+                additional: additional(o.additional_properties.as_ref(), pointer, depth)?,
             }),
             Type::Array(a) => Kind::Array(Box::new(match &a.items {
-                Some(items) => Norm::from_ref_or(items, &push_pointer(pointer, "items"))?,
+                Some(items) => Norm::from_ref_or_at(items, &push_pointer(pointer, "items"), depth)?,
                 None => Norm::new(push_pointer(pointer, "items"), Kind::Any),
             })),
         })
@@ -242,15 +261,22 @@ impl AsSchema for Box<Schema> {
     }
 }
 
-fn properties(props: &IndexMap<String, ReferenceOr<Box<Schema>>>, pointer: &str) -> Result<IndexMap<String, Norm>> {
+fn properties(
+    props: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+    pointer: &str,
+    depth: usize,
+) -> Result<IndexMap<String, Norm>> {
     let base = push_pointer(pointer, "properties");
-    props.iter().map(|(name, r)| Ok((name.clone(), Norm::from_ref_or(r, &push_pointer(&base, name))?))).collect()
+    props
+        .iter()
+        .map(|(name, r)| Ok((name.clone(), Norm::from_ref_or_at(r, &push_pointer(&base, name), depth)?)))
+        .collect()
 }
 
-fn additional(a: Option<&AdditionalProperties>, pointer: &str) -> Result<Option<Box<Norm>>> {
+fn additional(a: Option<&AdditionalProperties>, pointer: &str, depth: usize) -> Result<Option<Box<Norm>>> {
     match a {
         Some(AdditionalProperties::Schema(s)) => {
-            let norm = Norm::from_ref_or(s, &push_pointer(pointer, "additionalProperties"))?;
+            let norm = Norm::from_ref_or_at(s, &push_pointer(pointer, "additionalProperties"), depth)?;
             // `additionalProperties: {}` says nothing more than `true`.
             Ok((norm.kind != Kind::Any).then(|| Box::new(norm)))
         }

@@ -7,6 +7,9 @@ use crate::naming::{self, Scope};
 use crate::schema::{Components, Kind, Norm};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// How deep type lowering may nest (real specs: about a dozen levels).
+const MAX_TYPE_DEPTH: usize = 40;
+
 /// Builds the named types of the `types` module on demand, memoized per
 /// component, in the order schemas are first used (spec order).
 pub struct TypeBuilder<'a> {
@@ -23,6 +26,8 @@ pub struct TypeBuilder<'a> {
     building: BTreeSet<String>,
     /// Unnamed components under construction (to catch cycles through them).
     unnamed_in_progress: BTreeSet<String>,
+    /// How deep `type_of` is nested now.
+    depth: usize,
     defs: BTreeMap<String, TypeDef>,
     /// What was degraded on the way.
     pub warnings: Vec<Warning>,
@@ -39,6 +44,7 @@ impl<'a> TypeBuilder<'a> {
             memo: BTreeMap::new(),
             building: BTreeSet::new(),
             unnamed_in_progress: BTreeSet::new(),
+            depth: 0,
             defs: BTreeMap::new(),
             warnings: Vec::new(),
         }
@@ -61,6 +67,23 @@ impl<'a> TypeBuilder<'a> {
 
     /// The Rust type for `norm`; inline structs and enums are named `hint`.
     pub fn type_of(&mut self, norm: &Norm, hint: &str) -> Result<TypeRef> {
+        // A schema that contains itself through `allOf` expands into a new
+        // inline type at every level: past this depth it is a JSON value.
+        if self.depth >= MAX_TYPE_DEPTH {
+            self.warnings.push(Warning {
+                kind: "endless-expansion",
+                pointer: norm.pointer.clone(),
+                message: format!("types nest deeper than {MAX_TYPE_DEPTH} levels here (a cycle through allOf?): decoded as serde_json::Value"),
+            });
+            return Ok(TypeRef::Value);
+        }
+        self.depth += 1;
+        let ty = self.type_of_inner(norm, hint);
+        self.depth -= 1;
+        ty
+    }
+
+    fn type_of_inner(&mut self, norm: &Norm, hint: &str) -> Result<TypeRef> {
         if let Kind::Ref(name) = &norm.kind {
             return self.component(name, &norm.pointer);
         }
@@ -125,7 +148,8 @@ impl<'a> TypeBuilder<'a> {
         let flat = comps.flatten(resolved)?;
         let is_struct = matches!(&flat.kind, Kind::Object(o) if !o.properties.is_empty());
         let is_enum = matches!(flat.kind, Kind::String) && !flat.enum_values.is_empty();
-        let rust_name = self.renames.get(name).cloned().unwrap_or_else(|| {
+        // A user's rename goes through the naming rules too, so it is always an identifier.
+        let rust_name = self.renames.get(name).map(|n| naming::pascal(n)).unwrap_or_else(|| {
             naming::pascal(name.strip_prefix(self.prefix.as_str()).filter(|s| !s.is_empty()).unwrap_or(name))
         });
         if !is_struct && !is_enum {

@@ -212,3 +212,50 @@ fn ref_and_allof_cycles_are_errors_not_overflows() {
     );
     assert_eq!(warnings.iter().map(|w| w.kind).collect::<Vec<_>>(), ["recursive-alias"]);
 }
+
+/// Regression cases found by the mutation test (tests/mutations.rs).
+mod found_by_mutation {
+    use super::*;
+
+    #[test]
+    fn a_deep_invalid_schema_fails_fast_at_its_own_pointer() {
+        // openapiv3 re-reads a failing schema at each level it is nested in:
+        // 18 levels took 25 s before schemas were checked one at a time.
+        let mut deep = r#"{"type": "string", "nullable": "notabool"}"#.to_string();
+        for i in 0..30 {
+            deep = if i % 2 == 0 {
+                format!(r#"{{"type": "array", "items": {deep}}}"#)
+            } else {
+                format!(r#"{{"allOf": [{deep}]}}"#)
+            };
+        }
+        let spec = format!(
+            r#"{{"openapi": "3.0.3", "info": {{"title": "T", "version": "1"}}, "paths": {{"/a": {{"get": {{"responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {deep}}}}}}}}}}}}}}}}}"#
+        );
+        let start = std::time::Instant::now();
+        let err = load::parse(&spec).unwrap_err();
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "took {:?}", start.elapsed());
+        assert!(err.pointer.ends_with("/allOf/0/items") && err.pointer.matches("/items").count() == 15, "{err}");
+    }
+
+    #[test]
+    fn a_schema_containing_itself_through_allof_degrades_with_a_warning() {
+        let spec = load::parse(&returning(
+            "{$ref: '#/components/schemas/person'}",
+            "    person:\n      type: object\n      properties:\n        email:\n          allOf:\n            - $ref: '#/components/schemas/person'\n            - properties: {x: {type: string}}\n",
+        ))
+        .unwrap();
+        let (_, warnings) = lower::lower(&spec, &Overrides::default()).unwrap();
+        assert!(warnings.iter().any(|w| w.kind == "endless-expansion"), "{warnings:?}");
+    }
+
+    #[test]
+    fn an_unknown_scheme_in_global_security_points_at_global_security() {
+        let spec = load::parse(
+            "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nsecurity: [{nope: []}]\npaths:\n  /a:\n    get:\n      responses: {'204': {description: ok}}\n",
+        )
+        .unwrap();
+        let err = lower::lower(&spec, &Overrides::default()).unwrap_err();
+        assert_eq!(err.pointer, "/security/0");
+    }
+}
