@@ -37,7 +37,7 @@ pub fn lower(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning>
         naming::common_prefix(spec.components.iter().flat_map(|c| c.schemas.keys().map(String::as_str)))
     });
     let mut lowering =
-        Lowering { spec, types: TypeBuilder::new(&comps, prefix, &overrides.types), warnings: Vec::new() };
+        Lowering { spec, overrides, types: TypeBuilder::new(&comps, prefix, &overrides.types), warnings: Vec::new() };
     let schemes = lowering.schemes(overrides)?;
     let mut operations = Vec::new();
     for (path, item) in &spec.paths.paths {
@@ -166,6 +166,7 @@ fn server_url(server: &openapiv3::Server) -> String {
 
 struct Lowering<'a> {
     spec: &'a OpenAPI,
+    overrides: &'a Overrides,
     types: TypeBuilder<'a>,
     warnings: Vec<Warning>,
 }
@@ -237,8 +238,17 @@ impl<'a> Lowering<'a> {
         shared: &'a [ReferenceOr<Parameter>],
         pointer: &str,
     ) -> Result<Operation> {
-        let (resource, verb, scope) = resource_and_verb(path, method);
+        let (mut resource, mut verb, scope) = resource_and_verb(path, method);
         let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
+        // Overrides apply before anything is named after the placement.
+        if let Some(o) = self.overrides.operations.get(&id) {
+            if let Some(r) = &o.resource {
+                resource = r.split('.').map(naming::snake).collect();
+            }
+            if let Some(m) = &o.method {
+                verb = naming::snake(m);
+            }
+        }
         let doc = match (&op.summary, &op.description) {
             (Some(s), Some(d)) if s.trim() != d.trim() => Some(format!("{s}\n\n{d}")),
             (s, d) => s.clone().or_else(|| d.clone()),
@@ -659,20 +669,11 @@ pub fn resource_and_verb(path: &str, method: &str) -> (Vec<String>, String, Opti
     (resource, verb.to_string(), scope)
 }
 
-/// Applies overrides, then resolves collisions: operations that would share
-/// a resource and method name, or whose method name is also a child
-/// resource, are named after their operationId.
+/// Resolves collisions (overrides are already applied): operations that
+/// would share a resource and method name, or whose method name is also a
+/// child resource, are named after their operationId unless an override
+/// named the method.
 fn place_operations(ops: &mut [Operation], overrides: &Overrides) {
-    for op in ops.iter_mut() {
-        if let Some(o) = overrides.operations.get(&op.id) {
-            if let Some(resource) = &o.resource {
-                op.resource = resource.split('.').map(naming::snake).collect();
-            }
-            if let Some(method) = &o.method {
-                op.method_name = naming::snake(method);
-            }
-        }
-    }
     let mut seen: BTreeMap<(Vec<String>, String), usize> = BTreeMap::new();
     for op in ops.iter() {
         *seen.entry((op.resource.clone(), op.method_name.clone())).or_default() += 1;

@@ -237,12 +237,6 @@ impl Norm {
             }
         }
     }
-
-    /// Whether this is an object with neither properties nor a typed
-    /// `additionalProperties`: a free-form map.
-    pub fn is_free_form_object(&self) -> bool {
-        matches!(&self.kind, Kind::Object(o) if o.properties.is_empty() && o.additional.is_none())
-    }
 }
 
 /// Lets [`Norm::from_ref_or`] take both `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.

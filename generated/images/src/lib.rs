@@ -298,7 +298,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    pub struct ImagesV2DirectUploadNewResult {
+    pub struct ImagesV2DirectUploadsNewResult {
         /// ID the image will have.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
@@ -839,7 +839,7 @@ pub mod images {
         pub async fn new(
             &self,
             params: V2DirectUploadsNewParams,
-        ) -> Result<super::types::ImagesV2DirectUploadNewResult, super::Error> {
+        ) -> Result<super::types::ImagesV2DirectUploadsNewResult, super::Error> {
             let account_id = runtime::path_param("account_id", &params.account_id)?;
             let path = format!("/accounts/{account_id}/images/v2/direct_upload");
             let request = runtime::Request::new(reqwest::Method::POST, path)

@@ -48,7 +48,8 @@ pub fn modules(api: &Api) -> Vec<TokenStream> {
                 let ops = api.operations.iter().filter(|op| op.resource == *node);
                 resource_struct(node, &names, children.copied(), ops)
             });
-            let params = api.operations.iter().filter(|op| op.resource[0] == module).filter_map(params_struct);
+            let params =
+                api.operations.iter().filter(|op| op.resource[0] == module).filter_map(|op| params_struct(op, &names));
             let docs = doc_attrs(Some(&format!("Operations under `{module}`.")));
             let cfg = super::feature_cfg(api, &[module.to_string()]);
             let module = ident(module);
@@ -427,13 +428,10 @@ pub fn example_call(op: &Operation, lib: &str) -> Option<String> {
 }
 
 /// The params struct of an operation, if it has one.
-fn params_struct(op: &Operation) -> Option<TokenStream> {
+fn params_struct(op: &Operation, names: &BTreeMap<&[String], String>) -> Option<TokenStream> {
     let name = format_ident!("{}", op.params_type.as_ref()?);
-    let docs = doc_attrs(Some(&format!(
-        "Parameters of [`{}::{}`].",
-        node_struct(&op.resource),
-        naming::unraw(&op.method_name)
-    )));
+    let docs =
+        doc_attrs(Some(&format!("Parameters of [`{}::{}`].", names[&op.resource[..]], naming::unraw(&op.method_name))));
     let serialize = matches!(op.body, Some(Body::Fields { .. }));
     let default = params_default(op);
     let mut fields = Vec::new();
