@@ -5,15 +5,29 @@
 use crate::emit;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lower::lower;
-use crate::output::{format_tokens, write_files, Generated, Stats};
+use crate::output::{write_files, Generated, Stats};
 use crate::overrides::Overrides;
 use crate::{load, naming};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// sdkgen's version, written into every header.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// How long each phase of one generation took (see [`Config::generate_timed`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Text → checked `openapiv3` document (with `$ref` and schema checks).
+    pub parse: Duration,
+    /// Schemas and operations → IR (types, names, resources).
+    pub lower: Duration,
+    /// IR → `quote!` tokens.
+    pub emit: Duration,
+    /// Tokens → `syn` → `prettyplease` text.
+    pub format: Duration,
+}
 
 /// How to generate an SDK.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +38,7 @@ pub struct Config {
     overrides_file: Option<PathBuf>,
     input_name: Option<String>,
     strict: bool,
+    threads: Option<usize>,
 }
 
 impl Config {
@@ -63,6 +78,13 @@ impl Config {
         self
     }
 
+    /// How many threads emit and format code (default: one per core). The
+    /// output is the same for any number.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads.max(1));
+        self
+    }
+
     /// Makes every warning an error.
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
@@ -73,12 +95,32 @@ impl Config {
     /// `input_name` names the spec in errors and in the header.
     pub fn generate(&self, input_name: &str, text: &str) -> Result<Generated> {
         let overrides = self.overrides.clone().unwrap_or_default();
-        self.generate_with(input_name, text, &overrides).map_err(|e| e.in_file(input_name))
+        self.generate_with(input_name, text, &overrides, &mut Timings::default()).map_err(|e| e.in_file(input_name))
     }
 
-    fn generate_with(&self, input_name: &str, text: &str, overrides: &Overrides) -> Result<Generated> {
+    /// [`Config::generate`], also returning how long each phase took: for
+    /// benchmarks and `sdkgen generate -v`.
+    pub fn generate_timed(&self, input_name: &str, text: &str) -> Result<(Generated, Timings)> {
+        let overrides = self.overrides.clone().unwrap_or_default();
+        let mut timings = Timings::default();
+        let generated =
+            self.generate_with(input_name, text, &overrides, &mut timings).map_err(|e| e.in_file(input_name))?;
+        Ok((generated, timings))
+    }
+
+    fn generate_with(
+        &self,
+        input_name: &str,
+        text: &str,
+        overrides: &Overrides,
+        timings: &mut Timings,
+    ) -> Result<Generated> {
+        let start = Instant::now();
         let (spec, mut warnings) = load::parse_with_warnings(text)?;
+        timings.parse = start.elapsed();
+        let start = Instant::now();
         let (api, lowered) = lower(&spec, overrides)?;
+        timings.lower = start.elapsed();
         warnings.extend(lowered);
         if self.strict {
             if let Some(first) = warnings.first() {
@@ -98,7 +140,10 @@ impl Config {
             self.crate_name.clone().or_else(|| overrides.crate_name.clone()).unwrap_or_else(|| crate_name_from(stem));
         let version = self.crate_version.clone().unwrap_or_else(|| "0.1.0".into());
         let user_agent = format!("{crate_name}/{version} sdkgen/{VERSION}");
-        let api_text = format_tokens(emit::api(&api, &user_agent))?;
+        let threads = self.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let (api_text, emit_time, format_time) = crate::render::render(&api, &user_agent, threads)?;
+        timings.emit = emit_time;
+        timings.format = format_time;
         let sha = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
         let input = self.input_name.as_deref().unwrap_or(input_name).replace('\\', "/");
         let header = format!(
@@ -172,7 +217,8 @@ impl Config {
             (None, None) => Overrides::default(),
         };
         let name = path.display().to_string();
-        let generated = self.generate_with(&name, &text, &overrides).map_err(|e| e.in_file(path))?;
+        let generated =
+            self.generate_with(&name, &text, &overrides, &mut Timings::default()).map_err(|e| e.in_file(path))?;
         Ok((generated, files))
     }
 
@@ -240,6 +286,34 @@ tokio = {{ version = "1", default-features = false, features = ["time"] }}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_does_not_depend_on_threads() {
+        // Enough types for several parts of the `types` module, and three resource modules.
+        let mut text = String::from("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n");
+        text += "  /cats:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                properties:\n";
+        for i in 0..150 {
+            text += &format!("                  t{i}: {{$ref: '#/components/schemas/T{i}'}}\n");
+        }
+        for r in ["dogs", "owls"] {
+            text += &format!("  /{r}:\n    delete:\n      responses:\n        '204': {{description: gone}}\n");
+        }
+        text += "components:\n  schemas:\n";
+        for i in 0..150 {
+            text += &format!("    T{i}:\n      description: Type {i}.\n      type: object\n      properties:\n        name: {{type: string}}\n");
+        }
+        let one = Config::new().threads(1).generate("t.yaml", &text).unwrap();
+        for threads in [2, 3, 64] {
+            let many = Config::new().threads(threads).generate("t.yaml", &text).unwrap();
+            assert_eq!(one.api, many.api, "{threads} threads");
+        }
+        assert_eq!(one.api.matches("pub mod ").count(), 4, "types and three resource modules");
+        assert_eq!(one.api.matches("pub struct T").count(), 150);
+        assert!(one.warnings.is_empty(), "{:?}", one.warnings);
+        assert!(one.api.contains("pub mod types {\n    use serde::{Deserialize, Serialize};\n\n    #[derive"));
+        // Between parts: one blank line, as between any two items.
+        assert!(one.api.contains("    }\n\n    /// Type 47.\n"), "{}", one.api);
+    }
 
     #[test]
     fn compile_reports_inputs_and_writes_only_on_change() {

@@ -94,15 +94,24 @@ impl fmt::Display for Warning {
 pub fn push_pointer(base: &str, token: &str) -> String {
     let mut out = String::with_capacity(base.len() + token.len() + 1);
     out.push_str(base);
-    out.push('/');
+    append_pointer(&mut out, token);
+    out
+}
+
+/// Appends `/token` to a pointer in place, escaped as [`push_pointer`] does.
+pub fn append_pointer(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    if !token.contains(['~', '/']) {
+        pointer.push_str(token);
+        return;
+    }
     for c in token.chars() {
         match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -20,10 +20,11 @@ pub mod lower;
 pub mod naming;
 pub mod output;
 pub mod overrides;
+mod render;
 pub mod schema;
 pub mod types;
 
-pub use config::{Config, VERSION};
+pub use config::{Config, Timings, VERSION};
 pub use error::{Error, ErrorKind, Result, Warning};
 pub use output::Generated;
 pub use overrides::Overrides;

@@ -2,6 +2,9 @@
 //! verifies committed output. Exit codes: 0 ok, 1 stale output, 2 bad input.
 
 use sdkgen::{Config, Generated, Warning};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -122,18 +122,18 @@ pub fn diff(name: &str, have: &str, want: &str) -> String {
     out
 }
 
-/// Formats tokens as a Rust file body.
+/// Formats tokens as a Rust file body (items not yet spaced: see [`space_items`]).
 pub fn format_tokens(tokens: proc_macro2::TokenStream) -> Result<String> {
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| {
         Error::new(ErrorKind::Invalid, "", format!("internal error: generated code does not parse: {e}"))
     })?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    Ok(prettyplease::unparse(&file))
 }
 
 /// Puts a blank line between items, which `prettyplease` does not: before
 /// an item's docs, attributes or first line when the line above closes an
 /// item or is a `use`.
-fn space_items(code: &str) -> String {
+pub fn space_items(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut prev = "";
     for line in code.lines() {

@@ -1,12 +1,13 @@
 //! Emission: the IR as `quote!` tokens. Knows Rust and the runtime's API,
-//! nothing about OpenAPI. Formatting happens in [`crate::output`].
+//! nothing about OpenAPI. The output is cut into [`Part`]s that are emitted
+//! and formatted independently (see `crate::render`).
 
 mod resources;
 
 pub use resources::example_call;
 mod types;
 
-use crate::ir::{Api, SchemeKind};
+use crate::ir::{Api, SchemeKind, TypeDef};
 use crate::naming;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -64,8 +65,47 @@ pub(crate) fn feature_cfg(api: &Api, modules: &[String]) -> TokenStream {
     }
 }
 
-/// The items shared by both layouts (crate and `include!`), as tokens.
-pub fn api(api: &Api, user_agent: &str) -> TokenStream {
+/// How many type definitions go into one [`Part::Types`].
+const TYPES_PER_PART: usize = 48;
+
+/// An independent piece of the API's code, in output order.
+#[derive(Debug, Clone, Copy)]
+pub enum Part<'a> {
+    /// Re-exports, the API description, `impl Client` and `impl ClientBuilder`.
+    Head,
+    /// Some of the items of `pub mod types` (formatted as if inside it).
+    Types(&'a [TypeDef]),
+    /// One top-level resource module.
+    Module(&'a str),
+}
+
+/// The parts of the API's code, in order. The `types` module's opening and
+/// closing lines are [`TYPES_OPEN`] and `}` around the `Types` parts.
+pub fn parts(api: &Api) -> Vec<Part<'_>> {
+    let mut parts = vec![Part::Head];
+    parts.extend(api.types.chunks(TYPES_PER_PART).map(Part::Types));
+    parts.extend(resources::module_names(api).into_iter().map(Part::Module));
+    parts
+}
+
+/// The lines that open the `types` module, as formatted.
+pub const TYPES_OPEN: &str =
+    "/// Types of the API's requests and responses.\npub mod types {\n    use serde::{Deserialize, Serialize};\n";
+
+/// The tokens of one part.
+pub fn part(api: &Api, user_agent: &str, part: Part<'_>) -> TokenStream {
+    match part {
+        Part::Head => head(api, user_agent),
+        Part::Types(defs) => {
+            let defs = defs.iter().map(|def| types::type_def(def, &feature_cfg(api, &def.used_by)));
+            quote!(#(#defs)*)
+        }
+        Part::Module(name) => resources::module(api, name),
+    }
+}
+
+/// Re-exports, the API description and the client's impls.
+fn head(api: &Api, user_agent: &str) -> TokenStream {
     let base_url = &api.base_url;
     let schemes = api.schemes.iter().map(|s| {
         let name = &s.name;
@@ -114,17 +154,6 @@ pub fn api(api: &Api, user_agent: &str) -> TokenStream {
             }
         }
     });
-    let types_module = (!api.types.is_empty()).then(|| {
-        let defs = api.types.iter().map(|def| types::type_def(def, &feature_cfg(api, &def.used_by)));
-        quote! {
-            /// Types of the API's requests and responses.
-            pub mod types {
-                use serde::{Deserialize, Serialize};
-                #(#defs)*
-            }
-        }
-    });
-    let modules = resources::modules(api);
     let builder_docs = doc_attrs(Some(&if base_url.is_empty() {
         "Starts configuring a client. The spec names no server: set `base_url`.".to_string()
     } else {
@@ -162,9 +191,6 @@ pub fn api(api: &Api, user_agent: &str) -> TokenStream {
         impl ClientBuilder {
             #(#setters)*
         }
-
-        #types_module
-        #(#modules)*
     }
 }
 

@@ -24,46 +24,43 @@ pub fn roots(api: &Api) -> BTreeMap<String, String> {
     api.operations.iter().map(|op| (op.resource[0].clone(), node_struct(&op.resource[..1]))).collect()
 }
 
-/// Every resource module.
-pub fn modules(api: &Api) -> Vec<TokenStream> {
-    // Every node on the way to an operation, by module.
-    let mut nodes: BTreeMap<&str, BTreeSet<&[String]>> = BTreeMap::new();
-    for op in &api.operations {
-        for n in 1..=op.resource.len() {
-            nodes.entry(op.resource[0].as_str()).or_default().insert(&op.resource[..n]);
+/// The top-level resource modules, in order.
+pub fn module_names(api: &Api) -> Vec<&str> {
+    let names: BTreeSet<&str> = api.operations.iter().map(|op| op.resource[0].as_str()).collect();
+    names.into_iter().collect()
+}
+
+/// One top-level resource module: its resource structs and params structs.
+pub fn module(api: &Api, module: &str) -> TokenStream {
+    let ops: Vec<&Operation> = api.operations.iter().filter(|op| op.resource[0] == module).collect();
+    // Every node on the way to an operation.
+    let nodes: BTreeSet<&[String]> =
+        ops.iter().flat_map(|op| (1..=op.resource.len()).map(|n| &op.resource[..n])).collect();
+    // Struct names are unique in the module: `[a, b_c]` and `[a, b, c]` would both be `BC`.
+    let mut scope = naming::Scope::default();
+    for op in &ops {
+        scope.claim(op.params_type.clone().unwrap_or_default());
+    }
+    let names: BTreeMap<&[String], String> = nodes.iter().map(|node| (*node, scope.claim(node_struct(node)))).collect();
+    let structs = nodes.iter().map(|node| {
+        let children =
+            nodes.range(*node..).skip(1).take_while(|c| c.starts_with(node)).filter(|c| c.len() == node.len() + 1);
+        let node_ops = ops.iter().copied().filter(|op| op.resource == *node);
+        resource_struct(node, &names, children.copied(), node_ops)
+    });
+    let params = ops.iter().filter_map(|op| params_struct(op, &names));
+    let docs = doc_attrs(Some(&format!("Operations under `{module}`.")));
+    let cfg = super::feature_cfg(api, &[module.to_string()]);
+    let module = ident(module);
+    quote! {
+        #docs
+        #cfg
+        pub mod #module {
+            use super::runtime;
+            #(#structs)*
+            #(#params)*
         }
     }
-    nodes
-        .into_iter()
-        .map(|(module, nodes)| {
-            // Struct names are unique in the module: `[a, b_c]` and `[a, b, c]` would both be `BC`.
-            let mut scope = naming::Scope::default();
-            for op in api.operations.iter().filter(|op| op.resource[0] == module) {
-                scope.claim(op.params_type.clone().unwrap_or_default());
-            }
-            let names: BTreeMap<&[String], String> =
-                nodes.iter().map(|node| (*node, scope.claim(node_struct(node)))).collect();
-            let structs = nodes.iter().map(|node| {
-                let children = nodes.iter().filter(|c| c.len() == node.len() + 1 && c.starts_with(node));
-                let ops = api.operations.iter().filter(|op| op.resource == *node);
-                resource_struct(node, &names, children.copied(), ops)
-            });
-            let params =
-                api.operations.iter().filter(|op| op.resource[0] == module).filter_map(|op| params_struct(op, &names));
-            let docs = doc_attrs(Some(&format!("Operations under `{module}`.")));
-            let cfg = super::feature_cfg(api, &[module.to_string()]);
-            let module = ident(module);
-            quote! {
-                #docs
-                #cfg
-                pub mod #module {
-                    use super::runtime;
-                    #(#structs)*
-                    #(#params)*
-                }
-            }
-        })
-        .collect()
 }
 
 fn resource_struct<'a>(
