@@ -12,6 +12,7 @@
 //! by phase. A `ploidy` row is added when `ploidy` is on `PATH`.
 //! Times are medians over the runs; memory is the largest peak seen.
 
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

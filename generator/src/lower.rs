@@ -32,6 +32,25 @@ const BUILDER_METHODS: &[&str] = &[
 
 /// Lowers `spec` to the IR, with the warnings of what was degraded.
 pub fn lower(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning>)> {
+    // Types nest as deep as the spec's schemas (a chain of components each
+    // holding the next), so lowering gets a stack of its own, reserved but
+    // only touched as deep as it goes: a build script's or a test's thread
+    // may have as little as 2 MB.
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("sdkgen-lower".into())
+            .stack_size(LOWER_STACK)
+            .spawn_scoped(s, || lower_here(spec, overrides))
+            .map_err(|e| Error::new(ErrorKind::Io, "", format!("cannot start the lowering thread: {e}")))?
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// The stack of the lowering thread (see [`lower`]).
+pub const LOWER_STACK: usize = 256 << 20;
+
+fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning>)> {
     let comps = Components::new(spec)?;
     let prefix = overrides.strip_prefix.clone().unwrap_or_else(|| {
         naming::common_prefix(spec.components.iter().flat_map(|c| c.schemas.keys().map(String::as_str)))

@@ -3,6 +3,7 @@
 
 use sdkgen::{Config, Generated, Warning};
 
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::collections::BTreeMap;

@@ -10,6 +10,7 @@ use crate::error::{push_pointer, Error, ErrorKind, Result};
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 /// How deep `$ref` chains and nested `allOf`s may go before we call it a cycle.
@@ -320,6 +321,9 @@ pub fn schema_ref_name(reference: &str, pointer: &str) -> Result<String> {
 #[derive(Debug, Default)]
 pub struct Components {
     schemas: BTreeMap<String, Norm>,
+    /// Flattened components, by name: a tower of `allOf`s that each name the
+    /// one below twice would otherwise be merged 2ⁿ times.
+    flat: RefCell<BTreeMap<String, Norm>>,
 }
 
 impl Components {
@@ -332,7 +336,7 @@ impl Components {
                 schemas.insert(name.clone(), Norm::from_ref_or(schema, &pointer)?);
             }
         }
-        Ok(Components { schemas })
+        Ok(Components { schemas, flat: RefCell::default() })
     }
 
     /// The schema a component name stands for.
@@ -375,7 +379,7 @@ impl Components {
         let Kind::AllOf(branches) = &norm.kind else { return Ok(norm.clone()) };
         let mut merged: Option<Norm> = None;
         for branch in branches {
-            let resolved = self.flatten_at(self.deref(branch)?, depth + 1)?;
+            let resolved = self.flatten_ref(branch, depth + 1)?;
             merged = Some(match merged {
                 None => resolved,
                 Some(acc) => self.merge(acc, resolved, depth + 1)?,
@@ -388,6 +392,27 @@ impl Components {
             out.description = norm.description.clone();
         }
         Ok(out)
+    }
+
+    /// Follows `$ref`s and flattens, once per component.
+    fn flatten_ref(&self, norm: &Norm, depth: usize) -> Result<Norm> {
+        // The component the chain ends at, if it is one.
+        let mut name = None;
+        let mut resolved = norm;
+        for _ in 0..MAX_DEPTH {
+            let Kind::Ref(next) = &resolved.kind else { break };
+            resolved = self.get(next, &resolved.pointer)?;
+            name = Some(next);
+        }
+        let resolved = self.deref(resolved)?; // the error for a cyclic chain
+        if let Some(done) = name.and_then(|n| self.flat.borrow().get(n).cloned()) {
+            return Ok(done);
+        }
+        let flat = self.flatten_at(resolved, depth)?;
+        if let Some(name) = name {
+            self.flat.borrow_mut().insert(name.clone(), flat.clone());
+        }
+        Ok(flat)
     }
 
     /// Merges `later` into `earlier` (both already flattened).
@@ -406,8 +431,8 @@ impl Components {
                 a.properties.insert(name, prop);
                 continue;
             };
-            let old_flat = self.flatten_at(self.deref(slot)?, depth + 1)?;
-            let new_flat = self.flatten_at(self.deref(&prop)?, depth + 1)?;
+            let old_flat = self.flatten_ref(slot, depth + 1)?;
+            let new_flat = self.flatten_ref(&prop, depth + 1)?;
             let is_struct = |n: &Norm| matches!(&n.kind, Kind::Object(o) if !o.properties.is_empty());
             *slot = if is_struct(&old_flat) && is_struct(&new_flat) {
                 self.merge(old_flat, new_flat, depth + 1)?

@@ -7,8 +7,15 @@ use crate::naming::{self, Scope};
 use crate::schema::{Components, Kind, Norm};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// How deep type lowering may nest (real specs: about a dozen levels).
+/// How deep inline types may nest below the nearest named type (real
+/// specs: about a dozen levels). A schema that contains itself through
+/// `allOf` expands into a new inline type at every level and stops here.
 const MAX_TYPE_DEPTH: usize = 40;
+
+/// How deep types may nest in all, named ones included: a chain of
+/// components each holding the next. Bounds the recursion, which runs on a
+/// thread with [`crate::lower::LOWER_STACK`] bytes of stack.
+const MAX_TOTAL_DEPTH: usize = 1000;
 
 /// Builds the named types of the `types` module on demand, memoized per
 /// component, in the order schemas are first used (spec order).
@@ -26,8 +33,10 @@ pub struct TypeBuilder<'a> {
     building: BTreeSet<String>,
     /// Unnamed components under construction (to catch cycles through them).
     unnamed_in_progress: BTreeSet<String>,
-    /// How deep `type_of` is nested now.
+    /// How deep `type_of` is nested now below the nearest named type.
     depth: usize,
+    /// How deep `type_of` is nested now in all.
+    total_depth: usize,
     defs: BTreeMap<String, TypeDef>,
     /// What was degraded on the way.
     pub warnings: Vec<Warning>,
@@ -45,6 +54,7 @@ impl<'a> TypeBuilder<'a> {
             building: BTreeSet::new(),
             unnamed_in_progress: BTreeSet::new(),
             depth: 0,
+            total_depth: 0,
             defs: BTreeMap::new(),
             warnings: Vec::new(),
         }
@@ -69,17 +79,20 @@ impl<'a> TypeBuilder<'a> {
     pub fn type_of(&mut self, norm: &Norm, hint: &str) -> Result<TypeRef> {
         // A schema that contains itself through `allOf` expands into a new
         // inline type at every level: past this depth it is a JSON value.
-        if self.depth >= MAX_TYPE_DEPTH {
-            self.warnings.push(Warning {
-                kind: "endless-expansion",
-                pointer: norm.pointer.clone(),
-                message: format!("types nest deeper than {MAX_TYPE_DEPTH} levels here (a cycle through allOf?): decoded as serde_json::Value"),
-            });
+        if self.depth >= MAX_TYPE_DEPTH || self.total_depth >= MAX_TOTAL_DEPTH {
+            let message = if self.depth >= MAX_TYPE_DEPTH {
+                format!("inline types nest deeper than {MAX_TYPE_DEPTH} levels here (a cycle through allOf?): decoded as serde_json::Value")
+            } else {
+                format!("types nest deeper than {MAX_TOTAL_DEPTH} levels here: decoded as serde_json::Value")
+            };
+            self.warnings.push(Warning { kind: "endless-expansion", pointer: norm.pointer.clone(), message });
             return Ok(TypeRef::Value);
         }
         self.depth += 1;
+        self.total_depth += 1;
         let ty = self.type_of_inner(norm, hint);
         self.depth -= 1;
+        self.total_depth -= 1;
         ty
     }
 
@@ -174,7 +187,11 @@ impl<'a> TypeBuilder<'a> {
         let rust_name = self.names.claim(rust_name);
         self.memo.insert(name.to_string(), TypeRef::Named(rust_name.clone()));
         if is_struct {
-            self.structure(&flat, rust_name)
+            // A named type starts a new count of inline nesting.
+            let inline_depth = std::mem::take(&mut self.depth);
+            let ty = self.structure(&flat, rust_name);
+            self.depth = inline_depth;
+            ty
         } else {
             Ok(self.enumeration(&flat, rust_name))
         }

@@ -250,6 +250,41 @@ mod found_by_mutation {
     }
 
     #[test]
+    fn a_tower_of_all_ofs_is_merged_once_per_component() {
+        // S_i = allOf [S_{i-1}, S_{i-1}, {a_i}]: 3^24 merges unless each
+        // component is flattened once (this hung before memoisation).
+        let mut components = String::from("    S0: {type: object, properties: {a0: {type: string}}}\n");
+        for i in 1..=24 {
+            let below = format!("{{$ref: '#/components/schemas/S{}'}}", i - 1);
+            components +=
+                &format!("    S{i}:\n      allOf: [{below}, {below}, {{properties: {{a{i}: {{type: string}}}}}}]\n");
+        }
+        let api = lower_spec(&returning("{$ref: '#/components/schemas/S24'}", &components));
+        let names: Vec<&str> = fields(&api, "S24").iter().map(|f| f.wire.as_str()).collect();
+        assert_eq!(names, (0..=24).map(|i| format!("a{i}")).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_long_chain_of_named_types_is_not_cut_short() {
+        // Only inline nesting is limited to a few dozen levels; named types
+        // may nest as deep as the spec goes (here 300, closed into a cycle).
+        let components: String = (0..300)
+            .map(|i| {
+                format!(
+                    "    T{i}:\n      type: object\n      properties:\n        next: {{$ref: '#/components/schemas/T{}'}}\n",
+                    (i + 1) % 300
+                )
+            })
+            .collect();
+        let spec = load::parse(&returning("{$ref: '#/components/schemas/T0'}", &components)).unwrap();
+        let (api, warnings) = lower::lower(&spec, &Overrides::default()).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(api.types.len(), 300);
+        assert_eq!(field(&api, "T1", "next").ty, TypeRef::Named("T2".into()));
+        assert_eq!(field(&api, "T299", "next").ty, TypeRef::Boxed(Box::new(TypeRef::Named("T0".into()))));
+    }
+
+    #[test]
     fn an_unknown_scheme_in_global_security_points_at_global_security() {
         let spec = load::parse(
             "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nsecurity: [{nope: []}]\npaths:\n  /a:\n    get:\n      responses: {'204': {description: ok}}\n",
