@@ -233,14 +233,24 @@ impl ClientBuilder {
             };
             credentials[i] = Some(value);
         }
-        let http = match self.http {
-            Some(http) => http,
+        let credentials = credentials
+            .into_iter()
+            .zip(spec.schemes)
+            .map(|(secret, scheme)| secret.map(|s| Credential::new(scheme, s)).transpose())
+            .collect::<Result<Vec<_>, Error>>()?;
+        let user_agent = header_value("User-Agent", spec.user_agent)?;
+        // Our own HTTP client times out each request (each attempt) itself, which costs less
+        // than a timeout set per request; a supplied client gets it per request.
+        let (http, request_timeout) = match self.http {
+            Some(http) => (http, Some(self.timeout)),
             None => {
-                let mut builder = reqwest::Client::builder().redirect(same_origin_redirects());
+                let mut builder = reqwest::Client::builder()
+                    .redirect(same_origin_redirects())
+                    .timeout(self.timeout);
                 if let Some(d) = self.connect_timeout {
                     builder = builder.connect_timeout(d);
                 }
-                builder.build().map_err(Error::Transport)?
+                (builder.build().map_err(Error::Transport)?, None)
             }
         };
         Ok(Client {
@@ -249,10 +259,12 @@ impl ClientBuilder {
                 http,
                 base_url: self.base_url,
                 timeout: self.timeout,
+                request_timeout,
                 max_retries: self.max_retries,
                 initial_delay: self.initial_delay,
                 max_delay: self.max_delay,
                 credentials,
+                user_agent,
             }),
         })
     }
@@ -287,26 +299,81 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     timeout: Duration,
+    /// Set on each request when the HTTP client was supplied (ours has it built in).
+    request_timeout: Option<Duration>,
     max_retries: u32,
     initial_delay: Duration,
     max_delay: Duration,
     /// Indexed like `spec.schemes`.
-    credentials: Vec<Option<Secret>>,
+    credentials: Vec<Option<Credential>>,
+    /// Made once; each request shares it.
+    user_agent: HeaderValue,
 }
 
-/// A request after validation, ready to be sent (possibly several times).
+/// A configured credential, with its header made once (marked sensitive, so that it is
+/// never printed or logged).
+struct Credential {
+    secret: Secret,
+    header: Option<(HeaderName, HeaderValue)>,
+}
+
+impl Credential {
+    fn new(scheme: &SecurityScheme, secret: Secret) -> Result<Credential, Error> {
+        let value = match scheme.kind {
+            SchemeKind::Bearer => format!("Bearer {}", secret.expose()),
+            SchemeKind::Basic => format!("Basic {}", base64(secret.expose().as_bytes())),
+            SchemeKind::Header(_) => secret.expose().to_owned(),
+            SchemeKind::Query(_) => {
+                return Ok(Credential {
+                    secret,
+                    header: None,
+                })
+            }
+        };
+        let name = match scheme.kind {
+            SchemeKind::Header(name) => header_name(name)?,
+            _ => AUTHORIZATION,
+        };
+        let mut value = HeaderValue::from_str(&value).map_err(|_| {
+            Error::InvalidRequest(format!(
+                "credential `{}` is not a valid header value",
+                scheme.name
+            ))
+        })?;
+        value.set_sensitive(true);
+        Ok(Credential {
+            secret,
+            header: Some((name, value)),
+        })
+    }
+}
+
+/// A request after validation, ready to be sent (possibly several times). Its parts are
+/// cheap to copy for each attempt: header values are static or shared.
 struct Prepared {
     method: Method,
     url: Url,
-    headers: HeaderMap,
+    headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<Vec<u8>>,
 }
 
-/// A 2xx response.
-struct Reply {
+/// A 2xx response, borrowed while it is decoded.
+struct Reply<'a> {
     status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
+    /// The request id header (`cf-ray` or `x-request-id`), for errors.
+    request_id: Option<HeaderValue>,
+    body: &'a [u8],
+}
+
+impl Reply<'_> {
+    fn decode_error(&self, message: impl fmt::Display) -> Error {
+        decode_error(self.status, message, self.body)
+    }
+
+    fn api_error(&self) -> Error {
+        let request_id = self.request_id.as_ref().and_then(|v| v.to_str().ok());
+        api_error(self.status, request_id.map(str::to_owned), self.body)
+    }
 }
 
 impl Client {
@@ -318,13 +385,15 @@ impl Client {
     /// Sends `req` and decodes the JSON body of a 2xx response as `T` (an empty body decodes
     /// as `null`). Other statuses yield [`Error::Api`].
     pub async fn send<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        let reply = self.execute(req).await?;
-        let body = if reply.body.iter().all(u8::is_ascii_whitespace) {
-            &b"null"[..]
-        } else {
-            &reply.body
-        };
-        serde_json::from_slice(body).map_err(|e| decode_error(reply.status, e, &reply.body))
+        self.execute(req, |reply| {
+            let body = if reply.body.iter().all(u8::is_ascii_whitespace) {
+                &b"null"[..]
+            } else {
+                reply.body
+            };
+            serde_json::from_slice(body).map_err(|e| reply.decode_error(e))
+        })
+        .await
     }
 
     /// Sends `req` and unwraps a `{success, errors, messages, result}` envelope.
@@ -332,38 +401,60 @@ impl Client {
     /// On a 2xx with `success` not `false`, returns `result` decoded as `T` (a missing
     /// `result` decodes as `null`). A 2xx with `"success": false` yields [`Error::Api`].
     pub async fn send_enveloped<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        let reply = self.execute(req).await?;
-        let status = reply.status;
-        let mut envelope = match serde_json::from_slice::<Value>(&reply.body) {
-            Ok(Value::Object(map)) => map,
-            Ok(_) => {
-                return Err(decode_error(
-                    status,
-                    "expected a JSON object envelope",
-                    &reply.body,
-                ))
-            }
-            Err(e) => return Err(decode_error(status, e, &reply.body)),
-        };
-        if envelope.get("success") == Some(&Value::Bool(false)) {
-            return Err(api_error(status, &reply.headers, &reply.body));
+        /// The parts of an envelope a success needs; `errors` and `messages` are read only
+        /// for a failure.
+        #[derive(Deserialize)]
+        struct Envelope<R> {
+            success: Option<bool>,
+            result: Option<R>,
         }
-        let result = envelope.remove("result").unwrap_or(Value::Null);
-        T::deserialize(result).map_err(|e| decode_error(status, e, &reply.body))
+        self.execute(req, |reply| {
+            match serde_json::from_slice::<Envelope<T>>(reply.body) {
+                Ok(Envelope {
+                    success: Some(false),
+                    ..
+                }) => Err(reply.api_error()),
+                Ok(Envelope {
+                    result: Some(result),
+                    ..
+                }) => Ok(result),
+                Ok(Envelope { result: None, .. }) => {
+                    T::deserialize(Value::Null).map_err(|e| reply.decode_error(e))
+                }
+                Err(e) => {
+                    // An envelope whose `result` does not decode may still say `success: false`.
+                    let envelope =
+                        serde_json::from_slice::<Envelope<serde::de::IgnoredAny>>(reply.body);
+                    match envelope {
+                        Ok(Envelope {
+                            success: Some(false),
+                            ..
+                        }) => Err(reply.api_error()),
+                        _ => Err(reply.decode_error(e)),
+                    }
+                }
+            }
+        })
+        .await
     }
 
     /// Sends `req` and returns the raw body of a 2xx response.
     pub async fn send_bytes(&self, req: Request) -> Result<Vec<u8>, Error> {
-        Ok(self.execute(req).await?.body)
+        self.execute(req, |reply| Ok(reply.body.to_vec())).await
     }
 
-    /// Validates `req`, then sends it, retrying as configured, until a 2xx reply or a final error.
-    async fn execute(&self, req: Request) -> Result<Reply, Error> {
+    /// Validates `req`, then sends it, retrying as configured, until a 2xx reply, which
+    /// `decode` reads, or a final error.
+    async fn execute<T>(
+        &self,
+        req: Request,
+        decode: impl Fn(&Reply<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let prepared = self.prepare(req)?;
         let mut retry = 0;
         loop {
-            let (error, retry_after) = match self.attempt(&prepared).await {
-                Ok(reply) => return Ok(reply),
+            let (error, retry_after) = match self.attempt(&prepared, &decode).await {
+                Ok(value) => return Ok(value),
                 Err(failure) => failure,
             };
             if retry >= self.inner.max_retries || !error.is_retryable() {
@@ -375,33 +466,50 @@ impl Client {
     }
 
     /// One attempt; a failure carries the server's `Retry-After` hint, if any.
-    async fn attempt(&self, p: &Prepared) -> Result<Reply, (Error, Option<Duration>)> {
-        let mut builder = self.inner.http.request(p.method.clone(), p.url.clone());
-        builder = builder
-            .headers(p.headers.clone())
-            .timeout(self.inner.timeout);
-        if let Some(body) = &p.body {
-            builder = builder.body(body.clone());
+    async fn attempt<T>(
+        &self,
+        p: &Prepared,
+        decode: &impl Fn(&Reply<'_>) -> Result<T, Error>,
+    ) -> Result<T, (Error, Option<Duration>)> {
+        let mut request = reqwest::Request::new(p.method.clone(), p.url.clone());
+        let headers = request.headers_mut();
+        headers.reserve(p.headers.len());
+        for (name, value) in &p.headers {
+            headers.insert(name.clone(), value.clone());
         }
-        let response = builder
-            .send()
+        *request.timeout_mut() = self.inner.request_timeout;
+        *request.body_mut() = p.body.clone().map(reqwest::Body::from);
+        let response = self
+            .inner
+            .http
+            .execute(request)
             .await
             .map_err(|e| (self.transport_error(e), None))?;
         let status = response.status();
+        if status.is_success() {
+            let request_id = ["cf-ray", "x-request-id"]
+                .iter()
+                .find_map(|name| response.headers().get(*name).cloned());
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| (self.transport_error(e), None))?;
+            let reply = Reply {
+                status,
+                request_id,
+                body: &body,
+            };
+            return decode(&reply).map_err(|e| (e, None));
+        }
         let headers = response.headers().clone();
         let body = response
             .bytes()
             .await
             .map_err(|e| (self.transport_error(e), None))?;
-        if status.is_success() {
-            Ok(Reply {
-                status,
-                headers,
-                body: body.to_vec(),
-            })
-        } else {
-            Err((api_error(status, &headers, &body), retry_after(&headers)))
-        }
+        Err((
+            api_error(status, request_id(&headers), &body),
+            retry_after(&headers),
+        ))
     }
 
     /// Builds the URL and headers, and attaches credentials; nothing is sent yet.
@@ -410,37 +518,38 @@ impl Client {
         let mut url = Url::parse(&format!("{}{}", self.inner.base_url, req.path))
             .map_err(|e| Error::InvalidRequest(format!("invalid request URL: {e}")))?;
         let mut query = req.query;
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(USER_AGENT, header_value("User-Agent", spec.user_agent)?);
+        // In order: a later header of the same name replaces an earlier one.
+        let mut headers = Vec::with_capacity(4 + req.headers.len());
+        headers.push((ACCEPT, HeaderValue::from_static("application/json")));
+        headers.push((USER_AGENT, self.inner.user_agent.clone()));
         for (name, value) in &req.headers {
-            headers.insert(header_name(name)?, header_value(name, value)?);
+            headers.push((header_name(name)?, header_value(name, value)?));
         }
         if let Some((content_type, _)) = &req.body {
-            headers.insert(CONTENT_TYPE, header_value("Content-Type", content_type)?);
-        }
-        for (scheme, secret) in self.select_credentials(req.security, &req.method, &req.path)? {
-            let secret = secret.expose();
-            let (name, value) = match scheme.kind {
-                SchemeKind::Bearer => (AUTHORIZATION, format!("Bearer {secret}")),
-                SchemeKind::Basic => (
-                    AUTHORIZATION,
-                    format!("Basic {}", base64(secret.as_bytes())),
-                ),
-                SchemeKind::Header(name) => (header_name(name)?, secret.to_owned()),
-                SchemeKind::Query(name) => {
-                    query.push((name, secret.to_owned()));
-                    continue;
+            let value = match content_type {
+                // A media type from the spec: used in place, not copied.
+                Cow::Borrowed(text) if text.bytes().all(|b| (32..127).contains(&b)) => {
+                    HeaderValue::from_static(text)
                 }
+                other => header_value("Content-Type", other)?,
             };
-            let mut value = HeaderValue::from_str(&value).map_err(|_| {
-                Error::InvalidRequest(format!(
-                    "credential `{}` is not a valid header value",
-                    scheme.name
-                ))
-            })?;
-            value.set_sensitive(true);
-            headers.insert(name, value);
+            headers.push((CONTENT_TYPE, value));
+        }
+        let alternative = self.select_credentials(req.security, &req.method, &req.path)?;
+        for name in alternative {
+            let Some(index) = scheme_index(spec, name) else {
+                continue;
+            };
+            let Some(credential) = &self.inner.credentials[index] else {
+                continue;
+            };
+            match (&credential.header, &spec.schemes[index].kind) {
+                (Some(header), _) => headers.push(header.clone()),
+                (None, SchemeKind::Query(name)) => {
+                    query.push((name, credential.secret.expose().to_owned()))
+                }
+                (None, _) => {}
+            }
         }
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
@@ -453,32 +562,26 @@ impl Client {
         })
     }
 
-    /// Picks the first security alternative whose credentials are all configured.
+    /// Picks the first security alternative whose credentials are all configured: the names
+    /// of its schemes.
     fn select_credentials(
         &self,
         alternatives: &'static [&'static [&'static str]],
         method: &Method,
         path: &str,
-    ) -> Result<Vec<(&'static SecurityScheme, &Secret)>, Error> {
+    ) -> Result<&'static [&'static str], Error> {
         if alternatives.is_empty() {
-            return Ok(Vec::new());
+            return Ok(&[]);
         }
         let spec = self.inner.spec;
         let configured = |name: &str| {
-            let index = scheme_index(spec, name)?;
-            Some((
-                &spec.schemes[index],
-                self.inner.credentials[index].as_ref()?,
-            ))
+            scheme_index(spec, name).is_some_and(|i| self.inner.credentials[i].is_some())
         };
-        for alternative in alternatives {
-            if let Some(selected) = alternative
-                .iter()
-                .map(|n| configured(n))
-                .collect::<Option<Vec<_>>>()
-            {
-                return Ok(selected);
-            }
+        if let Some(alternative) = alternatives
+            .iter()
+            .find(|alternative| alternative.iter().all(|n| configured(n)))
+        {
+            return Ok(alternative);
         }
         let options: Vec<String> = alternatives.iter().map(|alt| alt.join(" + ")).collect();
         Err(Error::InvalidRequest(format!(
@@ -663,13 +766,30 @@ impl Multipart {
     /// An empty form with a random boundary.
     pub fn new() -> Self {
         let random = RandomState::new().build_hasher().finish();
-        Multipart { boundary: format!("sdkgen-{random:016x}"), body: Vec::new() }
+        Multipart {
+            boundary: format!("sdkgen-{random:016x}"),
+            body: Vec::new(),
+        }
     }
 
-    fn part(mut self, name: &str, filename: Option<&str>, content_type: Option<&str>, data: &[u8]) -> Self {
+    fn part(
+        mut self,
+        name: &str,
+        filename: Option<&str>,
+        content_type: Option<&str>,
+        data: &[u8],
+    ) -> Self {
         // Names come from the spec; quotes and line breaks are escaped as RFC 7578 says.
-        let escape = |s: &str| s.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
-        let mut head = format!("--{}\r\nContent-Disposition: form-data; name=\"{}\"", self.boundary, escape(name));
+        let escape = |s: &str| {
+            s.replace('"', "%22")
+                .replace('\r', "%0D")
+                .replace('\n', "%0A")
+        };
+        let mut head = format!(
+            "--{}\r\nContent-Disposition: form-data; name=\"{}\"",
+            self.boundary,
+            escape(name)
+        );
         if let Some(filename) = filename {
             head.push_str(&format!("; filename=\"{}\"", escape(filename)));
         }
@@ -699,8 +819,9 @@ impl Multipart {
 
     /// Adds a field holding `value` as JSON (`Content-Type: application/json`).
     pub fn json<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Result<Self, Error> {
-        let json = serde_json::to_vec(value)
-            .map_err(|e| Error::InvalidRequest(format!("form field `{name}` could not be serialized: {e}")))?;
+        let json = serde_json::to_vec(value).map_err(|e| {
+            Error::InvalidRequest(format!("form field `{name}` could not be serialized: {e}"))
+        })?;
         Ok(self.part(name, None, Some("application/json"), &json))
     }
 
@@ -727,14 +848,18 @@ impl Multipart {
     }
 
     fn finish(mut self) -> Vec<u8> {
-        self.body.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+        self.body
+            .extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
         self.body
     }
 }
 
 impl fmt::Debug for Multipart {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Multipart").field("boundary", &self.boundary).field("len", &self.body.len()).finish()
+        f.debug_struct("Multipart")
+            .field("boundary", &self.boundary)
+            .field("len", &self.body.len())
+            .finish()
     }
 }
 
@@ -755,8 +880,9 @@ impl fmt::Debug for Request {
 /// Percent-encodes the path parameter `name` as exactly one path segment.
 ///
 /// Every byte outside the RFC 3986 unreserved set (`A-Z a-z 0-9 - . _ ~`) is encoded. Empty
-/// values and the dot segments `.` and `..` are rejected with [`Error::InvalidRequest`].
-pub fn path_param(name: &'static str, value: &str) -> Result<String, Error> {
+/// values and the dot segments `.` and `..` are rejected with [`Error::InvalidRequest`]. A value
+/// with nothing to encode is returned as it is, without a copy.
+pub fn path_param<'a>(name: &'static str, value: &'a str) -> Result<Cow<'a, str>, Error> {
     const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'-')
         .remove(b'.')
@@ -769,14 +895,17 @@ pub fn path_param(name: &'static str, value: &str) -> Result<String, Error> {
         "." | ".." => Err(Error::InvalidRequest(format!(
             "path parameter `{name}` must not be `{value}`"
         ))),
-        _ => Ok(percent_encoding::utf8_percent_encode(value, SEGMENT).to_string()),
+        _ => Ok(percent_encoding::utf8_percent_encode(value, SEGMENT).into()),
     }
 }
 
 /// Every item of every page, as a stream: `fetch` gets one page's params and
 /// returns its items and the params of the next page (`None` after the last).
 /// An error ends the stream after it is yielded.
-pub fn paginate<P, T, F, Fut>(params: P, fetch: F) -> impl futures_util::Stream<Item = Result<T, Error>>
+pub fn paginate<P, T, F, Fut>(
+    params: P,
+    fetch: F,
+) -> impl futures_util::Stream<Item = Result<T, Error>>
 where
     F: FnMut(P) -> Fut,
     Fut: std::future::Future<Output = Result<(Vec<T>, Option<P>), Error>>,
@@ -986,7 +1115,14 @@ pub struct ResponseInfoSource {
 }
 
 /// Builds [`Error::Api`] from an error body, decoding `errors` and `messages` leniently.
-fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+/// The request id a response carries (`cf-ray` or `x-request-id`), for errors.
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    ["cf-ray", "x-request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
+}
+
+fn api_error(status: StatusCode, request_id: Option<String>, body: &[u8]) -> Error {
     let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let infos = |key: &str| -> Vec<ResponseInfo> {
         let items = json
@@ -1005,9 +1141,6 @@ fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
             })
             .collect()
     };
-    let request_id = ["cf-ray", "x-request-id"]
-        .iter()
-        .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned));
     Error::Api(Box::new(ApiError {
         status: status.as_u16(),
         errors: infos("errors"),

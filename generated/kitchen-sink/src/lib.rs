@@ -225,7 +225,8 @@ pub mod pets {
             params: PetsDeleteParams,
         ) -> Result<(), super::Error> {
             let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?;
+            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
+                .into_owned();
             let path = format!("/shops/{shop_id}/pets/{pet_id}");
             let request = runtime::Request::new(reqwest::Method::DELETE, path)
                 .security(&[&["basic_auth"], &["query_key"]]);
@@ -243,7 +244,8 @@ pub mod pets {
             params: PetsEditParams,
         ) -> Result<super::types::Pet, super::Error> {
             let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?;
+            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
+                .into_owned();
             let path = format!("/shops/{shop_id}/pets/{pet_id}");
             let request = runtime::Request::new(reqwest::Method::PATCH, path)
                 .security(&[&["basic_auth"], &["query_key"]])
@@ -269,7 +271,8 @@ pub mod pets {
             params: DocumentsNewParams,
         ) -> Result<(), super::Error> {
             let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?;
+            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
+                .into_owned();
             let path = format!("/shops/{shop_id}/pets/{pet_id}/documents");
             let request = runtime::Request::new(reqwest::Method::POST, path)
                 .security(&[&["basic_auth"], &["query_key"]])
@@ -298,7 +301,8 @@ pub mod pets {
             params: DocumentsDeleteParams,
         ) -> Result<(), super::Error> {
             let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let pet_id = runtime::path_param("pet_id", &params.pet_id.to_string())?;
+            let pet_id = runtime::path_param("pet_id", &params.pet_id.to_string())?
+                .into_owned();
             let document_id = runtime::path_param("document_id", document_id)?;
             let path = format!("/shops/{shop_id}/pets/{pet_id}/documents/{document_id}");
             let request = runtime::Request::new(reqwest::Method::DELETE, path)
@@ -322,7 +326,8 @@ pub mod pets {
             params: PhotosGetParams,
         ) -> Result<Vec<u8>, super::Error> {
             let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?;
+            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
+                .into_owned();
             let path = format!("/shops/{shop_id}/pets/{pet_id}/photo");
             let request = runtime::Request::new(reqwest::Method::GET, path)
                 .security(&[&["basic_auth"], &["query_key"]])
@@ -337,7 +342,8 @@ pub mod pets {
             params: PhotosUpdateParams,
         ) -> Result<(), super::Error> {
             let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?;
+            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
+                .into_owned();
             let path = format!("/shops/{shop_id}/pets/{pet_id}/photo");
             let request = runtime::Request::new(reqwest::Method::PUT, path)
                 .security(&[&["basic_auth"], &["query_key"]])

@@ -129,16 +129,18 @@ fn method(op: &Operation) -> TokenStream {
 
     // Arguments: the positional path parameter, then the params struct.
     let mut args = Vec::new();
-    let mut path_values: BTreeMap<&str, (String, TokenStream)> = BTreeMap::new();
+    // By wire name: the Rust name, the text as `&str`, and whether that text is a temporary
+    // (so that the encoded text must be owned).
+    let mut path_values: BTreeMap<&str, (String, TokenStream, bool)> = BTreeMap::new();
     if let Some(p) = &op.positional {
         let arg = ident(&p.rust);
         if p.ty == TypeRef::String {
             args.push(quote!(#arg: &str));
-            path_values.insert(&p.wire, (p.rust.clone(), quote!(#arg)));
+            path_values.insert(&p.wire, (p.rust.clone(), quote!(#arg), false));
         } else {
             let t = ty_emit::ty(&p.ty, From::Sibling);
             args.push(quote!(#arg: #t));
-            path_values.insert(&p.wire, (p.rust.clone(), path_text(&p.ty, quote!(#arg))));
+            path_values.insert(&p.wire, (p.rust.clone(), path_text(&p.ty, quote!(#arg)), true));
         }
     }
     if let Some(params) = &op.params_type {
@@ -147,7 +149,8 @@ fn method(op: &Operation) -> TokenStream {
     }
     for p in op.params.iter().filter(|p| p.location == Location::Path) {
         let field = ident(&p.rust);
-        path_values.insert(&p.wire, (p.rust.clone(), path_text(&p.ty, quote!(params.#field))));
+        let temporary = p.ty != TypeRef::String;
+        path_values.insert(&p.wire, (p.rust.clone(), path_text(&p.ty, quote!(params.#field)), temporary));
     }
 
     // Each path parameter, encoded, in a local named after it; then the
@@ -160,10 +163,11 @@ fn method(op: &Operation) -> TokenStream {
         let Some(close) = rest[open..].find('}') else { break };
         format.push_str(&rest[..open]);
         let wire = &rest[open + 1..open + close];
-        let (rust, value) = &path_values[wire];
+        let (rust, value, temporary) = &path_values[wire];
         let local = taken.claim(naming::unraw(rust).trim_end_matches('_').to_string());
         let local_ident = format_ident!("{}", local);
-        locals.push(quote!(let #local_ident = runtime::path_param(#wire, #value)?;));
+        let owned = temporary.then(|| quote!(.into_owned()));
+        locals.push(quote!(let #local_ident = runtime::path_param(#wire, #value)? #owned;));
         format.push('{');
         format.push_str(&local);
         format.push('}');
