@@ -120,6 +120,15 @@ impl Config {
         timings.parse = start.elapsed();
         let start = Instant::now();
         let (api, lowered) = lower(&spec, overrides)?;
+        let operations_in_spec =
+            spec.paths.paths.values().filter_map(|p| p.as_item()).map(|p| p.iter().count()).sum();
+        // The document is not needed past lowering: freed now (on the side when it is large),
+        // its memory serves emission instead of new pages.
+        if text.len() > 256 * 1024 {
+            std::thread::spawn(move || drop(spec));
+        } else {
+            drop(spec);
+        }
         timings.lower = start.elapsed();
         warnings.extend(lowered);
         if self.strict {
@@ -184,13 +193,7 @@ impl Config {
             warnings,
             stats: Stats {
                 operations: api.operations.len(),
-                operations_in_spec: spec
-                    .paths
-                    .paths
-                    .values()
-                    .filter_map(|p| p.as_item())
-                    .map(|p| p.iter().count())
-                    .sum(),
+                operations_in_spec,
                 types: api.types.len(),
             },
         })

@@ -7,7 +7,8 @@
 //! spelled out (`<=1y` → `lte_1y`, `>1y` → `gt_1y`) so they do not collide.
 
 use heck::{ToPascalCase, ToSnakeCase};
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 
 /// Rust keywords (strict and reserved, all editions up to 2024).
 const KEYWORDS: &[&str] = &[
@@ -78,9 +79,40 @@ fn lower_words(name: &str) -> String {
     words(name).iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join(" ")
 }
 
+/// Names repeat across a spec (`id`, `name`, `created_on`…): each conversion
+/// is remembered per thread. The conversions are pure, so this changes nothing
+/// but time.
+fn memoised(
+    cache: &'static std::thread::LocalKey<RefCell<HashMap<String, String>>>,
+    name: &str,
+    convert: fn(&str) -> String,
+) -> String {
+    cache.with(|cache| {
+        if let Some(done) = cache.borrow().get(name) {
+            return done.clone();
+        }
+        let converted = convert(name);
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= 1 << 16 {
+            cache.clear();
+        }
+        cache.insert(name.to_string(), converted.clone());
+        converted
+    })
+}
+
+thread_local! {
+    static SNAKE: RefCell<HashMap<String, String>> = RefCell::default();
+    static PASCAL: RefCell<HashMap<String, String>> = RefCell::default();
+}
+
 /// `snake_case` identifier for a field, parameter, method or module.
 /// Keywords become raw identifiers (`r#type`) or get a trailing `_`.
 pub fn snake(name: &str) -> String {
+    memoised(&SNAKE, name, snake_uncached)
+}
+
+fn snake_uncached(name: &str) -> String {
     let mut s = lower_words(name).to_snake_case();
     if s.is_empty() {
         s = "value".into();
@@ -93,6 +125,10 @@ pub fn snake(name: &str) -> String {
 
 /// `PascalCase` identifier for a type or enum variant.
 pub fn pascal(name: &str) -> String {
+    memoised(&PASCAL, name, pascal_uncached)
+}
+
+fn pascal_uncached(name: &str) -> String {
     let mut s = lower_words(name).to_pascal_case();
     if s.is_empty() {
         s = "Value".into();

@@ -10,6 +10,7 @@ use crate::error::{push_pointer, Error, ErrorKind, Result};
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -364,8 +365,12 @@ impl Components {
     /// Resolves `allOf` into one schema: objects merge property by property
     /// (deeply, where both sides are objects); otherwise a later branch
     /// overrides an earlier one. Other kinds are returned as they are.
-    pub fn flatten(&self, norm: &Norm) -> Result<Norm> {
-        self.flatten_at(norm, 0)
+    /// Borrowed unless there is something to merge.
+    pub fn flatten<'a>(&self, norm: &'a Norm) -> Result<Cow<'a, Norm>> {
+        match norm.kind {
+            Kind::AllOf(_) => self.flatten_at(norm, 0).map(Cow::Owned),
+            _ => Ok(Cow::Borrowed(norm)),
+        }
     }
 
     fn flatten_at(&self, norm: &Norm, depth: usize) -> Result<Norm> {

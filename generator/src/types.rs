@@ -62,7 +62,7 @@ impl<'a> TypeBuilder<'a> {
 
     /// The resolved schema behind `norm`: `$ref`s followed and `allOf` merged.
     pub fn resolve(&self, norm: &Norm) -> Result<Norm> {
-        self.comps.flatten(self.comps.deref(norm)?)
+        self.comps.flatten(self.comps.deref(norm)?).map(std::borrow::Cow::into_owned)
     }
 
     /// The description of `norm`, or of what it refers to.
@@ -100,7 +100,8 @@ impl<'a> TypeBuilder<'a> {
         if let Kind::Ref(name) = &norm.kind {
             return self.component(name, &norm.pointer);
         }
-        let flat = self.comps.flatten(norm)?;
+        let comps = self.comps;
+        let flat = comps.flatten(norm)?;
         if let Some(what) = flat.degraded {
             self.warnings.push(Warning {
                 kind: "unsupported-as-value",
