@@ -296,59 +296,45 @@ fn rust_lines(dir: &Path) -> usize {
         .sum()
 }
 
-/// `cargo check` of the generated full SDK: cold with every feature, cold with
-/// `images` alone, then after touching the spec and regenerating (nothing is
-/// rewritten, so nothing recompiles), then after a one-line spec change.
+/// `cargo check` of the generated full SDK: cold with every feature and with
+/// `images` alone (each in its own target directory, dependencies built first
+/// and not counted), then after touching the spec and regenerating (nothing is
+/// rewritten, so nothing recompiles), then after one description changes.
 fn compile_cost(spec: &Path, crate_dir: &Path) {
-    let target = crate_dir.join("target");
     let gen = |text: &str| {
         let (generated, _) = sdkgen::Config::new().generate_timed("openapi.json", text).unwrap();
         generated.write_to(crate_dir).unwrap().len()
     };
     let text = std::fs::read_to_string(spec).unwrap();
     gen(&text);
-    let check = |label: &str, features: &[&str]| {
+    let all = (crate_dir.join("target-all"), vec!["--all-features"]);
+    let images = (crate_dir.join("target-images"), vec!["--no-default-features", "--features", "images"]);
+    let cargo_check = |target: &Path, args: &[&str]| {
         let mut cmd = Command::new(env!("CARGO"));
-        cmd.arg("check").arg("--quiet").args(features).current_dir(crate_dir).env("CARGO_TARGET_DIR", &target);
-        let (_, time, peak) = run_measured(&mut cmd);
+        cmd.arg("check").arg("--quiet").args(args).current_dir(crate_dir).env("CARGO_TARGET_DIR", target);
+        run_measured(&mut cmd)
+    };
+    let check = |label: &str, (target, args): &(PathBuf, Vec<&str>)| {
+        let (_, time, peak) = cargo_check(target, args);
         println!("| {label:<52} | {:>9.1} s | {:>9.0} MB |", time.as_secs_f64(), peak);
     };
+    let note = |label: String| println!("| {label:<52} | {:>11} | {:>12} |", "", "");
+    // Dependencies, once per target directory, so that the rows measure the SDK itself.
+    for (target, _) in [&all, &images] {
+        cargo_check(target, &["--no-default-features"]);
+    }
     println!("\n`cargo check` of the generated Cloudflare SDK (dependencies built first, not counted)\n");
     println!("| {:<52} | {:>11} | {:>12} |", "build", "time", "peak");
     println!("|{:-<54}|{:->13}|{:->14}|", "", "", "");
-    // Dependencies once, so that the rows measure the SDK itself.
-    let _ = run_measured(
-        Command::new(env!("CARGO"))
-            .args(["check", "--quiet", "--no-default-features"])
-            .current_dir(crate_dir)
-            .env("CARGO_TARGET_DIR", &target),
-    );
-    let clean = || {
-        let _ = Command::new(env!("CARGO"))
-            .args(["clean", "--quiet", "-p"])
-            .arg(env_name(crate_dir))
-            .current_dir(crate_dir)
-            .env("CARGO_TARGET_DIR", &target)
-            .status();
-    };
-    clean();
-    check("all features, cold", &["--all-features"]);
-    clean();
-    check("--features images, cold", &["--no-default-features", "--features", "images"]);
-    let written = gen(&text);
-    println!("| {:<52} | {:>11} | {:>12} |", format!("spec touched, regenerated: {written} files rewritten"), "", "");
-    check("  then --features images", &["--no-default-features", "--features", "images"]);
-    check("  then all features", &["--all-features"]);
-    let edited = text.replacen("\"description\": \"", "\"description\": \"Edited. ", 1);
-    let written = gen(&edited);
-    println!("| {:<52} | {:>11} | {:>12} |", format!("one description edited: {written} files rewritten"), "", "");
-    check("  then all features (incremental)", &["--all-features"]);
-}
-
-fn env_name(crate_dir: &Path) -> String {
-    let toml = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap_or_default();
-    toml.lines()
-        .find_map(|l| l.strip_prefix("name = \"").and_then(|r| r.strip_suffix('"')))
-        .unwrap_or("openapi")
-        .to_string()
+    check("all features, cold", &all);
+    check("--features images, cold", &images);
+    note(format!("spec touched, regenerated: {} files rewritten", gen(&text)));
+    check("  then all features", &all);
+    check("  then --features images", &images);
+    // One description changed: the generated crate changes in one doc comment.
+    let at = text.find("\"description\"").and_then(|d| text[d + 13..].find('"').map(|q| d + 13 + q + 1));
+    let edited = at.map(|at| format!("{}Edited. {}", &text[..at], &text[at..])).unwrap_or_else(|| text.clone());
+    note(format!("one description edited: {} files rewritten", gen(&edited)));
+    check("  then all features (incremental)", &all);
+    check("  then --features images (incremental)", &images);
 }

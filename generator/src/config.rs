@@ -120,8 +120,7 @@ impl Config {
         timings.parse = start.elapsed();
         let start = Instant::now();
         let (api, lowered) = lower(&spec, overrides)?;
-        let operations_in_spec =
-            spec.paths.paths.values().filter_map(|p| p.as_item()).map(|p| p.iter().count()).sum();
+        let operations_in_spec = spec.paths.paths.values().filter_map(|p| p.as_item()).map(|p| p.iter().count()).sum();
         // The document is not needed past lowering: freed now (on the side when it is large),
         // its memory serves emission instead of new pages.
         if text.len() > 256 * 1024 {
@@ -191,11 +190,7 @@ impl Config {
             api: api_text,
             cargo_toml,
             warnings,
-            stats: Stats {
-                operations: api.operations.len(),
-                operations_in_spec,
-                types: api.types.len(),
-            },
+            stats: Stats { operations: api.operations.len(), operations_in_spec, types: api.types.len() },
         })
     }
 
