@@ -16,6 +16,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -190,29 +191,23 @@ fn measure(runs: usize, mut job: impl FnMut() -> (&'static str, PathBuf, Option<
 /// Runs a command to completion: stdout, wall time and peak RSS in MB.
 fn run_measured(cmd: &mut Command) -> (String, Duration, f64) {
     let start = Instant::now();
-    let child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
     let pid = child.id() as libc::pid_t;
-    let output = {
-        use std::io::Read;
-        let mut child = child;
-        let mut stdout = String::new();
+    let (mut out, mut err) = (child.stdout.take().expect("piped"), child.stderr.take().expect("piped"));
+    let errors = std::thread::spawn(move || {
         let mut stderr = String::new();
-        let mut out = child.stdout.take().expect("piped");
-        let mut err = child.stderr.take().expect("piped");
-        let errors = std::thread::spawn(move || {
-            let _ = err.read_to_string(&mut stderr);
-            stderr
-        });
-        let _ = out.read_to_string(&mut stdout);
-        (stdout, errors.join().unwrap_or_default(), child)
-    };
-    let (stdout, stderr, child) = output;
+        let _ = err.read_to_string(&mut stderr);
+        stderr
+    });
+    let mut stdout = String::new();
+    let _ = out.read_to_string(&mut stdout);
+    let stderr = errors.join().unwrap_or_default();
     let mut status = 0;
     // SAFETY: `usage` is a plain C struct, zeroed and filled by wait4; `pid` is our child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let elapsed = start.elapsed();
-    std::mem::forget(child); // already reaped by wait4
+    std::mem::forget(child); // reaped by wait4, which also gives its peak memory
     assert!(waited == pid, "wait4 failed");
     assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "{cmd:?} failed (status {status}):\n{stderr}");
     (stdout, elapsed, usage.ru_maxrss as f64 / 1024.0)

@@ -484,7 +484,7 @@ impl Client {
             .map_err(|e| (self.transport_error(e), None))?;
         let status = response.status();
         if status.is_success() {
-            let request_id = ["cf-ray", "x-request-id"]
+            let request_id = REQUEST_ID_HEADERS
                 .iter()
                 .find_map(|name| response.headers().get(*name).cloned());
             let body = response
@@ -1112,9 +1112,12 @@ pub struct ResponseInfoSource {
 }
 
 /// Builds [`Error::Api`] from an error body, decoding `errors` and `messages` leniently.
+/// The headers that carry a response's request id, in order of preference.
+const REQUEST_ID_HEADERS: [&str; 2] = ["cf-ray", "x-request-id"];
+
 /// The request id a response carries (`cf-ray` or `x-request-id`), for errors.
 fn request_id(headers: &HeaderMap) -> Option<String> {
-    ["cf-ray", "x-request-id"]
+    REQUEST_ID_HEADERS
         .iter()
         .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
 }

@@ -123,7 +123,7 @@ impl Config {
         let operations_in_spec = spec.paths.paths.values().filter_map(|p| p.as_item()).map(|p| p.iter().count()).sum();
         // The document is not needed past lowering: freed now (on the side when it is large),
         // its memory serves emission instead of new pages.
-        if text.len() > 256 * 1024 {
+        if text.len() > load::PARALLEL_FROM {
             std::thread::spawn(move || drop(spec));
         } else {
             drop(spec);

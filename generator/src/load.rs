@@ -48,7 +48,7 @@ const SHALLOW_SCHEMAS: usize = 12;
 
 /// Documents larger than this (in bytes of text) are checked and read on two
 /// threads; smaller ones are done before a thread would have started.
-const PARALLEL_FROM: usize = 256 * 1024;
+pub(crate) const PARALLEL_FROM: usize = 256 * 1024;
 
 /// Runs `a` and `b`, on two threads when `parallel`.
 fn join<A: Send, B: Send>(parallel: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
