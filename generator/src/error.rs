@@ -24,6 +24,8 @@ pub enum ErrorKind {
     Strict,
     /// The overrides file is invalid.
     Overrides,
+    /// A bug in sdkgen (its own output does not parse): never the input's fault.
+    Internal,
 }
 
 /// An error naming the input file and the JSON pointer of the offending node.

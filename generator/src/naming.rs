@@ -179,6 +179,17 @@ fn escape_keyword(s: String) -> String {
     }
 }
 
+/// A plain (never raw) identifier for `name`, as a local variable that a
+/// format string can name: `r#type` and `self` become `type_` and `self_`.
+pub fn plain(name: &str) -> String {
+    let base = unraw(name);
+    if KEYWORDS.contains(&base) || NOT_RAW.contains(&base) {
+        format!("{base}_")
+    } else {
+        base.to_string()
+    }
+}
+
 /// The name without a raw-identifier prefix: what `r#type` is called on the wire.
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)

@@ -124,10 +124,26 @@ pub fn diff(name: &str, have: &str, want: &str) -> String {
 
 /// Formats tokens as a Rust file body (items not yet spaced: see [`space_items`]).
 pub fn format_tokens(tokens: proc_macro2::TokenStream) -> Result<String> {
-    let file = syn::parse2::<syn::File>(tokens).map_err(|e| {
-        Error::new(ErrorKind::Invalid, "", format!("internal error: generated code does not parse: {e}"))
-    })?;
-    Ok(prettyplease::unparse(&file))
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => Ok(prettyplease::unparse(&file)),
+        Err(e) => {
+            let near = unparsable_near(&tokens.to_string()).unwrap_or_default();
+            let message = format!("internal error: generated code does not parse: {e}{near}");
+            Err(Error::new(ErrorKind::Internal, "", message))
+        }
+    }
+}
+
+/// The text around where `code` stops parsing, for an internal error
+/// message that a bug report can quote.
+fn unparsable_near(code: &str) -> Option<String> {
+    let err = syn::parse_str::<syn::File>(code).err()?;
+    let at = err.span().start();
+    let line = code.lines().nth(at.line.checked_sub(1)?)?;
+    let chars: Vec<char> = line.chars().collect();
+    let from = at.column.saturating_sub(120);
+    let to = (at.column + 60).min(chars.len());
+    Some(format!(" near `{}`", chars[from.min(to)..to].iter().collect::<String>()))
 }
 
 /// Puts a blank line between items, which `prettyplease` does not: before

@@ -164,7 +164,7 @@ fn method(op: &Operation) -> TokenStream {
         format.push_str(&rest[..open]);
         let wire = &rest[open + 1..open + close];
         let (rust, value, temporary) = &path_values[wire];
-        let local = taken.claim(naming::unraw(rust).trim_end_matches('_').to_string());
+        let local = taken.claim(naming::plain(naming::unraw(rust).trim_end_matches('_')));
         let local_ident = format_ident!("{}", local);
         let owned = temporary.then(|| quote!(.into_owned()));
         locals.push(quote!(let #local_ident = runtime::path_param(#wire, #value)? #owned;));

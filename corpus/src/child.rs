@@ -1,0 +1,57 @@
+//! The child side: one spec, generated in this process, the outcome printed
+//! as one JSON line on stdout for the parent to read.
+
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The hidden subcommand the parent runs: `__one <spec> <name> <crate> [<out dir>]`.
+pub const COMMAND: &str = "__one";
+
+pub fn main(args: Vec<String>) -> ExitCode {
+    let [spec, name, crate_name, rest @ ..] = args.as_slice() else {
+        eprintln!("usage: sdkgen-corpus {COMMAND} <spec> <name> <crate> [<out dir>]");
+        return ExitCode::from(2);
+    };
+    let out = rest.first().map(PathBuf::from);
+    // A panic is reported by the parent from stderr; keep the default hook's message short.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("panic{at}: {message}");
+    }));
+    let config = sdkgen::Config::new().input_name(name).crate_name(crate_name);
+    let line = match config.generate_file(std::path::Path::new(spec)) {
+        Ok((generated, _)) => {
+            let lines: usize = generated.files().values().map(|f| f.lines().count()).sum();
+            let written = match &out {
+                Some(dir) => generated.write_to(dir).map(|_| ()).map_err(|e| e.to_string()),
+                None => Ok(()),
+            };
+            match written {
+                Ok(()) => json!({
+                    "status": "generated",
+                    "operations": generated.stats.operations,
+                    "operations_in_spec": generated.stats.operations_in_spec,
+                    "types": generated.stats.types,
+                    "warnings": generated.warnings.len(),
+                    "lines": lines,
+                }),
+                Err(message) => json!({"status": "error", "kind": "Io", "pointer": "", "message": message}),
+            }
+        }
+        Err(e) => json!({
+            "status": "error",
+            "kind": format!("{:?}", e.kind),
+            "pointer": e.pointer,
+            "message": e.message,
+        }),
+    };
+    println!("{line}");
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,88 @@
+//! The compile pass: the generated crates as members of one workspace with
+//! the repository's lock file (so dependencies resolve offline, to the
+//! versions the repository builds with) and one target directory, each
+//! checked on its own with every feature on and warnings denied.
+
+use crate::report::{CompileResult, SpecResult};
+use std::path::Path;
+use std::process::Command;
+
+/// Checks every crate of `chosen` (already written under `<work>/crates/<slug>`).
+pub fn check_all(work: &Path, chosen: &[&SpecResult], timeout: f64) -> Result<Vec<CompileResult>, String> {
+    if chosen.is_empty() {
+        return Ok(Vec::new());
+    }
+    let members: Vec<String> = chosen.iter().map(|r| format!("    \"crates/{}\",", r.spec.slug)).collect();
+    let manifest = format!(
+        "# Written by sdkgen-corpus: the generated crates of the last --compile run.\n[workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n",
+        members.join("\n")
+    );
+    let io = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
+    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| io(&work.join("Cargo.toml"), e))?;
+    let lock = crate::specs::repo_root().join("Cargo.lock");
+    std::fs::copy(&lock, work.join("Cargo.lock")).map_err(|e| io(&lock, e))?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut out = Vec::with_capacity(chosen.len());
+    for (i, r) in chosen.iter().enumerate() {
+        let mut cmd = Command::new(&cargo);
+        cmd.args(["check", "--offline", "--all-features", "--message-format", "short", "-p", &r.spec.slug])
+            .current_dir(work)
+            .env("CARGO_TARGET_DIR", work.join("target"))
+            .env("RUSTFLAGS", "-D warnings")
+            .env_remove("CARGO_BUILD_RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS");
+        let result = match crate::run::supervise(cmd, timeout, None) {
+            Ok(f) => {
+                let problem = first_problem(&f.stderr);
+                let ok = f.code == Some(0) && f.limit.is_none() && problem.is_none();
+                let error = match (f.limit, problem) {
+                    (Some(_), _) => Some(format!("timed out after {timeout} s")),
+                    (None, Some(p)) => Some(p),
+                    (None, None) if !ok => Some(format!("cargo exited with {:?}", f.code)),
+                    _ => None,
+                };
+                CompileResult { name: r.spec.name.clone(), ok, secs: f.secs, peak_mb: f.peak_mb, error }
+            }
+            Err(e) => CompileResult {
+                name: r.spec.name.clone(),
+                ok: false,
+                secs: 0.0,
+                peak_mb: 0.0,
+                error: Some(format!("cannot run cargo: {e}")),
+            },
+        };
+        eprintln!(
+            "  check {}/{} {:<40} {} {:.1} s {:.0} MB",
+            i + 1,
+            chosen.len(),
+            r.spec.name,
+            if result.ok { "ok  " } else { "FAIL" },
+            result.secs,
+            result.peak_mb
+        );
+        if let Some(e) = &result.error {
+            eprintln!("      {e}");
+        }
+        out.push(result);
+    }
+    Ok(out)
+}
+
+/// The first error or warning cargo printed about the checked crate.
+fn first_problem(stderr: &str) -> Option<String> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let at = lines.iter().position(|l| {
+        let l = l.trim_start();
+        l.starts_with("error") || l.starts_with("warning") || l.contains(": error") || l.contains(": warning")
+    })?;
+    let mut text = lines[at].trim().to_string();
+    if text.len() > 300 {
+        let mut cut = 300;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push('…');
+    }
+    Some(text)
+}

@@ -1,0 +1,407 @@
+//! Outcomes, the Markdown report, the JSON results and the targets.
+
+use crate::args::Args;
+use crate::specs::Spec;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// What happened to one document.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Generated {
+        operations: u64,
+        types: u64,
+        warnings: u64,
+        lines: u64,
+    },
+    /// A construct sdkgen refuses, with an error naming it.
+    Unsupported {
+        pointer: String,
+        message: String,
+    },
+    /// The document is not valid OpenAPI (syntax, shape, dangling `$ref`).
+    Invalid {
+        kind: String,
+        pointer: String,
+        message: String,
+    },
+    /// sdkgen's own bug: its output did not parse.
+    Internal {
+        message: String,
+    },
+    Panic {
+        message: String,
+    },
+    /// The child died some other way (a signal, a stack overflow).
+    Crashed {
+        message: String,
+    },
+    Timeout,
+    OverMemory,
+}
+
+impl Outcome {
+    /// Reads the child's JSON line.
+    pub fn from_child(v: &Value) -> Outcome {
+        let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let n = |k: &str| v.get(k).and_then(Value::as_u64).unwrap_or(0);
+        if s("status") == "generated" {
+            return Outcome::Generated {
+                operations: n("operations"),
+                types: n("types"),
+                warnings: n("warnings"),
+                lines: n("lines"),
+            };
+        }
+        match s("kind").as_str() {
+            "Unsupported" => Outcome::Unsupported { pointer: s("pointer"), message: s("message") },
+            "Internal" => Outcome::Internal { message: s("message") },
+            kind => Outcome::Invalid { kind: kind.to_string(), pointer: s("pointer"), message: s("message") },
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Generated { .. } => "generated",
+            Outcome::Unsupported { .. } => "unsupported",
+            Outcome::Invalid { .. } => "invalid",
+            Outcome::Internal { .. } => "internal error",
+            Outcome::Panic { .. } => "panic",
+            Outcome::Crashed { .. } => "crashed",
+            Outcome::Timeout => "timed out",
+            Outcome::OverMemory => "over memory",
+        }
+    }
+
+    /// Outcomes that are sdkgen's fault, whatever the input.
+    pub fn is_failure(&self) -> bool {
+        matches!(
+            self,
+            Outcome::Internal { .. }
+                | Outcome::Panic { .. }
+                | Outcome::Crashed { .. }
+                | Outcome::Timeout
+                | Outcome::OverMemory
+        )
+    }
+
+    fn detail(&self) -> (String, String) {
+        match self {
+            Outcome::Unsupported { pointer, message } => (pointer.clone(), message.clone()),
+            Outcome::Invalid { kind, pointer, message } => (pointer.clone(), format!("{kind}: {message}")),
+            Outcome::Internal { message } | Outcome::Panic { message } | Outcome::Crashed { message } => {
+                (String::new(), message.clone())
+            }
+            _ => (String::new(), String::new()),
+        }
+    }
+}
+
+/// One document's result.
+#[derive(Debug, Clone)]
+pub struct SpecResult {
+    pub spec: Spec,
+    pub outcome: Outcome,
+    pub secs: f64,
+    pub peak_mb: f64,
+}
+
+/// One crate's `cargo check`.
+#[derive(Debug, Clone)]
+pub struct CompileResult {
+    pub name: String,
+    pub ok: bool,
+    pub secs: f64,
+    pub peak_mb: f64,
+    pub error: Option<String>,
+}
+
+/// Counts of a run.
+pub struct Summary {
+    pub total: usize,
+    pub by_label: BTreeMap<&'static str, usize>,
+    pub generated: usize,
+    pub failures: usize,
+    pub compiled: usize,
+    pub compile_ok: usize,
+    pub generation_secs: f64,
+    pub peak_mb: f64,
+    pub slowest_secs: f64,
+}
+
+/// Every label, in report order.
+const LABELS: [&str; 8] =
+    ["generated", "unsupported", "invalid", "internal error", "panic", "crashed", "timed out", "over memory"];
+
+impl Summary {
+    pub fn new(results: &[SpecResult], compiled: &[CompileResult], generation_secs: f64, _args: &Args) -> Summary {
+        let mut by_label = BTreeMap::new();
+        for r in results {
+            *by_label.entry(r.outcome.label()).or_insert(0) += 1;
+        }
+        Summary {
+            total: results.len(),
+            generated: by_label.get("generated").copied().unwrap_or(0),
+            failures: results.iter().filter(|r| r.outcome.is_failure()).count(),
+            by_label,
+            compiled: compiled.len(),
+            compile_ok: compiled.iter().filter(|c| c.ok).count(),
+            generation_secs,
+            peak_mb: results.iter().map(|r| r.peak_mb).fold(0.0, f64::max),
+            slowest_secs: results.iter().map(|r| r.secs).fold(0.0, f64::max),
+        }
+    }
+
+    fn percent(part: usize, whole: usize) -> f64 {
+        if whole == 0 {
+            100.0
+        } else {
+            part as f64 * 100.0 / whole as f64
+        }
+    }
+
+    /// A few lines for the terminal.
+    pub fn screen(&self) -> String {
+        let mut out = format!(
+            "{} documents in {:.0} s: {} generated ({:.1} %)",
+            self.total,
+            self.generation_secs,
+            self.generated,
+            Self::percent(self.generated, self.total)
+        );
+        for label in LABELS.iter().skip(1) {
+            if let Some(n) = self.by_label.get(label) {
+                let _ = write!(out, ", {n} {label}");
+            }
+        }
+        let _ = write!(out, "; slowest {:.1} s, peak {:.0} MB", self.slowest_secs, self.peak_mb);
+        if self.compiled > 0 {
+            let _ = write!(
+                out,
+                "\ncompiled cleanly: {}/{} ({:.1} %)",
+                self.compile_ok,
+                self.compiled,
+                Self::percent(self.compile_ok, self.compiled)
+            );
+        }
+        out
+    }
+
+    /// The targets of `args` that this run missed.
+    pub fn missed_targets(&self, args: &Args) -> Vec<String> {
+        let mut missed = Vec::new();
+        if self.failures > 0 && !args.allow_internal {
+            missed.push(format!("{} internal errors, panics, crashes, timeouts or memory overruns", self.failures));
+        }
+        if let Some(min) = args.min_generated {
+            let got = Self::percent(self.generated, self.total);
+            if got < min {
+                missed.push(format!("{got:.1} % generated, under {min} %"));
+            }
+        }
+        if let Some(min) = args.min_compiled {
+            let got = Self::percent(self.compile_ok, self.compiled);
+            if got < min {
+                missed.push(format!("{got:.1} % compiled cleanly, under {min} %"));
+            }
+        }
+        missed
+    }
+}
+
+/// A message with names and numbers blanked, to group alike errors.
+fn shape(message: &str) -> String {
+    let mut out = String::new();
+    let mut in_tick = false;
+    for c in message.chars() {
+        match c {
+            '`' if !in_tick => {
+                in_tick = true;
+                out.push_str("`…");
+            }
+            '`' => {
+                in_tick = false;
+                out.push('`');
+            }
+            _ if in_tick => {}
+            c if c.is_ascii_digit() => {
+                if !out.ends_with('N') {
+                    out.push('N');
+                }
+            }
+            c => out.push(c),
+        }
+        if out.len() > 110 {
+            out.push('…');
+            break;
+        }
+    }
+    out
+}
+
+fn escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The Markdown report.
+pub fn markdown(summary: &Summary, results: &[SpecResult], compiled: &[CompileResult], args: &Args) -> String {
+    let mut out = String::from("# sdkgen corpus run\n\n");
+    let _ = writeln!(
+        out,
+        "{} documents, {} at a time, limits {} s and {} MB each; generation pass {:.0} s wall time.\n",
+        summary.total, args.jobs, args.timeout, args.memory_mb, summary.generation_secs
+    );
+    out.push_str("| outcome | documents | % |\n|---|---:|---:|\n");
+    for label in LABELS {
+        let n = summary.by_label.get(label).copied().unwrap_or(0);
+        let _ = writeln!(out, "| {label} | {n} | {:.1} |", Summary::percent(n, summary.total));
+    }
+    let _ = writeln!(out, "| **total** | {} | 100.0 |\n", summary.total);
+
+    let mut by_version: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for r in results {
+        let v = r.spec.version.split('.').take(2).collect::<Vec<_>>().join(".");
+        let e = by_version.entry(v).or_default();
+        e.0 += 1;
+        e.1 += matches!(r.outcome, Outcome::Generated { .. }) as usize;
+    }
+    out.push_str("| version | documents | generated |\n|---|---:|---:|\n");
+    for (v, (n, g)) in &by_version {
+        let _ = writeln!(out, "| {v} | {n} | {g} |");
+    }
+
+    // Errors grouped by outcome and message shape.
+    let mut groups: BTreeMap<(&str, String), Vec<&SpecResult>> = BTreeMap::new();
+    for r in results.iter().filter(|r| !matches!(r.outcome, Outcome::Generated { .. })) {
+        groups.entry((r.outcome.label(), shape(&r.outcome.detail().1))).or_default().push(r);
+    }
+    if !groups.is_empty() {
+        out.push_str("\n## Not generated, by kind\n\n| outcome | message | documents | first |\n|---|---|---:|---|\n");
+        let mut groups: Vec<_> = groups.into_iter().collect();
+        groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+        for ((label, message), list) in groups {
+            let first: Vec<String> = list
+                .iter()
+                .take(3)
+                .map(|r| {
+                    let (pointer, _) = r.outcome.detail();
+                    if pointer.is_empty() {
+                        format!("`{}`", r.spec.name)
+                    } else {
+                        format!("`{}` at `{}`", r.spec.name, escape(&pointer))
+                    }
+                })
+                .collect();
+            let _ = writeln!(out, "| {label} | {} | {} | {} |", escape(&message), list.len(), first.join("<br>"));
+        }
+    }
+
+    let top = |key: &dyn Fn(&SpecResult) -> f64| {
+        let mut sorted: Vec<&SpecResult> = results.iter().collect();
+        sorted.sort_by(|a, b| key(b).total_cmp(&key(a)));
+        sorted.truncate(10);
+        sorted
+    };
+    out.push_str("\n## Slowest and largest\n\n| document | KB | outcome | seconds | peak MB | operations | types | lines |\n|---|---:|---|---:|---:|---:|---:|---:|\n");
+    let mut shown: Vec<&SpecResult> = top(&|r| r.secs);
+    for r in top(&|r| r.peak_mb) {
+        if !shown.iter().any(|s| s.spec.name == r.spec.name) {
+            shown.push(r);
+        }
+    }
+    for r in shown {
+        let (ops, types, lines) = match r.outcome {
+            Outcome::Generated { operations, types, lines, .. } => {
+                (operations.to_string(), types.to_string(), lines.to_string())
+            }
+            _ => Default::default(),
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {:.2} | {:.0} | {ops} | {types} | {lines} |",
+            r.spec.name,
+            r.spec.bytes / 1024,
+            r.outcome.label(),
+            r.secs,
+            r.peak_mb
+        );
+    }
+
+    if !compiled.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## cargo check --all-features, warnings denied\n\n{}/{} crates compile cleanly ({:.1} %); {:.0} s in all.\n",
+            summary.compile_ok,
+            summary.compiled,
+            Summary::percent(summary.compile_ok, summary.compiled),
+            compiled.iter().map(|c| c.secs).sum::<f64>()
+        );
+        out.push_str("| crate | result | seconds | peak MB | first error |\n|---|---|---:|---:|---|\n");
+        for c in compiled {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {:.1} | {:.0} | {} |",
+                c.name,
+                if c.ok { "ok" } else { "**fails**" },
+                c.secs,
+                c.peak_mb,
+                escape(c.error.as_deref().unwrap_or(""))
+            );
+        }
+    }
+    out
+}
+
+/// Every result, for tools and for comparing runs.
+pub fn json(results: &[SpecResult], compiled: &[CompileResult]) -> String {
+    let rows: Vec<Value> = results
+        .iter()
+        .map(|r| {
+            let (pointer, message) = r.outcome.detail();
+            let mut row = json!({
+                "name": r.spec.name,
+                "version": r.spec.version,
+                "bytes": r.spec.bytes,
+                "outcome": r.outcome.label(),
+                "seconds": (r.secs * 1000.0).round() / 1000.0,
+                "peak_mb": r.peak_mb.round(),
+            });
+            if let Outcome::Generated { operations, types, warnings, lines } = r.outcome {
+                row["operations"] = json!(operations);
+                row["types"] = json!(types);
+                row["warnings"] = json!(warnings);
+                row["lines"] = json!(lines);
+            } else if !message.is_empty() {
+                row["pointer"] = json!(pointer);
+                row["message"] = json!(message);
+            }
+            row
+        })
+        .collect();
+    let checks: Vec<Value> = compiled
+        .iter()
+        .map(|c| json!({"name": c.name, "ok": c.ok, "seconds": c.secs, "peak_mb": c.peak_mb.round(), "error": c.error}))
+        .collect();
+    serde_json::to_string_pretty(&json!({"documents": rows, "compiled": checks})).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_group_by_shape() {
+        assert_eq!(shape("$ref `#/a/b` must point at 12 things"), "$ref `…` must point at N things");
+        let a = shape("unknown schema type `foo`");
+        assert_eq!(a, shape("unknown schema type `bar`"));
+    }
+
+    #[test]
+    fn failures_are_sdkgen_faults_only() {
+        assert!(Outcome::Timeout.is_failure());
+        assert!(!Outcome::Unsupported { pointer: String::new(), message: String::new() }.is_failure());
+        let v = json!({"status": "error", "kind": "Internal", "message": "x"});
+        assert!(Outcome::from_child(&v).is_failure());
+    }
+}
