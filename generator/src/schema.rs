@@ -36,6 +36,9 @@ pub struct Norm {
     pub enum_values: Vec<Value>,
     /// Set when a construct was replaced by [`Kind::Any`]: says which.
     pub degraded: Option<&'static str>,
+    /// Set on a property that `allOf` merged from several nodes: it is not
+    /// the node at `pointer` alone, so it is not lowered once per pointer.
+    pub merged: bool,
 }
 
 /// The kinds of schema that matter for code generation.
@@ -77,6 +80,7 @@ impl Norm {
             format: None,
             enum_values: Vec::new(),
             degraded: None,
+            merged: false,
         }
     }
 
@@ -117,6 +121,24 @@ impl Norm {
                 .map(|(i, r)| Norm::from_ref_or_at(r, &push_pointer(&base, &i.to_string()), depth))
                 .collect()
         };
+        let none: &[ReferenceOr<Schema>] = &[];
+        let combinators = match &s.schema_kind {
+            SchemaKind::AllOf { all_of } => Some((&all_of[..], none, none)),
+            SchemaKind::AnyOf { any_of } => Some((none, &any_of[..], none)),
+            SchemaKind::OneOf { one_of } => Some((none, none, &one_of[..])),
+            SchemaKind::Any(any) if only_combinators(any) => Some((&any.all_of[..], &any.any_of[..], &any.one_of[..])),
+            _ => None,
+        };
+        if let Some((reference, (key, index), annotations)) = combinators.and_then(|(a, b, c)| wrapped_ref(a, b, c)) {
+            // `allOf: [{$ref: X}, {description: …}]` documents a use of X: it is X.
+            let at = push_pointer(&push_pointer(pointer, key), &index.to_string());
+            norm.kind = Kind::Ref(schema_ref_name(reference, &at)?);
+            norm.nullable |= annotations.nullable;
+            if norm.description.is_none() {
+                norm.description = annotations.description;
+            }
+            return Ok(norm);
+        }
         norm.kind = match &s.schema_kind {
             SchemaKind::Type(t) => norm.kind_of_type(t, pointer, depth)?,
             SchemaKind::AllOf { all_of } => Kind::AllOf(list(all_of, "allOf")?),
@@ -238,6 +260,60 @@ impl Norm {
                 self.enum_values.push(v);
             }
         }
+    }
+}
+
+/// What annotation-only schemas next to a `$ref` add to it.
+#[derive(Default)]
+struct Annotations {
+    nullable: bool,
+    description: Option<String>,
+}
+
+/// An `AnySchema` with nothing but `allOf`/`anyOf`/`oneOf` (and perhaps
+/// `type: object`, which an object behind a `$ref` satisfies anyway).
+fn only_combinators(any: &openapiv3::AnySchema) -> bool {
+    let bare = openapiv3::AnySchema {
+        typ: any.typ.clone().filter(|t| t == "object"),
+        all_of: any.all_of.clone(),
+        any_of: any.any_of.clone(),
+        one_of: any.one_of.clone(),
+        ..Default::default()
+    };
+    bare == *any
+}
+
+/// The `$ref` that a combinator only wraps: `allOf` of one `$ref` and
+/// annotation-only schemas (`description`, `nullable`, `default`,
+/// `readOnly`, …), or `anyOf`/`oneOf` of a single `$ref`.
+fn wrapped_ref<'s>(
+    all_of: &'s [ReferenceOr<Schema>],
+    any_of: &'s [ReferenceOr<Schema>],
+    one_of: &'s [ReferenceOr<Schema>],
+) -> Option<(&'s str, (&'static str, usize), Annotations)> {
+    let as_ref = |r: &'s ReferenceOr<Schema>| match r {
+        ReferenceOr::Reference { reference } => Some(reference.as_str()),
+        ReferenceOr::Item(_) => None,
+    };
+    match (all_of, any_of, one_of) {
+        ([], [only], []) => Some((as_ref(only)?, ("anyOf", 0), Annotations::default())),
+        ([], [], [only]) => Some((as_ref(only)?, ("oneOf", 0), Annotations::default())),
+        (all, [], []) if !all.is_empty() => {
+            let mut refs = all.iter().enumerate().filter_map(|(i, r)| Some((i, as_ref(r)?)));
+            let (Some((index, reference)), None) = (refs.next(), refs.next()) else { return None };
+            let mut annotations = Annotations::default();
+            for item in all {
+                let ReferenceOr::Item(s) = item else { continue };
+                if s.schema_kind != SchemaKind::Any(openapiv3::AnySchema::default()) {
+                    return None;
+                }
+                annotations.nullable |= s.schema_data.nullable;
+                let doc = s.schema_data.description.clone().or_else(|| s.schema_data.title.clone());
+                annotations.description = annotations.description.or(doc);
+            }
+            Some((reference, ("allOf", index), annotations))
+        }
+        _ => None,
     }
 }
 
@@ -392,6 +468,7 @@ impl Components {
         }
         let mut out = merged.unwrap_or_else(|| Norm::new(norm.pointer.clone(), Kind::Any));
         out.pointer = norm.pointer.clone();
+        out.merged = false;
         out.nullable |= norm.nullable;
         if norm.description.is_some() {
             out.description = norm.description.clone();
@@ -461,6 +538,7 @@ impl Components {
             format: None,
             enum_values: Vec::new(),
             degraded: None,
+            merged: true,
         })
     }
 }

@@ -29,6 +29,10 @@ pub struct TypeBuilder<'a> {
     names: Scope,
     /// Components already lowered.
     memo: BTreeMap<String, TypeRef>,
+    /// Inline structs, enums and unions already lowered, by the pointer of
+    /// their schema: a node reached again (through a component that is used
+    /// in many places, a shared parameter) is the same type, not a copy.
+    inline: std::collections::HashMap<String, TypeRef>,
     /// Named types under construction (for boxing recursive fields).
     building: BTreeSet<String>,
     /// Unnamed components under construction (to catch cycles through them).
@@ -51,6 +55,7 @@ impl<'a> TypeBuilder<'a> {
             renames,
             names: Scope::default(),
             memo: BTreeMap::new(),
+            inline: std::collections::HashMap::new(),
             building: BTreeSet::new(),
             unnamed_in_progress: BTreeSet::new(),
             depth: 0,
@@ -100,6 +105,11 @@ impl<'a> TypeBuilder<'a> {
         if let Kind::Ref(name) = &norm.kind {
             return self.component(name, &norm.pointer);
         }
+        if !norm.merged {
+            if let Some(done) = self.inline.get(&norm.pointer) {
+                return Ok(done.clone());
+            }
+        }
         let comps = self.comps;
         let flat = comps.flatten(norm)?;
         if let Some(what) = flat.degraded {
@@ -123,7 +133,7 @@ impl<'a> TypeBuilder<'a> {
                 None => TypeRef::Value,
             },
             Kind::Object(_) => {
-                let name = self.names.claim(naming::pascal(hint));
+                let name = self.inline_name(&flat, hint);
                 self.structure(&flat, name)?
             }
             Kind::AnyOf(variants) | Kind::OneOf(variants) => self.union(&flat, variants, hint)?,
@@ -131,10 +141,21 @@ impl<'a> TypeBuilder<'a> {
         })
     }
 
+    /// Names the inline type of `flat` after `hint`, and remembers it by
+    /// its pointer before its body is lowered (so a node that contains
+    /// itself refers to its own name).
+    fn inline_name(&mut self, flat: &Norm, hint: &str) -> String {
+        let name = self.names.claim(naming::pascal(hint));
+        if !flat.merged {
+            self.inline.insert(flat.pointer.clone(), TypeRef::Named(name.clone()));
+        }
+        name
+    }
+
     /// A string: an enum when it lists values, else by format.
     fn string(&mut self, flat: &Norm, hint: &str) -> TypeRef {
         if !flat.enum_values.is_empty() {
-            let name = self.names.claim(naming::pascal(hint));
+            let name = self.inline_name(flat, hint);
             return self.enumeration(flat, name);
         }
         match flat.format.as_deref() {
@@ -276,7 +297,7 @@ impl<'a> TypeBuilder<'a> {
                 _ => TypeRef::String,
             });
         }
-        let name = self.names.claim(naming::pascal(hint));
+        let name = self.inline_name(flat, hint);
         self.building.insert(name.clone());
         let mut variants: Vec<(u8, TypeRef)> = Vec::new();
         for (i, (v, r)) in resolved.iter().enumerate() {

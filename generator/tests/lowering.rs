@@ -239,14 +239,18 @@ mod found_by_mutation {
     }
 
     #[test]
-    fn a_schema_containing_itself_through_allof_degrades_with_a_warning() {
-        let spec = load::parse(&returning(
+    fn a_schema_containing_itself_through_allof_is_one_recursive_type() {
+        // person.email = allOf [person, {x}]: merged, its own `email` is the
+        // same node again, so the inline type refers to itself (boxed)
+        // instead of expanding a new copy per level.
+        let api = lower_spec(&returning(
             "{$ref: '#/components/schemas/person'}",
             "    person:\n      type: object\n      properties:\n        email:\n          allOf:\n            - $ref: '#/components/schemas/person'\n            - properties: {x: {type: string}}\n",
-        ))
-        .unwrap();
-        let (_, warnings) = lower::lower(&spec, &Overrides::default()).unwrap();
-        assert!(warnings.iter().any(|w| w.kind == "endless-expansion"), "{warnings:?}");
+        ));
+        let email = fields(&api, "PersonEmail");
+        let inner = email.iter().find(|f| f.wire == "email").expect("merged email field");
+        assert_eq!(inner.ty, TypeRef::Boxed(Box::new(TypeRef::Named("PersonEmail".into()))));
+        assert_eq!(api.types.len(), 2, "{:?}", api.types.iter().map(|t| &t.name).collect::<Vec<_>>());
     }
 
     #[test]
@@ -292,5 +296,90 @@ mod found_by_mutation {
         .unwrap();
         let err = lower::lower(&spec, &Overrides::default()).unwrap_err();
         assert_eq!(err.pointer, "/security/0");
+    }
+}
+
+/// Regression cases found by the corpus runner (`sdkgen-corpus`) on real specs.
+mod found_by_corpus {
+    use super::*;
+
+    #[test]
+    fn an_all_of_wrapping_one_ref_is_the_named_type() {
+        // The common way to document a use of a schema (AWS, Spotify, Jira):
+        // the annotations go to the field, the type stays the component's.
+        let api = lower_spec(&returning(
+            "{$ref: '#/components/schemas/artist'}",
+            r#"
+    urls: {type: object, properties: {spotify: {type: string}}}
+    artist:
+      type: object
+      properties:
+        external_urls:
+          allOf: [{$ref: '#/components/schemas/urls'}, {description: Known URLs., nullable: true}]
+        other_urls:
+          type: object
+          allOf: [{$ref: '#/components/schemas/urls'}]
+        one_of_one:
+          oneOf: [{$ref: '#/components/schemas/urls'}]
+"#,
+        ));
+        for wire in ["external_urls", "other_urls", "one_of_one"] {
+            assert_eq!(field(&api, "Artist", wire).ty, TypeRef::Named("Urls".into()), "{wire}");
+        }
+        let urls = field(&api, "Artist", "external_urls");
+        assert_eq!((urls.doc.as_deref(), urls.presence), (Some("Known URLs."), Presence::OptionalNullable));
+        assert_eq!(api.types.len(), 2, "{:?}", api.types.iter().map(|t| &t.name).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn mutually_recursive_wrapped_refs_are_one_type_each() {
+        // amazonaws.com/timestream-query.json: every property is an allOf
+        // wrapper of a component, and the components refer to each other.
+        // Each wrapper used to be a new inline copy, 2^depth of them: the
+        // spec ran out of memory.
+        let mut components = String::new();
+        for i in 0..30 {
+            let (a, b) = ((i + 1) % 30, (i + 7) % 30);
+            components += &format!(
+                "    T{i}:\n      type: object\n      properties:\n        left: {{allOf: [{{$ref: '#/components/schemas/T{a}'}}, {{description: left}}]}}\n        right: {{allOf: [{{$ref: '#/components/schemas/T{b}'}}, {{description: right}}]}}\n        list: {{type: array, items: {{allOf: [{{$ref: '#/components/schemas/T{b}'}}, {{description: item}}]}}}}\n"
+            );
+        }
+        let api = lower_spec(&returning("{$ref: '#/components/schemas/T0'}", &components));
+        assert_eq!(api.types.len(), 30);
+        assert_eq!(field(&api, "T0", "left").ty, TypeRef::Named("T1".into()));
+        // The cycle is cut with a box where it closes.
+        assert_eq!(field(&api, "T29", "left").ty, TypeRef::Boxed(Box::new(TypeRef::Named("T0".into()))));
+    }
+
+    #[test]
+    fn an_inline_schema_reached_twice_is_one_type() {
+        // A component's inline enum, reached through two allOf merges, and a
+        // shared parameter's inline enum, used by two operations.
+        let api = lower_spec(
+            r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      parameters: [{$ref: '#/components/parameters/order'}]
+      responses: {'200': {description: ok, content: {application/json: {schema: {allOf: [{$ref: '#/components/schemas/base'}, {properties: {a: {type: string}}}]}}}}}
+  /b:
+    get:
+      parameters: [{$ref: '#/components/parameters/order'}]
+      responses: {'200': {description: ok, content: {application/json: {schema: {allOf: [{$ref: '#/components/schemas/base'}, {properties: {b: {type: string}}}]}}}}}
+components:
+  parameters:
+    order: {name: order, in: query, schema: {type: string, enum: [asc, desc]}}
+  schemas:
+    base: {properties: {state: {type: string, enum: [on, off]}}}
+"#,
+        );
+        let enums: Vec<&str> =
+            api.types.iter().filter(|t| matches!(t.body, TypeBody::Enum { .. })).map(|t| t.name.as_str()).collect();
+        assert_eq!(enums.len(), 2, "{enums:?}");
+        let a = &api.operations[0];
+        let b = &api.operations[1];
+        assert_eq!(a.params[0].ty, b.params[0].ty);
     }
 }

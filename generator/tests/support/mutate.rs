@@ -2,7 +2,8 @@
 //! shared by the property test (`tests/mutations.rs`) and the structure-aware
 //! fuzz target (`fuzz/fuzz_targets/mutate_spec.rs`), which includes this file
 //! by path. Mutations: dropped and retyped nodes, dangling and cyclic `$ref`s,
-//! empty and odd names, huge enums, deep nesting, towers of `allOf`s.
+//! empty and odd names, huge enums, deep nesting, towers of `allOf`s,
+//! parameters named like Rust keywords, rings of `allOf`-wrapped `$ref`s.
 
 #![allow(dead_code)]
 
@@ -45,6 +46,7 @@ pub fn check(name: &str, text: &str, spec: Option<&Value>) -> Result<Outcome, St
     let outcome = catch_unwind(AssertUnwindSafe(|| sdkgen::Config::new().threads(1).generate(name, text)));
     match outcome {
         Err(_) => Err("sdkgen panicked".to_string()),
+        Ok(Err(e)) if e.kind == sdkgen::ErrorKind::Internal => Err(format!("internal error: {e}")),
         Ok(Err(e)) => match spec {
             Some(spec) if spec.pointer(&e.pointer).is_none() => Err(format!("pointer of `{e}` resolves to nothing")),
             _ if !e.pointer.is_empty() && !e.pointer.starts_with('/') => Err(format!("`{e}`: malformed pointer")),
@@ -157,8 +159,22 @@ pub fn mutate(spec: &mut Value, rng: &mut impl Choices) {
         }
         return;
     }
+    if rng.below(16) == 0 {
+        // Path and query parameters named like Rust keywords (Jira's `{type}`).
+        if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
+            let param = |name: &str, place: &str| json!({"name": name, "in": place, "required": true, "schema": {"type": "string"}});
+            paths.insert(
+                "/kw/{type}/{self}/{Self}/{fn}".into(),
+                json!({"get": {"parameters": [param("type", "path"), param("self", "path"), param("Self", "path"),
+                    param("fn", "path"), param("match", "query"), param("crate", "header")],
+                    "responses": {"200": {"description": "ok"}}}}),
+            );
+        }
+        return;
+    }
     let Some(node) = spec.pointer_mut(&site) else { return };
-    match rng.below(12) {
+    match rng.below(13) {
+        11 => *node = json!({"allOf": [{"$ref": any_schema}, {"description": "wrapped", "nullable": true}]}),
         0 => *node = Value::Null,
         1 => *node = json!(""),
         2 => *node = json!({}),
@@ -206,6 +222,21 @@ pub fn mutate(spec: &mut Value, rng: &mut impl Choices) {
                     })
                     .collect();
                 *map = renamed;
+            }
+        }
+    }
+    // Now and then components that refer to each other through allOf
+    // wrappers (the AWS shape that once expanded exponentially).
+    if rng.below(8) == 0 && names.len() > 1 {
+        if let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+            for (i, name) in names.iter().enumerate() {
+                let next = &names[(i + 1) % names.len()];
+                let wrapped =
+                    |n: &str| json!({"allOf": [{"$ref": format!("#/components/schemas/{n}")}, {"description": "w"}]});
+                schemas.insert(
+                    format!("{name}Wrapped"),
+                    json!({"type": "object", "properties": {"a": wrapped(&format!("{next}Wrapped")), "b": wrapped(name)}}),
+                );
             }
         }
     }
