@@ -75,15 +75,86 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The kinds of [`Warning`], each a short stable name in reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WarningKind {
+    /// A `default` that does not fit its schema's type; ignored.
+    DefaultType,
+    /// A lower-case status range (`4xx`).
+    StatusRangeCase,
+    /// A media type name that is not `type/subtype`.
+    MediaType,
+    /// Inline types nested past the limit: decoded as a JSON value.
+    EndlessExpansion,
+    /// A construct (`not`) decoded as a JSON value.
+    UnsupportedAsValue,
+    /// A schema that contains itself with no object in between.
+    RecursiveAlias,
+    /// OAuth2 or OpenID Connect: the client takes a ready token.
+    AuthAsBearer,
+    /// A security scheme that is ignored.
+    AuthUnsupported,
+    /// A path template name without a declared parameter.
+    UndeclaredPathParam,
+    /// A parameter described by `content`, sent as JSON text.
+    ParamContent,
+    /// A cookie parameter, left out.
+    CookieParam,
+    /// A request body taken as ready-encoded bytes.
+    BodyAsBytes,
+    /// Callbacks, which are not part of a client, left out.
+    Callbacks,
+    /// A schema keyword with a value of the wrong kind, ignored.
+    IgnoredKeyword,
+    /// A number outside the 64-bit range, clamped.
+    NumberRange,
+}
+
+impl WarningKind {
+    /// The kind's name in reports: `default-type`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::DefaultType => "default-type",
+            WarningKind::StatusRangeCase => "status-range-case",
+            WarningKind::MediaType => "media-type",
+            WarningKind::EndlessExpansion => "endless-expansion",
+            WarningKind::UnsupportedAsValue => "unsupported-as-value",
+            WarningKind::RecursiveAlias => "recursive-alias",
+            WarningKind::AuthAsBearer => "auth-as-bearer",
+            WarningKind::AuthUnsupported => "auth-unsupported",
+            WarningKind::UndeclaredPathParam => "undeclared-path-param",
+            WarningKind::ParamContent => "param-content",
+            WarningKind::CookieParam => "cookie-param",
+            WarningKind::BodyAsBytes => "body-as-bytes",
+            WarningKind::Callbacks => "callbacks",
+            WarningKind::IgnoredKeyword => "ignored-keyword",
+            WarningKind::NumberRange => "number-range",
+        }
+    }
+}
+
+impl fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Something tolerated or degraded while generating; `--strict` makes it an error.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Warning {
-    /// A short stable kind, used to group warnings in the report.
-    pub kind: &'static str,
+    /// What kind of thing was tolerated, to group warnings in the report.
+    pub kind: WarningKind,
     /// JSON pointer of the node concerned.
     pub pointer: String,
     /// What was done about it.
     pub message: String,
+}
+
+impl Warning {
+    /// A warning of `kind` at `pointer`.
+    pub fn new(kind: WarningKind, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning { kind, pointer: pointer.into(), message: message.into() }
+    }
 }
 
 impl fmt::Display for Warning {

@@ -18,6 +18,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+mod normalize;
 pub mod output;
 pub mod overrides;
 mod render;
@@ -25,6 +26,6 @@ pub mod schema;
 pub mod types;
 
 pub use config::{Config, Timings, VERSION};
-pub use error::{Error, ErrorKind, Result, Warning};
+pub use error::{Error, ErrorKind, Result, Warning, WarningKind};
 pub use output::Generated;
 pub use overrides::Overrides;

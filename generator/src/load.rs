@@ -2,7 +2,8 @@
 //! checked and the version is validated) → typed `openapiv3::OpenAPI`, with
 //! every failure located by JSON pointer.
 
-use crate::error::{append_pointer, push_pointer, Error, ErrorKind, Result, Warning};
+use crate::error::{append_pointer, push_pointer, Error, ErrorKind, Result, Warning, WarningKind};
+use crate::normalize::Role;
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
@@ -15,9 +16,10 @@ pub fn parse(text: &str) -> Result<OpenAPI> {
 /// which are tolerated (a boolean default written as a string, a lowercase
 /// `4xx`, a malformed media type).
 pub fn parse_with_warnings(text: &str) -> Result<(OpenAPI, Vec<Warning>)> {
-    let tree = to_tree(text)?;
+    let mut tree = to_tree(text)?;
     check_version(&tree)?;
     let mut warnings = Vec::new();
+    crate::normalize::normalize(&mut tree, &mut warnings)?;
     let mut schema_depth = 0;
     walk(&tree, &tree, &mut String::new(), Place::default(), &mut (&mut warnings, &mut schema_depth))?;
     let parallel = text.len() > PARALLEL_FROM;
@@ -97,19 +99,35 @@ fn typed_document(tree: &Value, parallel: bool) -> Result<OpenAPI> {
 
 /// Where a node sits: its depth, the key it is under and its parent's key,
 /// and how many schemas it is nested in.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct Place<'a> {
     depth: usize,
     key: &'a str,
     parent_key: &'a str,
     schema_depth: usize,
+    role: Role,
+}
+
+impl Default for Place<'_> {
+    fn default() -> Self {
+        Place { depth: 0, key: "", parent_key: "", schema_depth: 0, role: Role::Other }
+    }
 }
 
 impl<'a> Place<'a> {
     fn child(&self, key: &'a str) -> Place<'a> {
-        let nested = matches!(key, "items" | "not" | "additionalProperties" | "schema")
-            || matches!(self.key, "properties" | "allOf" | "anyOf" | "oneOf" | "schemas");
-        Place { depth: self.depth + 1, key, parent_key: self.key, schema_depth: self.schema_depth + nested as usize }
+        let role = match self.role {
+            Role::SchemaList => Role::Schema,
+            role => role.child(key, self.key, self.parent_key),
+        };
+        let nested = role == Role::Schema;
+        Place {
+            depth: self.depth + 1,
+            key,
+            parent_key: self.key,
+            schema_depth: self.schema_depth + nested as usize,
+            role,
+        }
     }
 }
 
@@ -126,6 +144,9 @@ fn walk(
     out: &mut (&mut Vec<Warning>, &mut usize),
 ) -> Result<()> {
     *out.1 = (*out.1).max(place.schema_depth);
+    if place.role == Role::Data {
+        return Ok(()); // literal data: no keyword in it means anything
+    }
     if place.depth > MAX_TREE_DEPTH {
         let message = format!("the document nests deeper than {MAX_TREE_DEPTH} levels here");
         return Err(Error::new(ErrorKind::Unsupported, pointer.clone(), message));
@@ -151,7 +172,7 @@ fn walk(
                 };
                 if !fits && !default.is_null() {
                     let message = format!("default {default} does not fit type `{typ}`; ignored");
-                    warn(out, "default-type", push_pointer(pointer, "default"), message);
+                    warn(out, WarningKind::DefaultType, push_pointer(pointer, "default"), message);
                 }
             }
             // A property named `content` is a schema, not a media-type map.
@@ -160,11 +181,11 @@ fn walk(
                 if place.key == "responses" && key.len() == 3 && key.ends_with("xx") {
                     let message =
                         format!("status range `{key}` should be upper case; read as `{}`", key.to_uppercase());
-                    warn(out, "status-range-case", push_pointer(pointer, key), message);
+                    warn(out, WarningKind::StatusRangeCase, push_pointer(pointer, key), message);
                 }
                 if media_map && value.is_object() && !valid_media_type(key) {
                     let message = format!("`{key}` is not a valid media type name; kept as written");
-                    warn(out, "media-type", push_pointer(pointer, key), message);
+                    warn(out, WarningKind::MediaType, push_pointer(pointer, key), message);
                 }
                 let len = pointer.len();
                 append_pointer(pointer, key);
@@ -385,64 +406,120 @@ fn to_tree(text: &str) -> Result<Value> {
             err
         });
     }
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let mut err = Error::new(ErrorKind::Syntax, "", format!("invalid YAML: {e}"));
-        err.location = e.location().map(|l| (l.line(), l.column()));
-        err
-    })?;
-    yaml.apply_merge().map_err(|e| Error::new(ErrorKind::Syntax, "", format!("invalid YAML merge key: {e}")))?;
-    yaml_to_json(yaml, &mut String::new())
+    serde_yaml::Deserializer::from_str(text)
+        .next()
+        .map_or(Ok(Value::Null), |doc| serde::de::DeserializeSeed::deserialize(YamlToJson, doc))
+        .map_err(|e| {
+            let mut err = Error::new(ErrorKind::Syntax, "", format!("invalid YAML: {e}"));
+            err.location = e.location().map(|l| (l.line(), l.column()));
+            err
+        })
 }
 
-/// YAML allows keys that JSON does not (`200:` is a number); OpenAPI means them as strings.
-fn yaml_to_json(yaml: serde_yaml::Value, pointer: &mut String) -> Result<Value> {
-    use serde_yaml::Value as Y;
-    Ok(match yaml {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
+/// Reads YAML straight into a JSON tree, as OpenAPI means it: mapping keys
+/// are strings (`200:` is `"200"`), merge keys (`<<`) are applied, tags are
+/// dropped, and integers beyond 64 bits are read as floats (the normalizing
+/// pass warns where that matters).
+struct YamlToJson;
+
+impl<'de> serde::de::DeserializeSeed<'de> for YamlToJson {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for YamlToJson {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_i128<E>(self, v: i128) -> std::result::Result<Value, E> {
+        Ok(i64::try_from(v).map(Value::from).unwrap_or_else(|_| float(v as f64)))
+    }
+    fn visit_u128<E>(self, v: u128) -> std::result::Result<Value, E> {
+        Ok(u64::try_from(v).map(Value::from).unwrap_or_else(|_| float(v as f64)))
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(v) = seq.next_element_seed(YamlToJson)? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        let mut merges = Vec::new();
+        while let Some(key) = map.next_key_seed(YamlToJson)? {
+            let value = map.next_value_seed(YamlToJson)?;
+            let key = match key {
+                Value::String(s) => s,
+                Value::Null => "null".to_string(),
+                Value::Bool(_) | Value::Number(_) => key.to_string(),
+                _ => return Err(serde::de::Error::custom("mapping keys must be scalars")),
+            };
+            if key == "<<" {
+                merges.push(value);
             } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-                    Error::new(ErrorKind::Invalid, pointer.clone(), format!("number {f} has no JSON form"))
-                })?
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
-                let len = pointer.len();
-                *pointer = push_pointer(pointer, &i.to_string());
-                out.push(yaml_to_json(item, pointer)?);
-                pointer.truncate(len);
-            }
-            Value::Array(out)
-        }
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::with_capacity(map.len());
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_string(),
-                    _ => return Err(Error::new(ErrorKind::Invalid, pointer.clone(), "mapping keys must be scalars")),
-                };
-                let len = pointer.len();
-                *pointer = push_pointer(pointer, &key);
-                let value = yaml_to_json(v, pointer)?;
-                pointer.truncate(len);
                 out.insert(key, value);
             }
-            Value::Object(out)
         }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, pointer)?,
-    })
+        // Merged mappings fill in the keys the mapping does not set itself.
+        for merged in merges {
+            let list = match merged {
+                Value::Array(list) => list,
+                other => vec![other],
+            };
+            for source in list {
+                let Value::Object(source) = source else {
+                    return Err(serde::de::Error::custom("a merge key (<<) must name a mapping"));
+                };
+                for (k, v) in source {
+                    out.entry(k).or_insert(v);
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> std::result::Result<Value, A::Error> {
+        // A tagged value (`!tag value`): the value.
+        use serde::de::VariantAccess;
+        let (_tag, variant) = data.variant::<String>()?;
+        variant.newtype_variant_seed(YamlToJson)
+    }
+}
+
+/// A float as JSON; a non-finite one (`.inf`) has no JSON form and is `null`.
+fn float(f: f64) -> Value {
+    serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
 }
 
 fn check_version(tree: &Value) -> Result<()> {
@@ -471,7 +548,7 @@ fn check_version(tree: &Value) -> Result<()> {
 const MAX_TREE_DEPTH: usize = 64;
 
 /// `$ref` fragments may be percent-encoded (`%7B` for `{`).
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
@@ -562,9 +639,9 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                ("status-range-case", "/paths/~1a/get/responses/4xx"),
-                ("media-type", "/paths/~1a/get/responses/4xx/content/application json"),
-                ("default-type", "/paths/~1a/get/responses/4xx/content/application json/schema/default"),
+                (WarningKind::StatusRangeCase, "/paths/~1a/get/responses/4xx"),
+                (WarningKind::MediaType, "/paths/~1a/get/responses/4xx/content/application json"),
+                (WarningKind::DefaultType, "/paths/~1a/get/responses/4xx/content/application json/schema/default"),
             ]
         );
         assert!(valid_media_type("application/vnd.api+json; charset=utf-8") && !valid_media_type("json"));

@@ -1,7 +1,7 @@
 //! Lowering an OpenAPI document to the [`ir::Api`](crate::ir::Api): operations
 //! placed on a resource tree, parameters, bodies, responses, security.
 
-use crate::error::{push_pointer, Error, ErrorKind, Result, Warning};
+use crate::error::{push_pointer, Error, ErrorKind, Result, Warning, WarningKind};
 use crate::ir::{
     Api, Body, Location, Operation, PageKind, Pagination, Param, Presence, Response, Scheme, SchemeKind, TypeBody,
     TypeDef, TypeRef,
@@ -191,7 +191,7 @@ struct Lowering<'a> {
 }
 
 impl<'a> Lowering<'a> {
-    fn warn(&mut self, kind: &'static str, pointer: String, message: impl Into<String>) {
+    fn warn(&mut self, kind: WarningKind, pointer: String, message: impl Into<String>) {
         self.warnings.push(Warning { kind, pointer, message: message.into() });
     }
 
@@ -223,14 +223,18 @@ impl<'a> Lowering<'a> {
                 }
                 SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => {
                     self.warn(
-                        "auth-as-bearer",
+                        WarningKind::AuthAsBearer,
                         pointer,
                         "OAuth2/OpenID Connect: the client takes a ready access token",
                     );
                     (SchemeKind::Bearer, description)
                 }
                 _ => {
-                    self.warn("auth-unsupported", pointer, "this security scheme is not supported and is ignored");
+                    self.warn(
+                        WarningKind::AuthUnsupported,
+                        pointer,
+                        "this security scheme is not supported and is ignored",
+                    );
                     continue;
                 }
             };
@@ -345,7 +349,7 @@ impl<'a> Lowering<'a> {
                 Some((param, at)) => out.push(self.param(param, Location::Path, at)?),
                 None => {
                     self.warn(
-                        "undeclared-path-param",
+                        WarningKind::UndeclaredPathParam,
                         pointer.to_string(),
                         format!("path parameter `{name}` is not declared; taken as a string"),
                     );
@@ -366,7 +370,7 @@ impl<'a> Lowering<'a> {
                 "header" => Location::Header,
                 "cookie" => {
                     self.warn(
-                        "cookie-param",
+                        WarningKind::CookieParam,
                         at.clone(),
                         format!("cookie parameter `{name}` is not supported and is left out"),
                     );
@@ -388,7 +392,11 @@ impl<'a> Lowering<'a> {
                 (self.types.type_of(&norm, &hint)?, data.description.clone().or_else(|| self.types.description(&norm)))
             }
             ParameterSchemaOrContent::Content(_) => {
-                self.warn("param-content", pointer.to_string(), "parameter with `content` is sent as a JSON string");
+                self.warn(
+                    WarningKind::ParamContent,
+                    pointer.to_string(),
+                    "parameter with `content` is sent as a JSON string",
+                );
                 (TypeRef::String, data.description.clone())
             }
         };
@@ -441,7 +449,7 @@ impl<'a> Lowering<'a> {
             let Some(media) = body.content.keys().next() else { return Ok(None) };
             if media.starts_with("multipart/") || media.starts_with("application/x-www-form-urlencoded") {
                 self.warn(
-                    "body-as-bytes",
+                    WarningKind::BodyAsBytes,
                     push_pointer(&content_pointer, media),
                     format!("`{media}` body is taken as ready-encoded bytes"),
                 );

@@ -152,7 +152,7 @@ fn main() -> ExitCode {
 
 /// A one-screen summary: counts, then warnings grouped by kind.
 fn report(generated: &Generated, verbose: bool) -> String {
-    let mut by_kind: BTreeMap<&str, Vec<&Warning>> = BTreeMap::new();
+    let mut by_kind: BTreeMap<sdkgen::WarningKind, Vec<&Warning>> = BTreeMap::new();
     for w in &generated.warnings {
         by_kind.entry(w.kind).or_default().push(w);
     }

@@ -409,7 +409,15 @@ impl Components {
         let mut schemas = BTreeMap::new();
         if let Some(components) = &spec.components {
             for (name, schema) in &components.schemas {
-                let pointer = push_pointer("/components/schemas", name);
+                // A schema moved here from elsewhere is named by where the spec has it.
+                let origin = match schema {
+                    ReferenceOr::Item(s) => s.schema_data.extensions.get(crate::normalize::ORIGIN),
+                    ReferenceOr::Reference { .. } => None,
+                };
+                let pointer = match origin.and_then(Value::as_str) {
+                    Some(origin) => origin.to_string(),
+                    None => push_pointer("/components/schemas", name),
+                };
                 schemas.insert(name.clone(), Norm::from_ref_or(schema, &pointer)?);
             }
         }

@@ -1,7 +1,7 @@
 //! Lowering schemas to Rust types: which schemas become named structs and
 //! enums in the `types` module, and what every other schema is written as.
 
-use crate::error::{Result, Warning};
+use crate::error::{Result, Warning, WarningKind};
 use crate::ir::{Field, Presence, TypeBody, TypeDef, TypeRef, Variant};
 use crate::naming::{self, Scope};
 use crate::schema::{Components, Kind, Norm};
@@ -90,7 +90,7 @@ impl<'a> TypeBuilder<'a> {
             } else {
                 format!("types nest deeper than {MAX_TOTAL_DEPTH} levels here: decoded as serde_json::Value")
             };
-            self.warnings.push(Warning { kind: "endless-expansion", pointer: norm.pointer.clone(), message });
+            self.warnings.push(Warning { kind: WarningKind::EndlessExpansion, pointer: norm.pointer.clone(), message });
             return Ok(TypeRef::Value);
         }
         self.depth += 1;
@@ -114,7 +114,7 @@ impl<'a> TypeBuilder<'a> {
         let flat = comps.flatten(norm)?;
         if let Some(what) = flat.degraded {
             self.warnings.push(Warning {
-                kind: "unsupported-as-value",
+                kind: WarningKind::UnsupportedAsValue,
                 pointer: flat.pointer.clone(),
                 message: format!("{what} is decoded as serde_json::Value"),
             });
@@ -192,7 +192,7 @@ impl<'a> TypeBuilder<'a> {
             // no Rust spelling: it degrades to a JSON value.
             if !self.unnamed_in_progress.insert(name.to_string()) {
                 self.warnings.push(Warning {
-                    kind: "recursive-alias",
+                    kind: WarningKind::RecursiveAlias,
                     pointer: target.pointer.clone(),
                     message: format!(
                         "`{name}` contains itself without an object in between: decoded as serde_json::Value"

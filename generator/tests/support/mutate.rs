@@ -138,6 +138,7 @@ pub fn mutate(spec: &mut Value, rng: &mut impl Choices) {
     let mut sites = Vec::new();
     pointers(spec, String::new(), &mut sites);
     let site = rng.pick(&sites).clone();
+    let elsewhere = rng.pick(&sites).clone();
     let names = schema_names(spec);
     let any_schema = match names.is_empty() {
         true => "#/components/schemas/None".to_string(),
@@ -173,7 +174,15 @@ pub fn mutate(spec: &mut Value, rng: &mut impl Choices) {
         return;
     }
     let Some(node) = spec.pointer_mut(&site) else { return };
-    match rng.below(13) {
+    match rng.below(15) {
+        12 => {
+            // Data that looks like a reference, numbers past 64 bits, mistyped keywords.
+            *node = json!({"type": "integer", "maximum": 1.8446744073709552e19, "minimum": -1e300, "pattern": 0,
+                "example": {"$ref": "elsewhere.yaml#/x"}, "default": {"$ref": "#/nowhere"}, "x-data": {"$ref": 1}})
+        }
+        // A reference to any node: a schema, a parameter or a response
+        // outside the components, or one that contains this node.
+        13 => *node = json!({"$ref": format!("#{elsewhere}")}),
         11 => *node = json!({"allOf": [{"$ref": any_schema}, {"description": "wrapped", "nullable": true}]}),
         0 => *node = Value::Null,
         1 => *node = json!(""),

@@ -1,0 +1,591 @@
+//! Fix-ups of the JSON tree before it is read as a typed document: what
+//! real specs ship that `openapiv3` would refuse, or that the later stages
+//! would misread, is brought into shape here, each with a warning.
+//!
+//! - Keywords sdkgen does not use but `openapiv3` types strictly (`pattern: 0`,
+//!   `maxLength: "10"`, an integer schema's `maximum: 1.5`) are dropped;
+//!   numbers outside the 64-bit range are clamped where an integer is needed.
+//! - A `$ref` to a schema anywhere in the document (`#/components/parameters/p/schema`,
+//!   `#/paths/…/schema`, `#/components/schemas/A/properties/b`) is made a
+//!   component: the node moves to `components/schemas` and both places
+//!   refer to it, so it is one type. The moved node remembers where it came
+//!   from (`x-sdkgen-origin`), so errors still name the spec's own pointer.
+//! - A `$ref` to a parameter, response, request body, header or path item
+//!   anywhere in the document, or to another `$ref`, is followed to the end.
+//! - Callbacks are removed: they describe requests the API sends, not ones
+//!   the client makes.
+//!
+//! Nothing under data (`example`, `default`, `enum`, an example's `value`,
+//! `x-` extensions) is touched or followed.
+
+use crate::error::{append_pointer, push_pointer, Error, ErrorKind, Result, Warning, WarningKind};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The extension that records a moved schema's original pointer.
+pub const ORIGIN: &str = "x-sdkgen-origin";
+
+/// What a node of the tree is, decided from its parent and its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Structure of the document (operations, parameters, responses, …).
+    Other,
+    /// A schema.
+    Schema,
+    /// A map of schemas (`properties`, `components/schemas`).
+    SchemaMap,
+    /// A list of schemas (`allOf`, `anyOf`, `oneOf`, `prefixItems`).
+    SchemaList,
+    /// Literal data: nothing inside is a keyword or a reference.
+    Data,
+}
+
+impl Role {
+    /// The role of the child at `key` of a node with this role, whose own
+    /// key is `own` and whose parent's key is `parent`.
+    pub fn child(self, key: &str, own: &str, parent: &str) -> Role {
+        match self {
+            Role::Data => Role::Data,
+            Role::SchemaMap | Role::SchemaList => Role::Schema,
+            Role::Schema => match key {
+                "properties" | "patternProperties" | "$defs" | "dependentSchemas" | "definitions" => Role::SchemaMap,
+                "allOf" | "anyOf" | "oneOf" | "prefixItems" => Role::SchemaList,
+                "items"
+                | "not"
+                | "additionalProperties"
+                | "contains"
+                | "if"
+                | "then"
+                | "else"
+                | "propertyNames"
+                | "unevaluatedItems"
+                | "unevaluatedProperties"
+                | "additionalItems" => Role::Schema,
+                "example" | "examples" | "default" | "enum" | "const" => Role::Data,
+                k if k.starts_with("x-") => Role::Data,
+                _ => Role::Other,
+            },
+            Role::Other => match key {
+                "schema" => Role::Schema,
+                "schemas" if own == "components" => Role::SchemaMap,
+                "definitions" if own.is_empty() => Role::SchemaMap,
+                // Not `default`: in `responses` it is the default response.
+                "example" => Role::Data,
+                "value" if parent == "examples" => Role::Data,
+                // In a map of names (`components/parameters`, `headers`), `x-…` is a name.
+                k if k.starts_with("x-") && !names_map(own, parent) => Role::Data,
+                _ => Role::Other,
+            },
+        }
+    }
+}
+
+/// Whether the node `own` (under `parent`) maps names to objects, so that
+/// its keys are names, not keywords or extensions.
+fn names_map(own: &str, parent: &str) -> bool {
+    parent == "components" || matches!(own, "headers" | "content" | "encoding" | "examples" | "links" | "variables")
+}
+
+/// Brings `tree` into shape (see the module docs), adding warnings.
+pub fn normalize(tree: &mut Value, warnings: &mut Vec<Warning>) -> Result<()> {
+    resolve_component_aliases(tree)?;
+    let mut found = Found::default();
+    visit(tree, &mut String::new(), Role::Other, "", "", &mut found, warnings);
+    follow_other_refs(tree, &found.other_refs)?;
+    if !found.schema_refs.is_empty() {
+        hoist_schemas(tree, &found.schema_refs);
+    }
+    Ok(())
+}
+
+/// `$ref`s that need work after the walk.
+#[derive(Default)]
+struct Found {
+    /// Schema `$ref`s to somewhere other than `#/components/schemas/<name>`: their targets.
+    schema_refs: BTreeSet<String>,
+    /// Other `$ref`s (parameters, responses, path items, …) that point
+    /// outside the components: where they are, and whether the target is
+    /// copied even when it is a component (path items).
+    other_refs: Vec<(String, bool)>,
+}
+
+fn visit(
+    node: &mut Value,
+    pointer: &mut String,
+    role: Role,
+    own: &str,
+    parent: &str,
+    found: &mut Found,
+    warnings: &mut Vec<Warning>,
+) {
+    if role == Role::Data {
+        return;
+    }
+    let at = |pointer: &str, key: &str| push_pointer(pointer, key);
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                match role {
+                    Role::Schema => {
+                        if let Some(target) = reference.strip_prefix('#') {
+                            let target = crate::load::percent_decode(target);
+                            // Only a schema can be a component schema; a `$ref` to
+                            // anything else is refused later, at its own pointer.
+                            if !is_component(&target, "schemas") && role_at(&target) == Role::Schema {
+                                found.schema_refs.insert(target);
+                            }
+                        }
+                    }
+                    Role::Other if parent == "paths" => found.other_refs.push((pointer.clone(), true)),
+                    Role::Other
+                        if reference_position(own, parent)
+                            && (!reference.starts_with('#')
+                                || !is_any_component(&crate::load::percent_decode(&reference[1..]))) =>
+                    {
+                        found.other_refs.push((pointer.clone(), false));
+                    }
+                    _ => {}
+                }
+            }
+            if role == Role::Schema {
+                fix_schema_keywords(map, pointer, warnings);
+            }
+            if role == Role::Other && map.contains_key("callbacks") && map.contains_key("responses") {
+                map.remove("callbacks");
+                warnings.push(Warning::new(
+                    WarningKind::Callbacks,
+                    at(pointer, "callbacks"),
+                    "callbacks describe requests the API sends, not calls of the client: left out",
+                ));
+            }
+            for (key, value) in map.iter_mut() {
+                let child = role.child(key, own, parent);
+                if child == Role::Data || !(value.is_object() || value.is_array()) {
+                    continue;
+                }
+                let len = pointer.len();
+                append_pointer(pointer, key);
+                visit(value, pointer, child, key, own, found, warnings);
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, value) in items.iter_mut().enumerate() {
+                if !(value.is_object() || value.is_array()) {
+                    continue;
+                }
+                let index = i.to_string();
+                let len = pointer.len();
+                append_pointer(pointer, &index);
+                let child = if role == Role::SchemaList { Role::Schema } else { role };
+                visit(value, pointer, child, &index, own, found, warnings);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether OpenAPI allows a Reference Object at the node `own` (under
+/// `parent`): a parameter, response, header, example, link, callback,
+/// request body or security scheme. A `$ref` anywhere else is left for the
+/// typed reader to refuse where it is.
+fn reference_position(own: &str, parent: &str) -> bool {
+    own == "requestBody"
+        || matches!(
+            parent,
+            "parameters"
+                | "responses"
+                | "headers"
+                | "examples"
+                | "links"
+                | "callbacks"
+                | "requestBodies"
+                | "securitySchemes"
+        )
+}
+
+/// The role of the node at `pointer`, from the keys on the way to it.
+fn role_at(pointer: &str) -> Role {
+    let (mut role, mut own, mut parent) = (Role::Other, String::new(), String::new());
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        role = match role {
+            Role::SchemaList => Role::Schema,
+            role => role.child(&token, &own, &parent),
+        };
+        parent = std::mem::replace(&mut own, token);
+    }
+    role
+}
+
+/// Whether `target` (a pointer) is `/components/<section>/<name>`.
+fn is_component(target: &str, section: &str) -> bool {
+    target
+        .strip_prefix("/components/")
+        .and_then(|rest| rest.strip_prefix(section))
+        .and_then(|rest| rest.strip_prefix('/'))
+        .is_some_and(|name| !name.is_empty() && !name.contains('/'))
+}
+
+fn is_any_component(target: &str) -> bool {
+    target
+        .strip_prefix("/components/")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(_, name)| !name.is_empty() && !name.contains('/'))
+}
+
+/// What kind of JSON value a keyword must have for `openapiv3`.
+#[derive(Clone, Copy)]
+enum Expect {
+    String,
+    Count,
+    Number,
+    Bool,
+    Object,
+}
+
+/// Keywords sdkgen reads no meaning from, or only text, with the kind of value they need.
+const KEYWORDS: &[(&str, Expect)] = &[
+    ("pattern", Expect::String),
+    ("format", Expect::String),
+    ("title", Expect::String),
+    ("description", Expect::String),
+    ("minLength", Expect::Count),
+    ("maxLength", Expect::Count),
+    ("minItems", Expect::Count),
+    ("maxItems", Expect::Count),
+    ("minProperties", Expect::Count),
+    ("maxProperties", Expect::Count),
+    ("minimum", Expect::Number),
+    ("maximum", Expect::Number),
+    ("multipleOf", Expect::Number),
+    ("uniqueItems", Expect::Bool),
+    ("readOnly", Expect::Bool),
+    ("writeOnly", Expect::Bool),
+    ("deprecated", Expect::Bool),
+    ("nullable", Expect::Bool),
+    ("xml", Expect::Object),
+    ("externalDocs", Expect::Object),
+    ("discriminator", Expect::Object),
+];
+
+/// Drops keywords whose value `openapiv3` cannot read, and fits an integer
+/// schema's bounds into 64 bits.
+fn fix_schema_keywords(map: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Warning>) {
+    let mut drop = Vec::new();
+    for (key, expect) in KEYWORDS {
+        let Some(value) = map.get(*key) else { continue };
+        let fits = match expect {
+            Expect::String => value.is_string(),
+            Expect::Count => value.is_u64(),
+            Expect::Number => value.is_number(),
+            Expect::Bool => value.is_boolean(),
+            Expect::Object => value.is_object(),
+        };
+        if !fits && !value.is_null() {
+            drop.push((*key, format!("`{key}` cannot be {value}; ignored")));
+        } else if value.is_null() {
+            drop.push((*key, String::new()));
+        }
+    }
+    // 3.0's boolean exclusiveMinimum; a number (3.1's form) is the bound itself.
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        match map.get(exclusive) {
+            Some(Value::Number(n)) => {
+                let n = n.clone();
+                map.insert(bound.to_string(), Value::Number(n));
+                map.insert(exclusive.to_string(), Value::Bool(true));
+            }
+            Some(Value::Bool(_)) | None => {}
+            Some(other) => drop.push((exclusive, format!("`{exclusive}` cannot be {other}; ignored"))),
+        }
+    }
+    if map.get("type").and_then(Value::as_str) == Some("integer") {
+        for key in ["minimum", "maximum", "multipleOf"] {
+            let Some(Value::Number(n)) = map.get(key) else { continue };
+            if n.is_i64() {
+                continue;
+            }
+            let f = n.as_f64().unwrap_or(0.0);
+            if f.fract() == 0.0 && key != "multipleOf" {
+                // Out of the 64-bit range (18446744073709552000): as near as i64 goes.
+                let clamped = if f < 0.0 { i64::MIN } else { i64::MAX };
+                let message = format!("`{key}` {n} does not fit 64 bits; read as {clamped}");
+                let value = if (i64::MIN as f64..=i64::MAX as f64).contains(&f) { f as i64 } else { clamped };
+                if value == clamped {
+                    warnings.push(Warning::new(WarningKind::NumberRange, push_pointer(pointer, key), message));
+                }
+                map.insert(key.to_string(), Value::from(value));
+            } else if n.is_u64() {
+                map.insert(key.to_string(), Value::from(i64::MAX));
+            } else {
+                drop.push((key, format!("`{key}` {n} is not an integer in an integer schema; ignored")));
+            }
+        }
+        if let Some(Value::Array(values)) = map.get("enum") {
+            if values.iter().any(|v| !(v.is_i64() || v.is_null())) {
+                drop.push(("enum", "integer `enum` with values that are not 64-bit integers; ignored".into()));
+            }
+        }
+    }
+    for (key, message) in drop {
+        map.remove(key);
+        if !message.is_empty() {
+            warnings.push(Warning::new(WarningKind::IgnoredKeyword, push_pointer(pointer, key), message));
+        }
+    }
+}
+
+/// Follows each non-schema `$ref` that points outside its component section
+/// to its end: a component it is rewritten to, any other node is copied in
+/// its place (a path item always is).
+fn follow_other_refs(tree: &mut Value, at: &[(String, bool)]) -> Result<()> {
+    for (pointer, copy_always) in at {
+        let Some(reference) = tree.pointer(pointer).and_then(|n| n.get("$ref")).and_then(Value::as_str) else {
+            continue;
+        };
+        let reference = reference.to_string();
+        let replacement = match resolve(tree, &reference, pointer)? {
+            Ok(component) if !copy_always => {
+                serde_json::json!({ "$ref": format!("#{}", encode_pointer(&component)) })
+            }
+            Ok(component) => tree.pointer(&component).cloned().unwrap_or_default(),
+            Err(copy) => copy,
+        };
+        *tree.pointer_mut(pointer).expect("found above") = replacement;
+    }
+    Ok(())
+}
+
+/// Replaces every non-schema component that is only a `$ref` (a parameter
+/// that names another) by what its chain of references ends at.
+fn resolve_component_aliases(tree: &mut Value) -> Result<()> {
+    let mut aliases = Vec::new();
+    if let Some(Value::Object(components)) = tree.get("components") {
+        for (section, entries) in components {
+            let Value::Object(entries) = entries else { continue };
+            if section == "schemas" {
+                continue;
+            }
+            for (name, entry) in entries {
+                if let Some(Value::String(reference)) = entry.get("$ref") {
+                    let pointer = push_pointer(&push_pointer("/components", section), name);
+                    aliases.push((pointer, reference.clone()));
+                }
+            }
+        }
+    }
+    for (pointer, reference) in aliases {
+        let end = match resolve(tree, &reference, &pointer)? {
+            Ok(component) => tree.pointer(&component).cloned().unwrap_or_default(),
+            Err(copy) => copy,
+        };
+        *tree.pointer_mut(&pointer).expect("found above") = end;
+    }
+    Ok(())
+}
+
+/// Where a chain of `$ref`s that starts with `reference` (found at
+/// `pointer`) ends: `Ok` with a component's pointer, or `Err` with a copy
+/// of the node that is neither a component nor a `$ref`.
+fn resolve(tree: &Value, reference: &str, pointer: &str) -> Result<std::result::Result<String, Value>> {
+    let at = || push_pointer(pointer, "$ref");
+    let Some(mut target) = reference.strip_prefix('#').map(crate::load::percent_decode) else {
+        let message = format!("external $ref `{reference}` is not supported: bundle the spec into one file first");
+        return Err(Error::new(ErrorKind::Unsupported, at(), message));
+    };
+    let mut seen = BTreeSet::new();
+    loop {
+        if !seen.insert(target.clone()) || seen.len() > 64 {
+            let message = format!("$ref `{reference}` leads into a cycle of references");
+            return Err(Error::new(ErrorKind::Invalid, at(), message));
+        }
+        let Some(node) = tree.pointer(&target) else {
+            return Err(Error::new(ErrorKind::DanglingRef, at(), format!("$ref `{reference}` points at nothing")));
+        };
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(next) if next.starts_with('#') => target = crate::load::percent_decode(&next[1..]),
+            Some(_) => return Ok(Err(node.clone())),
+            None if is_any_component(&target) => return Ok(Ok(target)),
+            None => return Ok(Err(node.clone())),
+        }
+    }
+}
+
+/// A pointer as a URI fragment: the characters a fragment cannot hold, percent-encoded.
+fn encode_pointer(pointer: &str) -> String {
+    let mut out = String::with_capacity(pointer.len());
+    for c in pointer.chars() {
+        match c {
+            '%' | ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' | '#' => {
+                let mut buf = [0; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Moves every schema that a `$ref` names outside `components/schemas`
+/// into it, deepest first (a target inside another target moves before
+/// the outer one), leaving a `$ref` behind.
+fn hoist_schemas(tree: &mut Value, targets: &BTreeSet<String>) {
+    let mut targets: Vec<&String> = targets.iter().collect();
+    targets.sort_by_key(|t| std::cmp::Reverse(t.matches('/').count()));
+    let mut names: BTreeSet<String> = tree
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut moved: BTreeMap<String, String> = BTreeMap::new();
+    for target in targets {
+        let Some(slot) = tree.pointer_mut(target) else { continue };
+        if !slot.is_object() {
+            continue;
+        }
+        let name = unique(&mut names, &synthetic_name(target));
+        let reference = format!("#/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"));
+        let mut node = std::mem::replace(slot, serde_json::json!({ "$ref": reference }));
+        if let Value::Object(map) = &mut node {
+            map.entry(ORIGIN.to_string()).or_insert_with(|| Value::String(target.clone()));
+        }
+        moved.insert(target.clone(), reference);
+        let root = tree.as_object_mut().expect("a document is a mapping");
+        let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
+        if !components.is_object() {
+            *components = Value::Object(Map::new());
+        }
+        let schemas = components.as_object_mut().expect("made an object").entry("schemas");
+        let schemas = schemas.or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(schemas) = schemas {
+            schemas.insert(name, node);
+        }
+    }
+    // Every `$ref` to a moved node now names its component.
+    rewrite_refs(tree, &moved, Role::Other, "", "");
+}
+
+fn rewrite_refs(node: &mut Value, moved: &BTreeMap<String, String>, role: Role, own: &str, parent: &str) {
+    match node {
+        Value::Object(map) => {
+            if role == Role::Schema {
+                if let Some(Value::String(reference)) = map.get_mut("$ref") {
+                    if let Some(new) =
+                        reference.strip_prefix('#').and_then(|t| moved.get(&crate::load::percent_decode(t)))
+                    {
+                        *reference = new.clone();
+                    }
+                }
+            }
+            for (key, value) in map.iter_mut() {
+                let child = role.child(key, own, parent);
+                if child != Role::Data && (value.is_object() || value.is_array()) {
+                    rewrite_refs(value, moved, child, key, own);
+                }
+            }
+        }
+        Value::Array(items) => {
+            let child = if role == Role::SchemaList { Role::Schema } else { role };
+            for value in items.iter_mut().filter(|v| v.is_object() || v.is_array()) {
+                rewrite_refs(value, moved, child, "", own);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A component name for the schema at `target`: its nearest meaningful
+/// token (a property, parameter or component name), with its owner's.
+fn synthetic_name(target: &str) -> String {
+    const STRUCTURAL: &[&str] = &[
+        "components",
+        "schemas",
+        "parameters",
+        "properties",
+        "items",
+        "schema",
+        "content",
+        "responses",
+        "requestBody",
+        "requestBodies",
+        "headers",
+        "paths",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "additionalProperties",
+        "get",
+        "put",
+        "post",
+        "delete",
+        "patch",
+        "head",
+        "options",
+        "trace",
+        "not",
+    ];
+    let tokens: Vec<String> = target.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
+    let meaningful: Vec<&str> = tokens
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !STRUCTURAL.contains(t) && !t.contains('/') && !t.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    match meaningful.as_slice() {
+        [] => "Schema".to_string(),
+        [one] => one.to_string(),
+        [.., owner, last] => format!("{owner}_{last}"),
+    }
+}
+
+fn unique(names: &mut BTreeSet<String>, base: &str) -> String {
+    let mut name = base.to_string();
+    let mut n = 2;
+    while !names.insert(name.clone()) {
+        name = format!("{base}_{n}");
+        n += 1;
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_follow_the_document_structure() {
+        assert_eq!(Role::Other.child("schema", "application/json", "content"), Role::Schema);
+        assert_eq!(Role::Other.child("schemas", "components", ""), Role::SchemaMap);
+        assert_eq!(Role::Other.child("default", "responses", "get"), Role::Other, "the default response");
+        assert_eq!(Role::Other.child("value", "one", "examples"), Role::Data);
+        assert_eq!(Role::Other.child("x-rate", "headers", "200"), Role::Other, "a header named x-rate");
+        assert_eq!(Role::Other.child("x-tool", "get", "/a"), Role::Data);
+        assert_eq!(Role::Schema.child("default", "a", "properties"), Role::Data);
+        assert_eq!(Role::SchemaMap.child("default", "properties", "A"), Role::Schema, "a property named default");
+        assert_eq!(Role::Schema.child("allOf", "A", "schemas"), Role::SchemaList);
+    }
+
+    #[test]
+    fn the_role_of_a_pointer() {
+        assert_eq!(role_at("/components/schemas/A/properties/b"), Role::Schema);
+        assert_eq!(role_at("/components/schemas/A/properties"), Role::SchemaMap);
+        assert_eq!(role_at("/components/schemas/A/allOf/0/items"), Role::Schema);
+        assert_eq!(role_at("/paths/~1a/get/parameters/0/schema"), Role::Schema);
+        assert_eq!(role_at("/paths/~1a/get/parameters/0"), Role::Other);
+    }
+
+    #[test]
+    fn synthetic_names_read_like_the_place() {
+        assert_eq!(synthetic_name("/components/schemas/A/properties/b"), "A_b");
+        assert_eq!(synthetic_name("/components/parameters/limit/schema"), "limit");
+        assert_eq!(
+            synthetic_name("/paths/~1v2~1keys/post/responses/201/content/application~1json/schema/properties/ssh_key"),
+            "ssh_key"
+        );
+        let mut taken = BTreeSet::from(["limit".to_string()]);
+        assert_eq!(unique(&mut taken, "limit"), "limit_2");
+    }
+}
