@@ -253,3 +253,60 @@ async fn unions_decode_each_shape_and_encode_back() {
     assert_eq!(pets[1].owner, Some(PetOwner::String("Shop A".into())));
     assert_eq!(serde_json::to_value(&pets[1].owner).unwrap(), json!("Shop A"));
 }
+
+#[tokio::test]
+async fn every_parameter_style_goes_on_the_wire_as_openapi_says() {
+    use kitchen_sink::search::SearchGetParams;
+    use kitchen_sink::types::{Filter, FilterSize, Options, Point};
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(json!(["a"]))).await;
+    let params = SearchGetParams {
+        regions: vec!["eu west".into(), "us".into()],
+        filter: Some(Filter {
+            color: Some("red".into()),
+            size: Some(FilterSize { min: Some(1), max: Some(9), ..Default::default() }),
+            ..Default::default()
+        }),
+        ids: Some(vec![1, 2, 3]),
+        fields: Some(vec!["name".into(), "age".into()]),
+        sort: Some(vec!["-age".into(), "name".into()]),
+        options: Some(Options { debug: Some(true), page: Some(2), ..Default::default() }),
+        x_trace: Some(vec!["t1".into(), "t2".into()]),
+        prefs: Some([("theme".to_string(), "dark; bold".to_string())].into()),
+        ..SearchGetParams::new("s 1")
+    };
+    let point = Point { lat: 1.5, lon: -2.0, extra: Default::default() };
+    let names = basic_client(&server).search().get(point, params).await.unwrap();
+    assert_eq!(names, ["a"]);
+
+    let req = only_request(&server).await;
+    // label (not exploded) and matrix (exploded object), each value encoded.
+    assert_eq!(req.url.path(), "/search/.eu%20west,us/;lat=1.5;lon=-2.0");
+    assert_eq!(
+        query_pairs(&req),
+        [
+            ("filter[color]", "red"),
+            ("filter[size][min]", "1"),
+            ("filter[size][max]", "9"),
+            ("ids", "1,2,3"),
+            ("fields", "name age"),
+            ("sort", "-age|name"),
+            ("debug", "true"),
+            ("page", "2"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+    );
+    assert_eq!(req.headers.get("x-trace").unwrap(), "t1,t2");
+    // Cookie values are percent-encoded, the comma too (RFC 6265 forbids it unencoded).
+    assert_eq!(req.headers.get("cookie").unwrap(), "session=s%201; prefs=theme%2Cdark%3B%20bold");
+}
+
+#[tokio::test]
+async fn an_empty_styled_path_parameter_is_refused_before_sending() {
+    use kitchen_sink::search::SearchGetParams;
+    use kitchen_sink::types::Point;
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(json!([]))).await;
+    let point = Point { lat: 0.0, lon: 0.0, extra: Default::default() };
+    let err = basic_client(&server).search().get(point, SearchGetParams::new("s")).await.unwrap_err();
+    assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("regions")), "{err}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

@@ -98,8 +98,6 @@ pub enum WarningKind {
     UndeclaredPathParam,
     /// A parameter described by `content`, sent as JSON text.
     ParamContent,
-    /// A cookie parameter, left out.
-    CookieParam,
     /// A request body taken as ready-encoded bytes.
     BodyAsBytes,
     /// Callbacks, which are not part of a client, left out.
@@ -124,7 +122,6 @@ impl WarningKind {
             WarningKind::AuthUnsupported => "auth-unsupported",
             WarningKind::UndeclaredPathParam => "undeclared-path-param",
             WarningKind::ParamContent => "param-content",
-            WarningKind::CookieParam => "cookie-param",
             WarningKind::BodyAsBytes => "body-as-bytes",
             WarningKind::Callbacks => "callbacks",
             WarningKind::IgnoredKeyword => "ignored-keyword",

@@ -215,6 +215,19 @@ pub enum Location {
     Path,
     Query,
     Header,
+    Cookie,
+}
+
+/// How a parameter's value is written (OpenAPI's `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    Simple,
+    Label,
+    Matrix,
 }
 
 /// A path, query or header parameter.
@@ -232,6 +245,10 @@ pub struct Param {
     pub required: bool,
     /// Doc text.
     pub doc: Option<String>,
+    /// How its value is written.
+    pub style: Style,
+    /// Whether arrays and objects are exploded into several values.
+    pub explode: bool,
 }
 
 /// A request body.

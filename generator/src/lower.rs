@@ -3,8 +3,8 @@
 
 use crate::error::{push_pointer, Error, ErrorKind, Result, Warning, WarningKind};
 use crate::ir::{
-    Api, Body, Location, Operation, PageKind, Pagination, Param, Presence, Response, Scheme, SchemeKind, TypeBody,
-    TypeDef, TypeRef,
+    Api, Body, Location, Operation, PageKind, Pagination, Param, Presence, Response, Scheme, SchemeKind, Style,
+    TypeBody, TypeDef, TypeRef,
 };
 use crate::naming::{self, Scope};
 use crate::overrides::Overrides;
@@ -360,22 +360,17 @@ impl<'a> Lowering<'a> {
                         ty: TypeRef::String,
                         required: true,
                         doc: None,
+                        style: Style::Simple,
+                        explode: false,
                     });
                 }
             }
         }
-        for ((name, loc), (param, at)) in &declared {
+        for ((_, loc), (param, at)) in &declared {
             let location = match *loc {
                 "query" => Location::Query,
                 "header" => Location::Header,
-                "cookie" => {
-                    self.warn(
-                        WarningKind::CookieParam,
-                        at.clone(),
-                        format!("cookie parameter `{name}` is not supported and is left out"),
-                    );
-                    continue;
-                }
+                "cookie" => Location::Cookie,
                 _ => continue, // path parameters were taken in path order above
             };
             out.push(self.param(param, location, at)?);
@@ -400,6 +395,16 @@ impl<'a> Lowering<'a> {
                 (TypeRef::String, data.description.clone())
             }
         };
+        use openapiv3::{PathStyle, QueryStyle};
+        let style = match param {
+            Parameter::Query { style: QueryStyle::Form, .. } | Parameter::Cookie { .. } => Style::Form,
+            Parameter::Query { style: QueryStyle::SpaceDelimited, .. } => Style::SpaceDelimited,
+            Parameter::Query { style: QueryStyle::PipeDelimited, .. } => Style::PipeDelimited,
+            Parameter::Query { style: QueryStyle::DeepObject, .. } => Style::DeepObject,
+            Parameter::Path { style: PathStyle::Label, .. } => Style::Label,
+            Parameter::Path { style: PathStyle::Matrix, .. } => Style::Matrix,
+            Parameter::Path { .. } | Parameter::Header { .. } => Style::Simple,
+        };
         Ok(Param {
             rust: String::new(),
             wire: data.name.clone(),
@@ -407,6 +412,9 @@ impl<'a> Lowering<'a> {
             ty,
             required: data.required || location == Location::Path,
             doc,
+            style,
+            // OpenAPI's default: `form` explodes, the other styles do not.
+            explode: data.explode.unwrap_or(style == Style::Form),
         })
     }
 

@@ -389,7 +389,7 @@ pub fn schema_ref_name(reference: &str, pointer: &str) -> Result<String> {
         _ => Err(Error::new(
             ErrorKind::Unsupported,
             at,
-            format!("$ref `{reference}` must point at #/components/schemas/<name> here"),
+            format!("$ref `{reference}` does not point at a schema (a parameter, response or other object is not one)"),
         )),
     }
 }

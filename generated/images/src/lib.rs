@@ -786,9 +786,11 @@ pub mod images {
                 .security(&[&["api_token"], &["api_email", "api_key"]])
                 .query_opt("continuation_token", params.continuation_token.as_ref())
                 .query_opt("per_page", params.per_page.as_ref())
-                .query_opt(
+                .query_styled_opt(
                     "sort_order",
-                    params.sort_order.as_ref().map(runtime::param_value),
+                    params.sort_order.as_ref(),
+                    runtime::Style::Form,
+                    true,
                 );
             self.client.send_enveloped(request).await
         }

@@ -10,9 +10,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
-};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -179,13 +177,7 @@ impl ClientBuilder {
     /// Variables that are unset or empty are skipped; credentials set with
     /// [`ClientBuilder::credential`] (before or after this call) take precedence.
     pub fn from_env(mut self) -> Self {
-        for (index, scheme) in self
-            .spec
-            .schemes
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| !s.env.is_empty())
-        {
+        for (index, scheme) in self.spec.schemes.iter().enumerate().filter(|(_, s)| !s.env.is_empty()) {
             match std::env::var(scheme.env) {
                 Ok(value) if !value.is_empty() => self.from_env.push((index, value.into())),
                 _ => {}
@@ -210,14 +202,10 @@ impl ClientBuilder {
     /// [`Error::Transport`] if the HTTP client cannot be initialised.
     pub fn build(self) -> Result<Client, Error> {
         let spec = self.spec;
-        let base_ok = Url::parse(&self.base_url).is_ok_and(|u| {
-            matches!(u.scheme(), "http" | "https") && u.query().is_none() && u.fragment().is_none()
-        });
+        let base_ok = Url::parse(&self.base_url)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.query().is_none() && u.fragment().is_none());
         if !base_ok {
-            return Err(Error::InvalidRequest(format!(
-                "invalid base URL `{}`",
-                self.base_url
-            )));
+            return Err(Error::InvalidRequest(format!("invalid base URL `{}`", self.base_url)));
         }
         let mut credentials: Vec<Option<Secret>> = vec![None; spec.schemes.len()];
         for (index, value) in self.from_env {
@@ -244,9 +232,7 @@ impl ClientBuilder {
         let (http, request_timeout) = match self.http {
             Some(http) => (http, Some(self.timeout)),
             None => {
-                let mut builder = reqwest::Client::builder()
-                    .redirect(same_origin_redirects())
-                    .timeout(self.timeout);
+                let mut builder = reqwest::Client::builder().redirect(same_origin_redirects()).timeout(self.timeout);
                 if let Some(d) = self.connect_timeout {
                     builder = builder.connect_timeout(d);
                 }
@@ -273,10 +259,7 @@ impl ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names = self.explicit.iter().map(|(n, _)| n.as_str());
-        let env_names = self
-            .from_env
-            .iter()
-            .map(|(i, _)| self.spec.schemes[*i].name);
+        let env_names = self.from_env.iter().map(|(i, _)| self.spec.schemes[*i].name);
         let credentials: Vec<&str> = names.chain(env_names).collect();
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
@@ -323,28 +306,16 @@ impl Credential {
             SchemeKind::Bearer => format!("Bearer {}", secret.expose()),
             SchemeKind::Basic => format!("Basic {}", base64(secret.expose().as_bytes())),
             SchemeKind::Header(_) => secret.expose().to_owned(),
-            SchemeKind::Query(_) => {
-                return Ok(Credential {
-                    secret,
-                    header: None,
-                })
-            }
+            SchemeKind::Query(_) => return Ok(Credential { secret, header: None }),
         };
         let name = match scheme.kind {
             SchemeKind::Header(name) => header_name(name)?,
             _ => AUTHORIZATION,
         };
-        let mut value = HeaderValue::from_str(&value).map_err(|_| {
-            Error::InvalidRequest(format!(
-                "credential `{}` is not a valid header value",
-                scheme.name
-            ))
-        })?;
+        let mut value = HeaderValue::from_str(&value)
+            .map_err(|_| Error::InvalidRequest(format!("credential `{}` is not a valid header value", scheme.name)))?;
         value.set_sensitive(true);
-        Ok(Credential {
-            secret,
-            header: Some((name, value)),
-        })
+        Ok(Credential { secret, header: Some((name, value)) })
     }
 }
 
@@ -386,11 +357,7 @@ impl Client {
     /// as `null`). Other statuses yield [`Error::Api`].
     pub async fn send<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
         self.execute(req, |reply| {
-            let body = if reply.body.iter().all(u8::is_ascii_whitespace) {
-                &b"null"[..]
-            } else {
-                reply.body
-            };
+            let body = if reply.body.iter().all(u8::is_ascii_whitespace) { &b"null"[..] } else { reply.body };
             serde_json::from_slice(body).map_err(|e| reply.decode_error(e))
         })
         .await
@@ -410,26 +377,14 @@ impl Client {
         }
         self.execute(req, |reply| {
             match serde_json::from_slice::<Envelope<T>>(reply.body) {
-                Ok(Envelope {
-                    success: Some(false),
-                    ..
-                }) => Err(reply.api_error()),
-                Ok(Envelope {
-                    result: Some(result),
-                    ..
-                }) => Ok(result),
-                Ok(Envelope { result: None, .. }) => {
-                    T::deserialize(Value::Null).map_err(|e| reply.decode_error(e))
-                }
+                Ok(Envelope { success: Some(false), .. }) => Err(reply.api_error()),
+                Ok(Envelope { result: Some(result), .. }) => Ok(result),
+                Ok(Envelope { result: None, .. }) => T::deserialize(Value::Null).map_err(|e| reply.decode_error(e)),
                 Err(e) => {
                     // An envelope whose `result` does not decode may still say `success: false`.
-                    let envelope =
-                        serde_json::from_slice::<Envelope<serde::de::IgnoredAny>>(reply.body);
+                    let envelope = serde_json::from_slice::<Envelope<serde::de::IgnoredAny>>(reply.body);
                     match envelope {
-                        Ok(Envelope {
-                            success: Some(false),
-                            ..
-                        }) => Err(reply.api_error()),
+                        Ok(Envelope { success: Some(false), .. }) => Err(reply.api_error()),
                         _ => Err(reply.decode_error(e)),
                     }
                 }
@@ -445,11 +400,7 @@ impl Client {
 
     /// Validates `req`, then sends it, retrying as configured, until a 2xx reply, which
     /// `decode` reads, or a final error.
-    async fn execute<T>(
-        &self,
-        req: Request,
-        decode: impl Fn(&Reply<'_>) -> Result<T, Error>,
-    ) -> Result<T, Error> {
+    async fn execute<T>(&self, req: Request, decode: impl Fn(&Reply<'_>) -> Result<T, Error>) -> Result<T, Error> {
         let prepared = self.prepare(req)?;
         let mut retry = 0;
         loop {
@@ -479,37 +430,17 @@ impl Client {
         }
         *request.timeout_mut() = self.inner.request_timeout;
         *request.body_mut() = p.body.clone().map(reqwest::Body::from);
-        let response = self
-            .inner
-            .http
-            .execute(request)
-            .await
-            .map_err(|e| (self.transport_error(e), None))?;
+        let response = self.inner.http.execute(request).await.map_err(|e| (self.transport_error(e), None))?;
         let status = response.status();
         if status.is_success() {
-            let request_id = REQUEST_ID_HEADERS
-                .iter()
-                .find_map(|name| response.headers().get(*name).cloned());
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| (self.transport_error(e), None))?;
-            let reply = Reply {
-                status,
-                request_id,
-                body: &body,
-            };
+            let request_id = REQUEST_ID_HEADERS.iter().find_map(|name| response.headers().get(*name).cloned());
+            let body = response.bytes().await.map_err(|e| (self.transport_error(e), None))?;
+            let reply = Reply { status, request_id, body: &body };
             return decode(&reply).map_err(|e| (e, None));
         }
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| (self.transport_error(e), None))?;
-        Err((
-            api_error(status, request_id(&headers), &body),
-            retry_after(&headers),
-        ))
+        let body = response.bytes().await.map_err(|e| (self.transport_error(e), None))?;
+        Err((api_error(status, request_id(&headers), &body), retry_after(&headers)))
     }
 
     /// Builds the URL and headers, and attaches credentials; nothing is sent yet.
@@ -525,12 +456,21 @@ impl Client {
         for (name, value) in &req.headers {
             headers.push((header_name(name)?, header_value(name, value)?));
         }
+        if !req.cookies.is_empty() {
+            const COOKIE_VALUE: &percent_encoding::AsciiSet =
+                &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
+            let text = req
+                .cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={}", percent_encoding::utf8_percent_encode(value, COOKIE_VALUE)))
+                .collect::<Vec<_>>()
+                .join("; ");
+            headers.push((reqwest::header::COOKIE, header_value("Cookie", &text)?));
+        }
         if let Some((content_type, _)) = &req.body {
             let value = match content_type {
                 // A media type from the spec: used in place, not copied.
-                Cow::Borrowed(text) if text.bytes().all(|b| (32..127).contains(&b)) => {
-                    HeaderValue::from_static(text)
-                }
+                Cow::Borrowed(text) if text.bytes().all(|b| (32..127).contains(&b)) => HeaderValue::from_static(text),
                 other => header_value("Content-Type", other)?,
             };
             headers.push((CONTENT_TYPE, value));
@@ -546,7 +486,7 @@ impl Client {
             match (&credential.header, &spec.schemes[index].kind) {
                 (Some(header), _) => headers.push(header.clone()),
                 (None, SchemeKind::Query(name)) => {
-                    query.push((name, credential.secret.expose().to_owned()))
+                    query.push((Cow::Borrowed(name), credential.secret.expose().to_owned()))
                 }
                 (None, _) => {}
             }
@@ -554,12 +494,7 @@ impl Client {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-        Ok(Prepared {
-            method: req.method,
-            url,
-            headers,
-            body: req.body.map(|(_, bytes)| bytes),
-        })
+        Ok(Prepared { method: req.method, url, headers, body: req.body.map(|(_, bytes)| bytes) })
     }
 
     /// Picks the first security alternative whose credentials are all configured: the names
@@ -574,33 +509,19 @@ impl Client {
             return Ok(&[]);
         }
         let spec = self.inner.spec;
-        let configured = |name: &str| {
-            scheme_index(spec, name).is_some_and(|i| self.inner.credentials[i].is_some())
-        };
-        if let Some(alternative) = alternatives
-            .iter()
-            .find(|alternative| alternative.iter().all(|n| configured(n)))
-        {
+        let configured = |name: &str| scheme_index(spec, name).is_some_and(|i| self.inner.credentials[i].is_some());
+        if let Some(alternative) = alternatives.iter().find(|alternative| alternative.iter().all(|n| configured(n))) {
             return Ok(alternative);
         }
         let options: Vec<String> = alternatives.iter().map(|alt| alt.join(" + ")).collect();
-        Err(Error::InvalidRequest(format!(
-            "no credentials for {method} {path}: set one of: {}",
-            options.join(" | ")
-        )))
+        Err(Error::InvalidRequest(format!("no credentials for {method} {path}: set one of: {}", options.join(" | "))))
     }
 
     /// Exponential backoff with jitter: `initial * 2^retry` capped at `max`, times 0.75..1.0.
     fn backoff(&self, retry: u32) -> Duration {
-        let delay = self
-            .inner
-            .initial_delay
-            .saturating_mul(2u32.saturating_pow(retry));
-        let random =
-            (RandomState::new().build_hasher().finish() >> 11) as f64 / (1u64 << 53) as f64;
-        delay
-            .min(self.inner.max_delay)
-            .mul_f64(0.75 + 0.25 * random)
+        let delay = self.inner.initial_delay.saturating_mul(2u32.saturating_pow(retry));
+        let random = (RandomState::new().build_hasher().finish() >> 11) as f64 / (1u64 << 53) as f64;
+        delay.min(self.inner.max_delay).mul_f64(0.75 + 0.25 * random)
     }
 
     /// Classifies a reqwest failure, removing query-parameter credentials from its URL.
@@ -609,21 +530,13 @@ impl Client {
             return Error::Timeout;
         }
         let schemes = self.inner.spec.schemes;
-        let secret = |key: &str| {
-            schemes
-                .iter()
-                .any(|s| matches!(s.kind, SchemeKind::Query(n) if n == key))
-        };
+        let secret = |key: &str| schemes.iter().any(|s| matches!(s.kind, SchemeKind::Query(n) if n == key));
         if let Some(url) = error.url_mut() {
             if url.query_pairs().any(|(k, _)| secret(&k)) {
                 let pairs: Vec<(String, String)> = url
                     .query_pairs()
                     .map(|(k, v)| {
-                        let v = if secret(&k) {
-                            "[redacted]".to_owned()
-                        } else {
-                            v.into_owned()
-                        };
+                        let v = if secret(&k) { "[redacted]".to_owned() } else { v.into_owned() };
                         (k.into_owned(), v)
                     })
                     .collect();
@@ -655,22 +568,16 @@ pub struct Request {
     method: Method,
     path: String,
     security: &'static [&'static [&'static str]],
-    query: Vec<(&'static str, String)>,
+    query: Vec<(Cow<'static, str>, String)>,
     headers: Vec<(&'static str, String)>,
+    cookies: Vec<(Cow<'static, str>, String)>,
     body: Option<(Cow<'static, str>, Vec<u8>)>,
 }
 
 impl Request {
     /// A request for `path` (already percent-encoded, starting with `/`), relative to the base URL.
     pub fn new(method: Method, path: String) -> Self {
-        Request {
-            method,
-            path,
-            security: &[],
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-        }
+        Request { method, path, security: &[], query: Vec::new(), headers: Vec::new(), cookies: Vec::new(), body: None }
     }
 
     /// Sets the OpenAPI security requirement: alternatives, each a set of scheme names that
@@ -683,7 +590,7 @@ impl Request {
 
     /// Appends the query parameter `name=value`.
     pub fn query(mut self, name: &'static str, value: impl fmt::Display) -> Self {
-        self.query.push((name, value.to_string()));
+        self.query.push((Cow::Borrowed(name), value.to_string()));
         self
     }
 
@@ -697,9 +604,71 @@ impl Request {
 
     /// Appends one `name=value` pair per value (OpenAPI `form` style, exploded).
     pub fn query_list<V: fmt::Display>(mut self, name: &'static str, values: &[V]) -> Self {
-        self.query
-            .extend(values.iter().map(|v| (name, v.to_string())));
+        self.query.extend(values.iter().map(|v| (Cow::Borrowed(name), v.to_string())));
         self
+    }
+
+    /// Appends the query parameter `name` with any value, written in the
+    /// OpenAPI `style` (`form`, `spaceDelimited`, `pipeDelimited` or
+    /// `deepObject`): arrays and objects exploded into several pairs or
+    /// joined into one, nested objects in bracket notation (`a[b][0]=c`).
+    pub fn query_styled<T: Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) -> Self {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        styled_pairs(Cow::Borrowed(name), &value, style, explode, &mut self.query);
+        self
+    }
+
+    /// [`Request::query_styled`] if `value` is `Some`.
+    pub fn query_styled_opt<T: Serialize>(
+        self,
+        name: &'static str,
+        value: Option<&T>,
+        style: Style,
+        explode: bool,
+    ) -> Self {
+        match value {
+            Some(value) => self.query_styled(name, value, style, explode),
+            None => self,
+        }
+    }
+
+    /// Sets the header `name` to any value in OpenAPI's `simple` style:
+    /// arrays as `a,b`, objects as `k,v,k2,v2` (or `k=v,k2=v2` exploded).
+    pub fn header_styled<T: Serialize + ?Sized>(self, name: &'static str, value: &T, explode: bool) -> Self {
+        match simple_text(&serde_json::to_value(value).unwrap_or(Value::Null), explode) {
+            Some(text) => self.header(name, text),
+            None => self,
+        }
+    }
+
+    /// [`Request::header_styled`] if `value` is `Some`.
+    pub fn header_styled_opt<T: Serialize>(self, name: &'static str, value: Option<&T>, explode: bool) -> Self {
+        match value {
+            Some(value) => self.header_styled(name, value, explode),
+            None => self,
+        }
+    }
+
+    /// Adds the cookie `name` with any value, in OpenAPI's `form` style; all
+    /// cookies go in one `Cookie` header, their values percent-encoded.
+    pub fn cookie<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T, explode: bool) -> Self {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        styled_pairs(Cow::Borrowed(name), &value, Style::Form, explode, &mut self.cookies);
+        self
+    }
+
+    /// [`Request::cookie`] if `value` is `Some`.
+    pub fn cookie_opt<T: Serialize>(self, name: &'static str, value: Option<&T>, explode: bool) -> Self {
+        match value {
+            Some(value) => self.cookie(name, value, explode),
+            None => self,
+        }
     }
 
     /// Sets the header `name` (replacing the default of the same name, e.g. `Accept`).
@@ -727,9 +696,8 @@ impl Request {
 
     /// Serializes `body` as the JSON request body (`Content-Type: application/json`).
     pub fn json<B: Serialize>(self, body: &B) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| {
-            Error::InvalidRequest(format!("request body could not be serialized: {e}"))
-        })?;
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::InvalidRequest(format!("request body could not be serialized: {e}")))?;
         Ok(self.body_bytes("application/json", bytes))
     }
 
@@ -766,30 +734,13 @@ impl Multipart {
     /// An empty form with a random boundary.
     pub fn new() -> Self {
         let random = RandomState::new().build_hasher().finish();
-        Multipart {
-            boundary: format!("sdkgen-{random:016x}"),
-            body: Vec::new(),
-        }
+        Multipart { boundary: format!("sdkgen-{random:016x}"), body: Vec::new() }
     }
 
-    fn part(
-        mut self,
-        name: &str,
-        filename: Option<&str>,
-        content_type: Option<&str>,
-        data: &[u8],
-    ) -> Self {
+    fn part(mut self, name: &str, filename: Option<&str>, content_type: Option<&str>, data: &[u8]) -> Self {
         // Names come from the spec; quotes and line breaks are escaped as RFC 7578 says.
-        let escape = |s: &str| {
-            s.replace('"', "%22")
-                .replace('\r', "%0D")
-                .replace('\n', "%0A")
-        };
-        let mut head = format!(
-            "--{}\r\nContent-Disposition: form-data; name=\"{}\"",
-            self.boundary,
-            escape(name)
-        );
+        let escape = |s: &str| s.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
+        let mut head = format!("--{}\r\nContent-Disposition: form-data; name=\"{}\"", self.boundary, escape(name));
         if let Some(filename) = filename {
             head.push_str(&format!("; filename=\"{}\"", escape(filename)));
         }
@@ -819,9 +770,8 @@ impl Multipart {
 
     /// Adds a field holding `value` as JSON (`Content-Type: application/json`).
     pub fn json<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Result<Self, Error> {
-        let json = serde_json::to_vec(value).map_err(|e| {
-            Error::InvalidRequest(format!("form field `{name}` could not be serialized: {e}"))
-        })?;
+        let json = serde_json::to_vec(value)
+            .map_err(|e| Error::InvalidRequest(format!("form field `{name}` could not be serialized: {e}")))?;
         Ok(self.part(name, None, Some("application/json"), &json))
     }
 
@@ -848,24 +798,20 @@ impl Multipart {
     }
 
     fn finish(mut self) -> Vec<u8> {
-        self.body
-            .extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+        self.body.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
         self.body
     }
 }
 
 impl fmt::Debug for Multipart {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Multipart")
-            .field("boundary", &self.boundary)
-            .field("len", &self.body.len())
-            .finish()
+        f.debug_struct("Multipart").field("boundary", &self.boundary).field("len", &self.body.len()).finish()
     }
 }
 
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let query: Vec<&str> = self.query.iter().map(|(n, _)| *n).collect();
+        let query: Vec<&str> = self.query.iter().map(|(n, _)| n.as_ref()).collect();
         let headers: Vec<&str> = self.headers.iter().map(|(n, _)| *n).collect();
         f.debug_struct("Request")
             .field("method", &self.method)
@@ -883,29 +829,154 @@ impl fmt::Debug for Request {
 /// values and the dot segments `.` and `..` are rejected with [`Error::InvalidRequest`]. A value
 /// with nothing to encode is returned as it is, without a copy.
 pub fn path_param<'a>(name: &'static str, value: &'a str) -> Result<Cow<'a, str>, Error> {
-    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'.')
-        .remove(b'_')
-        .remove(b'~');
+    const SEGMENT: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
     match value {
-        "" => Err(Error::InvalidRequest(format!(
-            "path parameter `{name}` must not be empty"
-        ))),
-        "." | ".." => Err(Error::InvalidRequest(format!(
-            "path parameter `{name}` must not be `{value}`"
-        ))),
+        "" => Err(Error::InvalidRequest(format!("path parameter `{name}` must not be empty"))),
+        "." | ".." => Err(Error::InvalidRequest(format!("path parameter `{name}` must not be `{value}`"))),
         _ => Ok(percent_encoding::utf8_percent_encode(value, SEGMENT).into()),
     }
+}
+
+/// How a parameter's value is written: OpenAPI's `style`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `name=a,b` (or `name=a&name=b` exploded); an exploded object is `k=v&k2=v2`.
+    Form,
+    /// `name=a%20b`.
+    SpaceDelimited,
+    /// `name=a|b`.
+    PipeDelimited,
+    /// `name[k]=v`, nested as `name[k][k2]=v` and `name[k][0]=v`.
+    DeepObject,
+    /// `a,b` (path and header values).
+    Simple,
+    /// `.a.b` or `.a,b` (path values).
+    Label,
+    /// `;name=a;name=b` or `;name=a,b` (path values).
+    Matrix,
+}
+
+/// A scalar as parameter text (`None` for `null`); arrays and objects as JSON.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Appends the `name=value` pairs of `value` in `style` to `out`.
+fn styled_pairs(
+    name: Cow<'static, str>,
+    value: &Value,
+    style: Style,
+    explode: bool,
+    out: &mut Vec<(Cow<'static, str>, String)>,
+) {
+    let delimiter = match style {
+        Style::SpaceDelimited => " ",
+        Style::PipeDelimited => "|",
+        _ => ",",
+    };
+    match (value, style) {
+        (Value::Null, _) => {}
+        (Value::Object(map), Style::DeepObject) => {
+            for (key, item) in map {
+                styled_pairs(Cow::Owned(format!("{name}[{key}]")), item, style, explode, out);
+            }
+        }
+        (Value::Array(items), Style::DeepObject) if items.iter().any(|i| i.is_object() || i.is_array()) => {
+            for (i, item) in items.iter().enumerate() {
+                styled_pairs(Cow::Owned(format!("{name}[{i}]")), item, style, explode, out);
+            }
+        }
+        (Value::Array(items), Style::Form | Style::DeepObject) if explode => {
+            out.extend(items.iter().filter_map(scalar_text).map(|text| (name.clone(), text)));
+        }
+        (Value::Object(map), Style::Form) if explode => {
+            for (key, item) in map {
+                if let Some(text) = scalar_text(item) {
+                    out.push((Cow::Owned(key.clone()), text));
+                }
+            }
+        }
+        (Value::Array(items), _) => {
+            let texts: Vec<String> = items.iter().filter_map(scalar_text).collect();
+            out.push((name, texts.join(delimiter)));
+        }
+        (Value::Object(map), _) => {
+            let texts: Vec<String> =
+                map.iter().filter_map(|(k, v)| Some(format!("{k}{delimiter}{}", scalar_text(v)?))).collect();
+            out.push((name, texts.join(delimiter)));
+        }
+        (scalar, _) => out.extend(scalar_text(scalar).map(|text| (name, text))),
+    }
+}
+
+/// A value in OpenAPI's `simple` style (`None` for `null`).
+fn simple_text(value: &Value, explode: bool) -> Option<String> {
+    match value {
+        Value::Array(items) => Some(items.iter().filter_map(scalar_text).collect::<Vec<_>>().join(",")),
+        Value::Object(map) => {
+            let (pair, sep) = if explode { ("=", ",") } else { (",", ",") };
+            let texts: Vec<String> =
+                map.iter().filter_map(|(k, v)| Some(format!("{k}{pair}{}", scalar_text(v)?))).collect();
+            Some(texts.join(sep))
+        }
+        other => scalar_text(other),
+    }
+}
+
+/// A path parameter of any value in `style` (`simple`, `label` or `matrix`),
+/// each part percent-encoded as in [`path_param`]; empty values are refused.
+pub fn path_styled<T: Serialize + ?Sized>(
+    name: &'static str,
+    value: &T,
+    style: Style,
+    explode: bool,
+) -> Result<String, Error> {
+    let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    let parts: Vec<(Option<String>, String)> = match &value {
+        Value::Array(items) => items.iter().filter_map(scalar_text).map(|t| (None, t)).collect(),
+        Value::Object(map) => map.iter().filter_map(|(k, v)| Some((Some(k.clone()), scalar_text(v)?))).collect(),
+        other => scalar_text(other).into_iter().map(|t| (None, t)).collect(),
+    };
+    if parts.is_empty() || parts.iter().all(|(_, t)| t.is_empty()) {
+        return Err(Error::InvalidRequest(format!("path parameter `{name}` must not be empty")));
+    }
+    let mut encoded = Vec::with_capacity(parts.len());
+    for (key, text) in &parts {
+        let text = path_param(name, text).map(Cow::into_owned).unwrap_or_default();
+        let key = key.as_deref().map(|k| path_param(name, k).map(Cow::into_owned).unwrap_or_default());
+        encoded.push((key, text));
+    }
+    let object = value.is_object();
+    let join = |pair: &str, sep: &str| {
+        encoded
+            .iter()
+            .map(|(k, v)| match k {
+                Some(k) => format!("{k}{pair}{v}"),
+                None => v.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    Ok(match (style, explode) {
+        (Style::Label, true) => format!(".{}", join("=", ".")),
+        (Style::Label, false) => format!(".{}", join(",", ",")),
+        (Style::Matrix, true) if object => format!(";{}", join("=", ";")),
+        (Style::Matrix, true) => encoded.iter().map(|(_, v)| format!(";{name}={v}")).collect(),
+        (Style::Matrix, false) => format!(";{name}={}", join(",", ",")),
+        (_, true) => join("=", ","),
+        (_, false) => join(",", ","),
+    })
 }
 
 /// Every item of every page, as a stream: `fetch` gets one page's params and
 /// returns its items and the params of the next page (`None` after the last).
 /// An error ends the stream after it is yielded.
-pub fn paginate<P, T, F, Fut>(
-    params: P,
-    fetch: F,
-) -> impl futures_util::Stream<Item = Result<T, Error>>
+pub fn paginate<P, T, F, Fut>(params: P, fetch: F) -> impl futures_util::Stream<Item = Result<T, Error>>
 where
     F: FnMut(P) -> Fut,
     Fut: std::future::Future<Output = Result<(Vec<T>, Option<P>), Error>>,
@@ -948,10 +1019,7 @@ pub mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     /// Serializes `Some(None)` as `null` and `Some(Some(v))` as `v`.
-    pub fn serialize<T: Serialize, S: Serializer>(
-        v: &Option<Option<T>>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
+    pub fn serialize<T: Serialize, S: Serializer>(v: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
         match v {
             Some(inner) => inner.serialize(s),
             None => s.serialize_none(),
@@ -959,9 +1027,7 @@ pub mod double_option {
     }
 
     /// Deserializes `null` as `Some(None)` and a value as `Some(Some(v))`.
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
         Option::<T>::deserialize(d).map(Some)
     }
 }
@@ -1026,9 +1092,7 @@ impl fmt::Display for Error {
             Error::Api(api) => api.fmt(f),
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::Timeout => f.write_str("request timed out"),
-            Error::Decode {
-                status, message, ..
-            } => write!(f, "cannot decode HTTP {status} response: {message}"),
+            Error::Decode { status, message, .. } => write!(f, "cannot decode HTTP {status} response: {message}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
         }
     }
@@ -1060,18 +1124,12 @@ pub struct ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let reason = StatusCode::from_u16(self.status)
-            .ok()
-            .and_then(|s| s.canonical_reason());
+        let reason = StatusCode::from_u16(self.status).ok().and_then(|s| s.canonical_reason());
         write!(f, "HTTP {}", self.status)?;
         if let Some(reason) = reason {
             write!(f, " {reason}")?;
         }
-        let infos = if self.errors.is_empty() {
-            &self.messages
-        } else {
-            &self.errors
-        };
+        let infos = if self.errors.is_empty() { &self.messages } else { &self.errors };
         for (i, info) in infos.iter().enumerate() {
             f.write_str(if i == 0 { ": " } else { "; " })?;
             if info.code != 0 {
@@ -1120,26 +1178,17 @@ const REQUEST_ID_HEADERS: [&str; 2] = ["cf-ray", "x-request-id"];
 
 /// The request id a response carries (`cf-ray` or `x-request-id`), for errors.
 fn request_id(headers: &HeaderMap) -> Option<String> {
-    REQUEST_ID_HEADERS
-        .iter()
-        .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
+    REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
 }
 
 fn api_error(status: StatusCode, request_id: Option<String>, body: &[u8]) -> Error {
     let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let infos = |key: &str| -> Vec<ResponseInfo> {
-        let items = json
-            .get(key)
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let items = json.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         items
             .iter()
             .filter_map(|item| match item {
-                Value::String(message) => Some(ResponseInfo {
-                    message: message.clone(),
-                    ..Default::default()
-                }),
+                Value::String(message) => Some(ResponseInfo { message: message.clone(), ..Default::default() }),
                 other => ResponseInfo::deserialize(other).ok(),
             })
             .collect()
@@ -1154,11 +1203,7 @@ fn api_error(status: StatusCode, request_id: Option<String>, body: &[u8]) -> Err
 }
 
 fn decode_error(status: StatusCode, message: impl fmt::Display, body: &[u8]) -> Error {
-    Error::Decode {
-        status: status.as_u16(),
-        message: message.to_string(),
-        snippet: snippet(body),
-    }
+    Error::Decode { status: status.as_u16(), message: message.to_string(), snippet: snippet(body) }
 }
 
 /// The first [`SNIPPET_LEN`] bytes of `body` as text, cut on a character boundary.
@@ -1166,9 +1211,7 @@ fn snippet(body: &[u8]) -> String {
     let head = &body[..body.len().min(SNIPPET_LEN)];
     match std::str::from_utf8(head) {
         Ok(text) => text.to_owned(),
-        Err(e) if e.error_len().is_none() => {
-            String::from_utf8_lossy(&head[..e.valid_up_to()]).into_owned()
-        }
+        Err(e) if e.error_len().is_none() => String::from_utf8_lossy(&head[..e.valid_up_to()]).into_owned(),
         Err(_) => String::from_utf8_lossy(head).into_owned(),
     }
 }
@@ -1184,13 +1227,8 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         match value.parse::<u64>() {
             Ok(secs) => Duration::from_secs(secs),
             Err(_) => {
-                let at = chrono::DateTime::parse_from_rfc2822(value)
-                    .ok()?
-                    .timestamp_millis();
-                let now = SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .ok()?
-                    .as_millis() as i64;
+                let at = chrono::DateTime::parse_from_rfc2822(value).ok()?.timestamp_millis();
+                let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_millis() as i64;
                 Duration::from_millis(at.saturating_sub(now).max(0) as u64)
             }
         }
@@ -1201,10 +1239,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// Follows redirects only within the same origin, so credentials never reach another host.
 fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
-        let same_origin = attempt
-            .previous()
-            .last()
-            .is_some_and(|prev| prev.origin() == attempt.url().origin());
+        let same_origin = attempt.previous().last().is_some_and(|prev| prev.origin() == attempt.url().origin());
         if same_origin && attempt.previous().len() <= MAX_REDIRECTS {
             attempt.follow()
         } else {
@@ -1218,13 +1253,11 @@ fn scheme_index(spec: &ApiSpec, name: &str) -> Option<usize> {
 }
 
 fn header_name(name: &str) -> Result<HeaderName, Error> {
-    HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| Error::InvalidRequest(format!("invalid header name `{name}`")))
+    HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::InvalidRequest(format!("invalid header name `{name}`")))
 }
 
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
-    HeaderValue::from_str(value)
-        .map_err(|_| Error::InvalidRequest(format!("invalid value for header `{name}`")))
+    HeaderValue::from_str(value).map_err(|_| Error::InvalidRequest(format!("invalid value for header `{name}`")))
 }
 
 /// Standard base64 with padding (RFC 4648), for HTTP Basic credentials.
@@ -1232,16 +1265,9 @@ fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
         for i in 0..4 {
-            let c = if i <= chunk.len() {
-                ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char
-            } else {
-                '='
-            };
+            let c = if i <= chunk.len() { ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char } else { '=' };
             out.push(c);
         }
     }

@@ -4,7 +4,7 @@
 
 use super::types::{self as ty_emit, From};
 use super::{doc_attrs, ident};
-use crate::ir::{Api, Body, Location, Operation, PageKind, Pagination, Param, Presence, Response, TypeRef};
+use crate::ir::{Api, Body, Location, Operation, PageKind, Pagination, Param, Presence, Response, Style, TypeRef};
 use crate::naming;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -101,24 +101,35 @@ fn resource_struct<'a>(
     }
 }
 
-/// A parameter value (`expr` is a reference) as something `Display`, the way
-/// it goes on the wire.
-fn wire_value(ty: &TypeRef, expr: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => expr,
-        TypeRef::DateTime => quote!(#expr.to_rfc3339()),
-        _ => quote!(runtime::param_value(#expr)),
-    }
+/// Whether values of `ty` are written as one scalar with `Display`.
+fn is_scalar(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::DateTime)
 }
 
-/// A path parameter's text as a `&str` expression, from a place expression.
-fn path_text(ty: &TypeRef, place: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(&#place),
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => quote!(&#place.to_string()),
-        TypeRef::DateTime => quote!(&#place.to_rfc3339()),
-        _ => quote!(&runtime::param_value(&#place)),
+/// The runtime's name for a style.
+fn style_tokens(style: Style) -> TokenStream {
+    let name = format_ident!("{}", format!("{style:?}"));
+    quote!(runtime::Style::#name)
+}
+
+/// The encoded text of a path parameter (from a place expression): a
+/// scalar in `simple` style through `path_param`, anything else through
+/// `path_styled`. `temporary` says whether the `&str` given to `path_param`
+/// is a temporary, so that its encoding must be owned.
+fn path_expr(p: &Param, place: TokenStream, temporary: bool) -> TokenStream {
+    let wire = &p.wire;
+    if p.style == Style::Simple && is_scalar(&p.ty) {
+        let text = match &p.ty {
+            TypeRef::String => quote!(&#place),
+            TypeRef::DateTime => quote!(&#place.to_rfc3339()),
+            _ => quote!(&#place.to_string()),
+        };
+        let owned = (temporary || p.ty != TypeRef::String).then(|| quote!(.into_owned()));
+        return quote!(runtime::path_param(#wire, #text)? #owned);
     }
+    let style = style_tokens(p.style);
+    let explode = p.explode;
+    quote!(runtime::path_styled(#wire, &#place, #style, #explode)?)
 }
 
 fn method(op: &Operation) -> TokenStream {
@@ -131,16 +142,22 @@ fn method(op: &Operation) -> TokenStream {
     let mut args = Vec::new();
     // By wire name: the Rust name, the text as `&str`, and whether that text is a temporary
     // (so that the encoded text must be owned).
-    let mut path_values: BTreeMap<&str, (String, TokenStream, bool)> = BTreeMap::new();
+    let mut path_values: BTreeMap<&str, (String, TokenStream)> = BTreeMap::new();
     if let Some(p) = &op.positional {
         let arg = ident(&p.rust);
         if p.ty == TypeRef::String {
             args.push(quote!(#arg: &str));
-            path_values.insert(&p.wire, (p.rust.clone(), quote!(#arg), false));
+            let expr = if p.style == Style::Simple {
+                let wire = &p.wire;
+                quote!(runtime::path_param(#wire, #arg)?)
+            } else {
+                path_expr(p, quote!(#arg), false)
+            };
+            path_values.insert(&p.wire, (p.rust.clone(), expr));
         } else {
             let t = ty_emit::ty(&p.ty, From::Sibling);
             args.push(quote!(#arg: #t));
-            path_values.insert(&p.wire, (p.rust.clone(), path_text(&p.ty, quote!(#arg)), true));
+            path_values.insert(&p.wire, (p.rust.clone(), path_expr(p, quote!(#arg), true)));
         }
     }
     if let Some(params) = &op.params_type {
@@ -149,8 +166,7 @@ fn method(op: &Operation) -> TokenStream {
     }
     for p in op.params.iter().filter(|p| p.location == Location::Path) {
         let field = ident(&p.rust);
-        let temporary = p.ty != TypeRef::String;
-        path_values.insert(&p.wire, (p.rust.clone(), path_text(&p.ty, quote!(params.#field)), temporary));
+        path_values.insert(&p.wire, (p.rust.clone(), path_expr(p, quote!(params.#field), false)));
     }
 
     // Each path parameter, encoded, in a local named after it; then the
@@ -163,11 +179,10 @@ fn method(op: &Operation) -> TokenStream {
         let Some(close) = rest[open..].find('}') else { break };
         format.push_str(&rest[..open]);
         let wire = &rest[open + 1..open + close];
-        let (rust, value, temporary) = &path_values[wire];
+        let (rust, value) = &path_values[wire];
         let local = taken.claim(naming::plain(naming::unraw(rust).trim_end_matches('_')));
         let local_ident = format_ident!("{}", local);
-        let owned = temporary.then(|| quote!(.into_owned()));
-        locals.push(quote!(let #local_ident = runtime::path_param(#wire, #value)? #owned;));
+        locals.push(quote!(let #local_ident = #value;));
         format.push('{');
         format.push_str(&local);
         format.push('}');
@@ -351,32 +366,51 @@ fn form_part(f: &crate::ir::Field) -> TokenStream {
     }
 }
 
-/// The builder call that adds a query or header parameter.
+/// The builder call that adds a query, header or cookie parameter: scalars
+/// with `Display`, a list of scalars as repeated pairs, anything else in its
+/// OpenAPI style through the runtime's serializer.
 fn param_call(p: &Param) -> TokenStream {
     let wire = &p.wire;
     let field = ident(&p.rust);
+    let explode = p.explode;
+    let some = if p.required { quote!(Some(&params.#field)) } else { quote!(params.#field.as_ref()) };
+    if p.location == Location::Cookie {
+        return quote!(.cookie_opt(#wire, #some, #explode));
+    }
     let (one, opt) = match p.location {
         Location::Header => (quote!(header), quote!(header_opt)),
         _ => (quote!(query), quote!(query_opt)),
     };
-    match (&p.ty, p.required) {
-        (TypeRef::Vec(inner), true) if p.location == Location::Query && !matches!(**inner, TypeRef::Value) => {
-            quote!(.query_list(#wire, &params.#field))
-        }
-        (TypeRef::Vec(inner), false) if p.location == Location::Query && !matches!(**inner, TypeRef::Value) => {
-            quote!(.query_list(#wire, params.#field.as_deref().unwrap_or_default()))
-        }
-        (ty, true) => {
-            let value = wire_value(ty, quote!(&params.#field));
-            quote!(.#one(#wire, #value))
-        }
-        (ty, false) => match ty {
-            TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => {
+    let scalar_style = matches!(p.style, Style::Form | Style::Simple);
+    match &p.ty {
+        ty if is_scalar(ty) && scalar_style => {
+            let display = |v: TokenStream| if *ty == TypeRef::DateTime { quote!(#v.to_rfc3339()) } else { v };
+            if p.required {
+                let v = display(quote!(&params.#field));
+                quote!(.#one(#wire, #v))
+            } else if *ty == TypeRef::DateTime {
+                quote!(.#opt(#wire, params.#field.as_ref().map(|v| v.to_rfc3339())))
+            } else {
                 quote!(.#opt(#wire, params.#field.as_ref()))
             }
-            TypeRef::DateTime => quote!(.#opt(#wire, params.#field.as_ref().map(|v| v.to_rfc3339()))),
-            _ => quote!(.#opt(#wire, params.#field.as_ref().map(runtime::param_value))),
-        },
+        }
+        TypeRef::Vec(inner)
+            if p.location == Location::Query
+                && p.style == Style::Form
+                && explode
+                && matches!(**inner, TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64) =>
+        {
+            if p.required {
+                quote!(.query_list(#wire, &params.#field))
+            } else {
+                quote!(.query_list(#wire, params.#field.as_deref().unwrap_or_default()))
+            }
+        }
+        _ if p.location == Location::Header => quote!(.header_styled_opt(#wire, #some, #explode)),
+        _ => {
+            let style = style_tokens(p.style);
+            quote!(.query_styled_opt(#wire, #some, #style, #explode))
+        }
     }
 }
 
@@ -441,6 +475,7 @@ fn params_struct(op: &Operation, names: &BTreeMap<&[String], String>) -> Option<
             Location::Path => "Path",
             Location::Query => "Query",
             Location::Header => "Header",
+            Location::Cookie => "Cookie",
         };
         let text = format!("{where_} parameter `{}`. {}", p.wire, p.doc.as_deref().unwrap_or("").trim());
         let docs = doc_attrs(Some(&text));
