@@ -80,7 +80,7 @@ fn unsupported_constructs_name_the_pointer() {
 #[test]
 fn strict_turns_warnings_into_errors() {
     let spec = format!(
-        "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - {{name: c, in: cookie, schema: {{type: string}}}}\n      responses:\n        '204': {{description: ok}}\n"
+        "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - {{name: c, in: query, schema: {{type: string, pattern: 0}}}}\n      responses:\n        '204': {{description: ok}}\n"
     );
     let dir = temp_dir("strict");
     let path = dir.join("s.yaml");
@@ -88,7 +88,7 @@ fn strict_turns_warnings_into_errors() {
     let out = dir.join("out");
     let lenient = sdkgen(&["generate", path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(lenient.status.code(), Some(0), "{}", stderr(&lenient));
-    assert!(stderr(&lenient).contains("cookie-param: 1"), "{}", stderr(&lenient));
+    assert!(stderr(&lenient).contains("ignored-keyword: 1"), "{}", stderr(&lenient));
     std::fs::remove_dir_all(&out).unwrap();
     let strict = sdkgen(&["generate", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--strict"]);
     assert_eq!(strict.status.code(), Some(2), "{}", stderr(&strict));
