@@ -31,6 +31,9 @@ OPTIONS:
         --min-generated <P>   Exit 1 unless at least P % generate (of the selected documents)
         --min-compiled <P>    Exit 1 unless at least P % of the checked crates compile cleanly
         --allow-internal      Do not fail on internal errors, panics, timeouts or memory overruns
+        --sample <N>          Print a list of N of the selected documents, one per provider
+                              (the first folder of the name), under 2 MB, chosen by --seed; run nothing
+        --seed <S>            Seed of --sample (default 2026)
     -h, --help                Show this help
 
 Exit codes: 0 targets met, 1 a target missed, 2 usage or setup error.
@@ -56,6 +59,8 @@ pub struct Args {
     pub min_generated: Option<f64>,
     pub min_compiled: Option<f64>,
     pub allow_internal: bool,
+    pub sample: Option<usize>,
+    pub seed: u64,
 }
 
 impl Args {
@@ -66,6 +71,7 @@ impl Args {
             timeout: 60.0,
             memory_mb: 1024,
             compile_timeout: 900.0,
+            seed: 2026,
             work: root.join("target/corpus"),
             cache: std::env::var_os("SDKGEN_CORPUS_CACHE")
                 .map(PathBuf::from)
@@ -96,6 +102,8 @@ impl Args {
                 "--min-generated" => args.min_generated = Some(number("--min-generated", value("--min-generated")?)?),
                 "--min-compiled" => args.min_compiled = Some(number("--min-compiled", value("--min-compiled")?)?),
                 "--allow-internal" => args.allow_internal = true,
+                "--sample" => args.sample = Some(number("--sample", value("--sample")?)? as usize),
+                "--seed" => args.seed = number("--seed", value("--seed")?)? as u64,
                 flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
                 input => args.inputs.push(input.to_string()),
             }

@@ -20,6 +20,12 @@ pub fn run(args: &Args) -> Result<bool, String> {
     if specs.is_empty() {
         return Err("no documents matched the inputs and filters".into());
     }
+    if let Some(n) = args.sample {
+        for name in sample(&specs, n, args.seed) {
+            println!("{name}");
+        }
+        return Ok(true);
+    }
     let compile_names: Option<BTreeSet<String>> = match &args.compile_only {
         Some(list) => Some(specs::read_list(list)?.into_iter().collect()),
         None => None,
@@ -91,6 +97,33 @@ pub fn run(args: &Args) -> Result<bool, String> {
         eprintln!("target missed: {m}");
     }
     Ok(missed.is_empty())
+}
+
+/// `n` spec names, at most one per provider (the first folder of the name,
+/// or the file for a top-level one), each under 2 MB, in an order fixed by
+/// `seed`, sorted.
+pub fn sample(specs: &[Spec], n: usize, seed: u64) -> Vec<String> {
+    // FNV-1a of seed and name: stable across Rust versions and platforms.
+    let rank = |name: &str| {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
+        for b in name.bytes() {
+            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+        h
+    };
+    let mut order: Vec<&Spec> = specs.iter().filter(|s| s.bytes < 2 << 20).collect();
+    order.sort_by_key(|s| rank(&s.name));
+    let mut providers = BTreeSet::new();
+    let mut out: Vec<String> = Vec::new();
+    for s in order {
+        let rest = s.name.rsplit_once(':').map_or(s.name.as_str(), |(_, r)| r);
+        let provider = rest.split('/').next().unwrap_or(rest);
+        if out.len() < n && providers.insert(provider.to_string()) {
+            out.push(s.name.clone());
+        }
+    }
+    out.sort();
+    out
 }
 
 /// The documents named by the inputs, filtered by version and `--only`.

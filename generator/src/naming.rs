@@ -123,6 +123,57 @@ fn snake_uncached(name: &str) -> String {
     escape_keyword(s)
 }
 
+/// Names the generated code uses unqualified in the module of the API's
+/// types: the prelude's types and traits, and serde's derives.
+const TYPE_NAMES_IN_USE: &[&str] = &[
+    "Option",
+    "Result",
+    "Vec",
+    "String",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Iterator",
+    "IntoIterator",
+    "ToString",
+    "ToOwned",
+    "AsRef",
+    "AsMut",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Extend",
+    "Serialize",
+    "Deserialize",
+];
+
+/// A type's name in the `types` module: [`pascal`], and `Type` added to
+/// a name that would shadow one the generated code uses (`Option` →
+/// `OptionType`).
+pub fn type_name(name: &str) -> String {
+    let name = pascal(name);
+    if TYPE_NAMES_IN_USE.contains(&name.as_str()) {
+        format!("{name}Type")
+    } else {
+        name
+    }
+}
+
 /// `PascalCase` identifier for a type or enum variant.
 pub fn pascal(name: &str) -> String {
     memoised(&PASCAL, name, pascal_uncached)

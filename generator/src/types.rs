@@ -145,7 +145,7 @@ impl<'a> TypeBuilder<'a> {
     /// its pointer before its body is lowered (so a node that contains
     /// itself refers to its own name).
     fn inline_name(&mut self, flat: &Norm, hint: &str) -> String {
-        let name = self.names.claim(naming::pascal(hint));
+        let name = self.names.claim(naming::type_name(hint));
         if !flat.merged {
             self.inline.insert(flat.pointer.clone(), TypeRef::Named(name.clone()));
         }
@@ -184,8 +184,8 @@ impl<'a> TypeBuilder<'a> {
         let is_struct = matches!(&flat.kind, Kind::Object(o) if !o.properties.is_empty());
         let is_enum = matches!(flat.kind, Kind::String) && !flat.enum_values.is_empty();
         // A user's rename goes through the naming rules too, so it is always an identifier.
-        let rust_name = self.renames.get(name).map(|n| naming::pascal(n)).unwrap_or_else(|| {
-            naming::pascal(name.strip_prefix(self.prefix.as_str()).filter(|s| !s.is_empty()).unwrap_or(name))
+        let rust_name = self.renames.get(name).map(|n| naming::type_name(n)).unwrap_or_else(|| {
+            naming::type_name(name.strip_prefix(self.prefix.as_str()).filter(|s| !s.is_empty()).unwrap_or(name))
         });
         if !is_struct && !is_enum {
             // Not a named type, so a cycle through it (`a: array of a`) has

@@ -590,3 +590,14 @@ components:
         }
     }
 }
+
+#[test]
+fn types_never_shadow_names_the_generated_code_uses() {
+    // zoom.json has a schema named `Option`: as a type it hid std's Option.
+    let api = lower_spec(&returning(
+        "{$ref: '#/components/schemas/Option'}",
+        "    Option: {type: object, properties: {result: {$ref: '#/components/schemas/Result'}}}\n    Result: {type: string, enum: [ok, failed]}\n",
+    ));
+    let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["OptionType", "ResultType"]);
+}

@@ -13,9 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The default name of the struct for a resource node (relative to its module).
 fn node_struct(resource: &[String]) -> String {
     if resource.len() == 1 {
-        naming::pascal(&resource[0])
+        naming::type_name(&resource[0])
     } else {
-        resource[1..].iter().map(|s| naming::pascal(s)).collect()
+        naming::type_name(&resource[1..].iter().map(|s| naming::pascal(s)).collect::<String>())
     }
 }
 
