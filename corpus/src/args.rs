@@ -24,8 +24,8 @@ OPTIONS:
         --compile             Also `cargo check --all-features` each generated crate, warnings denied
         --compile-only <LIST> Compile only the generated specs named in LIST
         --compile-timeout <S> Per-crate time limit of the check (default 900)
-        --work <DIR>          Where generated crates, the shared target dir and reports go
-                              (default target/corpus)
+        --work <DIR>          Where generated crates and reports go (default target/corpus);
+                              the compile pass builds in target/corpus-check, shared by all runs
         --report <FILE>       The Markdown table (default <work>/report.md)
         --cache <DIR>         Download cache (default $SDKGEN_CORPUS_CACHE or target/corpus-cache)
         --min-generated <P>   Exit 1 unless at least P % generate (of the selected documents)

@@ -1,7 +1,8 @@
-//! The compile pass: the generated crates as members of one workspace with
-//! the repository's lock file (so dependencies resolve offline, to the
-//! versions the repository builds with) and one target directory, each
-//! checked on its own with every feature on and warnings denied.
+//! The compile pass: each generated crate checked as a package of its own
+//! (so that one broken manifest fails only its crate), with the
+//! repository's lock file (so dependencies resolve offline, to the versions
+//! the repository builds with) and one shared target directory, every
+//! feature on and warnings denied.
 
 use crate::report::{CompileResult, SpecResult};
 use std::path::Path;
@@ -9,25 +10,29 @@ use std::process::Command;
 
 /// Checks every crate of `chosen` (already written under `<work>/crates/<slug>`).
 pub fn check_all(work: &Path, chosen: &[&SpecResult], timeout: f64) -> Result<Vec<CompileResult>, String> {
-    if chosen.is_empty() {
-        return Ok(Vec::new());
-    }
-    let members: Vec<String> = chosen.iter().map(|r| format!("    \"crates/{}\",", r.spec.slug)).collect();
-    let manifest = format!(
-        "# Written by sdkgen-corpus: the generated crates of the last --compile run.\n[workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n",
-        members.join("\n")
-    );
     let io = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
-    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| io(&work.join("Cargo.toml"), e))?;
     let lock = crate::specs::repo_root().join("Cargo.lock");
-    std::fs::copy(&lock, work.join("Cargo.lock")).map_err(|e| io(&lock, e))?;
+    for r in chosen {
+        let dir = work.join("crates").join(&r.spec.slug);
+        // Its own workspace root: the repository's workspace must not adopt it.
+        let manifest = dir.join("Cargo.toml");
+        let mut text = std::fs::read_to_string(&manifest).map_err(|e| io(&manifest, e))?;
+        text.push_str(
+            "
+# Added by sdkgen-corpus: a workspace of its own.
+[workspace]
+",
+        );
+        std::fs::write(&manifest, text).map_err(|e| io(&manifest, e))?;
+        std::fs::copy(&lock, dir.join("Cargo.lock")).map_err(|e| io(&lock, e))?;
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut out = Vec::with_capacity(chosen.len());
     for (i, r) in chosen.iter().enumerate() {
         let mut cmd = Command::new(&cargo);
-        cmd.args(["check", "--offline", "--all-features", "--message-format", "short", "-p", &r.spec.slug])
-            .current_dir(work)
-            .env("CARGO_TARGET_DIR", work.join("target"))
+        cmd.args(["check", "--offline", "--all-features", "--message-format", "short"])
+            .current_dir(work.join("crates").join(&r.spec.slug))
+            .env("CARGO_TARGET_DIR", target_dir())
             .env("RUSTFLAGS", "-D warnings")
             .env_remove("CARGO_BUILD_RUSTFLAGS")
             .env_remove("CARGO_ENCODED_RUSTFLAGS");
@@ -66,6 +71,12 @@ pub fn check_all(work: &Path, chosen: &[&SpecResult], timeout: f64) -> Result<Ve
         out.push(result);
     }
     Ok(out)
+}
+
+/// The target directory every compile pass shares (dependencies are built
+/// once, whatever `--work` is): `target/corpus-check` in the repository.
+pub fn target_dir() -> std::path::PathBuf {
+    crate::specs::repo_root().join("target/corpus-check")
 }
 
 /// The first error or warning cargo printed about the checked crate.

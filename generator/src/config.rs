@@ -172,9 +172,9 @@ impl Config {
             "//!\n//! ```no_run\n//! # async fn example() -> Result<(), {lib_name}::Error> {{\n//! let client = {lib_name}::Client::from_env()?;\n{call}//! # Ok(())\n//! # }}\n//! ```\n"
         ));
         let features = api.features.then(|| {
-            let roots: std::collections::BTreeSet<&str> =
-                api.operations.iter().map(|op| naming::unraw(&op.resource[0])).collect();
-            roots.into_iter().map(str::to_string).collect::<Vec<_>>()
+            let roots: std::collections::BTreeSet<String> =
+                api.operations.iter().map(|op| naming::feature_name(&op.resource[0])).collect();
+            roots.into_iter().collect::<Vec<_>>()
         });
         if let Some(features) = &features {
             crate_docs.push_str(&format!(

@@ -30,6 +30,27 @@ const BUILDER_METHODS: &[&str] = &[
     "build",
 ];
 
+/// Methods of the generated `Client` (the runtime's and `lib.rs`'s) that a
+/// top-level resource accessor must not take: d7networks.com has `/send`.
+const CLIENT_METHODS: &[&str] = &[
+    "attempt",
+    "api_error",
+    "backoff",
+    "base_url",
+    "builder",
+    "clone",
+    "decode_error",
+    "execute",
+    "fmt",
+    "from_env",
+    "prepare",
+    "select_credentials",
+    "send",
+    "send_bytes",
+    "send_enveloped",
+    "transport_error",
+];
+
 /// Lowers `spec` to the IR, with the warnings of what was degraded.
 pub fn lower(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning>)> {
     // Types nest as deep as the spec's schemas (a chain of components each
@@ -70,6 +91,12 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
         }
     }
     place_operations(&mut operations, overrides);
+    for op in &mut operations {
+        // The root accessors are methods of `Client`, beside the runtime's own.
+        if CLIENT_METHODS.contains(&naming::unraw(&op.resource[0])) {
+            op.resource[0] = format!("{}_api", naming::unraw(&op.resource[0]));
+        }
+    }
     lowering.params_types(&mut operations)?;
     let base_url = spec.servers.first().map(server_url).unwrap_or_default();
     let Lowering { types, mut warnings, .. } = lowering;

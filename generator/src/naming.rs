@@ -174,6 +174,15 @@ pub fn type_name(name: &str) -> String {
     }
 }
 
+/// The cargo feature of a top-level resource module: its name, except
+/// for the features every generated crate has (`default`, `full`).
+pub fn feature_name(module: &str) -> String {
+    match unraw(module) {
+        name @ ("default" | "full") => format!("{name}_resource"),
+        name => name.to_string(),
+    }
+}
+
 /// `PascalCase` identifier for a type or enum variant.
 pub fn pascal(name: &str) -> String {
     memoised(&PASCAL, name, pascal_uncached)

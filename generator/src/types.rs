@@ -255,10 +255,13 @@ impl<'a> TypeBuilder<'a> {
 
     fn enumeration(&mut self, flat: &Norm, name: String) -> TypeRef {
         let mut scope = Scope::with_reserved(&["Unknown"]);
+        // A value listed twice (ix-api.net's `["true", "true"]`) is one variant.
+        let mut seen = BTreeSet::new();
         let variants = flat
             .enum_values
             .iter()
             .filter_map(|v| v.as_str())
+            .filter(|wire| seen.insert(*wire))
             .map(|wire| Variant { rust: scope.claim(naming::pascal(wire)), wire: wire.to_string() })
             .collect();
         self.defs.insert(

@@ -601,3 +601,16 @@ fn types_never_shadow_names_the_generated_code_uses() {
     let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["OptionType", "ResultType"]);
 }
+
+#[test]
+fn an_enum_value_listed_twice_is_one_variant() {
+    // ix-api.net: `enum: ["true", "true"]` gave two variants with one wire
+    // name, which does not compile (an unreachable pattern).
+    let api = lower_spec(&returning(
+        "{$ref: '#/components/schemas/e'}",
+        "    e: {type: string, enum: ['true', 'true', 'no']}\n",
+    ));
+    let TypeBody::Enum { variants } = &def(&api, "E").body else { panic!("an enum") };
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+    assert_eq!(wires, ["true", "no"]);
+}

@@ -55,10 +55,10 @@ pub(crate) fn feature_cfg(api: &Api, modules: &[String]) -> TokenStream {
     if !api.features {
         return TokenStream::new();
     }
-    let names = modules.iter().map(|m| naming::unraw(m));
+    let names = modules.iter().map(|m| naming::feature_name(m));
     match modules {
         [one] => {
-            let one = naming::unraw(one);
+            let one = naming::feature_name(one);
             quote!(#[cfg(feature = #one)])
         }
         _ => quote!(#[cfg(any(#(feature = #names),*))]),
