@@ -26,9 +26,18 @@ pub fn main(args: Vec<String>) -> ExitCode {
         eprintln!("panic{at}: {message}");
     }));
     let config = sdkgen::Config::new().input_name(name).crate_name(crate_name);
-    let line = match config.generate_file(std::path::Path::new(spec)) {
-        Ok((generated, _)) => {
+    // Real specs come without overrides files: the text alone, timed by phase.
+    let generated = std::fs::read_to_string(spec)
+        .map_err(|e| sdkgen::Error::new(sdkgen::ErrorKind::Io, "", e.to_string()))
+        .and_then(|text| config.generate_timed(name, &text));
+    let line = match generated {
+        Ok((generated, timings)) => {
+            let phases = [timings.parse, timings.lower, timings.emit, timings.format].map(|d| d.as_millis() as u64);
             let lines: usize = generated.files().values().map(|f| f.lines().count()).sum();
+            let mut kinds = std::collections::BTreeMap::<&str, usize>::new();
+            for w in &generated.warnings {
+                *kinds.entry(w.kind.as_str()).or_default() += 1;
+            }
             let written = match &out {
                 Some(dir) => generated.write_to(dir).map(|_| ()).map_err(|e| e.to_string()),
                 None => Ok(()),
@@ -40,7 +49,9 @@ pub fn main(args: Vec<String>) -> ExitCode {
                     "operations_in_spec": generated.stats.operations_in_spec,
                     "types": generated.stats.types,
                     "warnings": generated.warnings.len(),
+                    "warning_kinds": kinds,
                     "lines": lines,
+                    "phases_ms": phases,
                 }),
                 Err(message) => json!({"status": "error", "kind": "Io", "pointer": "", "message": message}),
             }

@@ -14,6 +14,10 @@ pub enum Outcome {
         types: u64,
         warnings: u64,
         lines: u64,
+        /// Warnings by kind.
+        kinds: BTreeMap<String, u64>,
+        /// Milliseconds parsing, lowering, emitting and formatting.
+        phases: [u64; 4],
     },
     /// A construct sdkgen refuses, with an error naming it.
     Unsupported {
@@ -47,11 +51,22 @@ impl Outcome {
         let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
         let n = |k: &str| v.get(k).and_then(Value::as_u64).unwrap_or(0);
         if s("status") == "generated" {
+            let kinds = v
+                .get("warning_kinds")
+                .and_then(Value::as_object)
+                .map(|m| m.iter().map(|(k, c)| (k.clone(), c.as_u64().unwrap_or(0))).collect())
+                .unwrap_or_default();
             return Outcome::Generated {
                 operations: n("operations"),
                 types: n("types"),
                 warnings: n("warnings"),
                 lines: n("lines"),
+                kinds,
+                phases: {
+                    let p = v.get("phases_ms").and_then(Value::as_array);
+                    let at = |i: usize| p.and_then(|p| p.get(i)).and_then(Value::as_u64).unwrap_or(0);
+                    [at(0), at(1), at(2), at(3)]
+                },
             };
         }
         match s("kind").as_str() {
@@ -297,13 +312,33 @@ pub fn markdown(summary: &Summary, results: &[SpecResult], compiled: &[CompileRe
         }
     }
 
+    // Warnings of the generated ones, by kind: what is tolerated or degraded most.
+    let mut kinds: BTreeMap<&str, (u64, usize)> = BTreeMap::new();
+    for r in results {
+        if let Outcome::Generated { kinds: of_spec, .. } = &r.outcome {
+            for (kind, n) in of_spec {
+                let e = kinds.entry(kind).or_default();
+                e.0 += n;
+                e.1 += 1;
+            }
+        }
+    }
+    if !kinds.is_empty() {
+        out.push_str("\n## Warnings of the generated documents\n\n| kind | warnings | documents |\n|---|---:|---:|\n");
+        let mut kinds: Vec<_> = kinds.into_iter().collect();
+        kinds.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(b.0)));
+        for (kind, (n, docs)) in kinds {
+            let _ = writeln!(out, "| {kind} | {n} | {docs} |");
+        }
+    }
+
     let top = |key: &dyn Fn(&SpecResult) -> f64| {
         let mut sorted: Vec<&SpecResult> = results.iter().collect();
         sorted.sort_by(|a, b| key(b).total_cmp(&key(a)));
         sorted.truncate(10);
         sorted
     };
-    out.push_str("\n## Slowest and largest\n\n| document | KB | outcome | seconds | peak MB | operations | types | lines |\n|---|---:|---|---:|---:|---:|---:|---:|\n");
+    out.push_str("\n## Slowest and largest\n\nSeconds are wall time of the whole process (reading the file included); phases are parse, lower, emit and format, in ms.\n\n| document | KB | outcome | seconds | phases | peak MB | operations | types | lines |\n|---|---:|---|---:|---|---:|---:|---:|---:|\n");
     let mut shown: Vec<&SpecResult> = top(&|r| r.secs);
     for r in top(&|r| r.peak_mb) {
         if !shown.iter().any(|s| s.spec.name == r.spec.name) {
@@ -311,15 +346,18 @@ pub fn markdown(summary: &Summary, results: &[SpecResult], compiled: &[CompileRe
         }
     }
     for r in shown {
-        let (ops, types, lines) = match r.outcome {
-            Outcome::Generated { operations, types, lines, .. } => {
-                (operations.to_string(), types.to_string(), lines.to_string())
-            }
+        let (ops, types, lines, phases) = match &r.outcome {
+            Outcome::Generated { operations, types, lines, phases, .. } => (
+                operations.to_string(),
+                types.to_string(),
+                lines.to_string(),
+                phases.map(|p| p.to_string()).join(" / "),
+            ),
             _ => Default::default(),
         };
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {:.2} | {:.0} | {ops} | {types} | {lines} |",
+            "| `{}` | {} | {} | {:.2} | {phases} | {:.0} | {ops} | {types} | {lines} |",
             r.spec.name,
             r.spec.bytes / 1024,
             r.outcome.label(),
@@ -367,7 +405,7 @@ pub fn json(results: &[SpecResult], compiled: &[CompileResult]) -> String {
                 "seconds": (r.secs * 1000.0).round() / 1000.0,
                 "peak_mb": r.peak_mb.round(),
             });
-            if let Outcome::Generated { operations, types, warnings, lines } = r.outcome {
+            if let Outcome::Generated { operations, types, warnings, lines, .. } = &r.outcome {
                 row["operations"] = json!(operations);
                 row["types"] = json!(types);
                 row["warnings"] = json!(warnings);

@@ -197,6 +197,11 @@ impl Config {
     /// Reads the spec at `path` (and its overrides file) and generates.
     /// Returns the SDK and every file that was read.
     pub fn generate_file(&self, path: &Path) -> Result<(Generated, Vec<PathBuf>)> {
+        self.generate_file_timed(path).map(|(generated, files, _)| (generated, files))
+    }
+
+    /// [`Config::generate_file`], also returning how long each phase took.
+    pub fn generate_file_timed(&self, path: &Path) -> Result<(Generated, Vec<PathBuf>, Timings)> {
         let read =
             |p: &Path| std::fs::read_to_string(p).map_err(|e| Error::new(ErrorKind::Io, "", e.to_string()).in_file(p));
         let text = read(path)?;
@@ -215,9 +220,9 @@ impl Config {
             (None, None) => Overrides::default(),
         };
         let name = path.display().to_string();
-        let generated =
-            self.generate_with(&name, &text, &overrides, &mut Timings::default()).map_err(|e| e.in_file(path))?;
-        Ok((generated, files))
+        let mut timings = Timings::default();
+        let generated = self.generate_with(&name, &text, &overrides, &mut timings).map_err(|e| e.in_file(path))?;
+        Ok((generated, files, timings))
     }
 
     /// For `build.rs`: generates from `spec` into `$OUT_DIR/<lib name>.rs`

@@ -107,8 +107,20 @@ fn main() -> ExitCode {
     if let Some(name) = &args.crate_name {
         config = config.crate_name(name);
     }
-    let generated = match config.generate_file(&args.spec) {
-        Ok((generated, _)) => generated,
+    let generated = match config.generate_file_timed(&args.spec) {
+        Ok((generated, _, timings)) => {
+            if args.verbose {
+                let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+                eprintln!(
+                    "sdkgen: parse {:.0} ms, lower {:.0} ms, emit {:.0} ms, format {:.0} ms",
+                    ms(timings.parse),
+                    ms(timings.lower),
+                    ms(timings.emit),
+                    ms(timings.format)
+                );
+            }
+            generated
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);

@@ -261,12 +261,15 @@ pub fn unraw(ident: &str) -> &str {
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
     taken: BTreeSet<String>,
+    /// The next number to try for a base name, so that the thousandth
+    /// `get` does not try `get_2` … `get_999` first.
+    next: std::collections::HashMap<String, usize>,
 }
 
 impl Scope {
     /// A scope in which `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Scope { taken: reserved.iter().map(|s| s.to_string()).collect() }
+        Scope { taken: reserved.iter().map(|s| s.to_string()).collect(), next: Default::default() }
     }
 
     /// Claims `name`, or the first free numbered variant of it.
@@ -276,10 +279,14 @@ impl Scope {
         }
         let base = unraw(&name).trim_end_matches('_').to_string();
         let sep = if base.starts_with(|c: char| c.is_uppercase()) { "" } else { "_" };
-        (2..)
-            .map(|n| format!("{base}{sep}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .expect("an unbounded range always yields a free name")
+        let next = self.next.entry(base.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{base}{sep}{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 
     /// Whether `name` is taken.
