@@ -149,9 +149,9 @@ impl Config {
         let version = self.crate_version.clone().unwrap_or_else(|| "0.1.0".into());
         let user_agent = format!("{crate_name}/{version} sdkgen/{VERSION}");
         let threads = self.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let (api_text, emit_time, format_time) = crate::render::render(&api, &user_agent, threads)?;
-        timings.emit = emit_time;
-        timings.format = format_time;
+        let rendered = crate::render::render(&api, &user_agent, threads)?;
+        timings.emit = rendered.emit;
+        timings.format = rendered.format;
         let sha = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
         let input = self.input_name.as_deref().unwrap_or(input_name).replace('\\', "/");
         let header = format!(
@@ -183,15 +183,13 @@ impl Config {
             ));
         }
         let cargo_toml = cargo_toml(&crate_name, &version, &api.title, &input, features.as_deref());
-        Ok(Generated {
-            crate_name,
-            header,
-            crate_docs,
-            api: api_text,
-            cargo_toml,
-            warnings,
-            stats: Stats { operations: api.operations.len(), operations_in_spec, types: api.types.len() },
-        })
+        let stats = Stats { operations: api.operations.len(), operations_in_spec, types: api.types.len() };
+        // The IR is done with: its memory serves the joined text instead.
+        drop(api);
+        let start = Instant::now();
+        let api = rendered.join();
+        timings.format += start.elapsed();
+        Ok(Generated { crate_name, header, crate_docs, api, cargo_toml, warnings, stats })
     }
 
     /// Reads the spec at `path` (and its overrides file) and generates.

@@ -29,18 +29,46 @@ pub fn parse_with_warnings(text: &str) -> Result<(OpenAPI, Vec<Warning>)> {
     if schema_depth > SHALLOW_SCHEMAS {
         check_schemas(&tree, parallel)?;
     }
-    let spec = match typed_document(&tree, parallel) {
-        Ok(spec) => spec,
-        Err(err) => {
+    // The tree is consumed as it is read (its strings move into the typed
+    // document): the two never take their full memory at once.
+    match typed_owned(tree, parallel) {
+        Some(spec) => Ok((spec, warnings)),
+        None => {
+            // Read again, slowly, to say where it fails.
+            let mut tree = to_tree(text)?;
+            crate::normalize::normalize(&mut tree, &mut Vec::new())?;
             check_schemas(&tree, parallel)?;
-            return Err(err);
+            Err(typed_document(&tree, parallel)
+                .err()
+                .unwrap_or_else(|| Error::new(ErrorKind::Invalid, "", "the document could not be read")))
         }
-    };
-    // A large tree takes a while to free; nothing waits for it.
-    if parallel {
-        std::thread::spawn(move || drop(tree));
     }
-    Ok((spec, warnings))
+}
+
+/// The typed document, read from the tree it consumes; paths and
+/// components on threads of their own for a large document. `None` when
+/// it does not read: [`typed_document`] then says where.
+fn typed_owned(tree: Value, parallel: bool) -> Option<OpenAPI> {
+    use serde::Deserialize;
+    let Value::Object(mut map) = tree else { return None };
+    let paths = map.remove("paths");
+    let components = map.remove("components");
+    map.insert("paths".to_string(), Value::Object(Default::default()));
+    let (paths, (components, rest)) = join(
+        parallel,
+        move || paths.map(openapiv3::Paths::deserialize),
+        move || {
+            (components.map(Option::<openapiv3::Components>::deserialize), OpenAPI::deserialize(Value::Object(map)))
+        },
+    );
+    let mut spec = rest.ok()?;
+    if let Some(paths) = paths {
+        spec.paths = paths.ok()?;
+    }
+    if let Some(components) = components {
+        spec.components = components.ok()?;
+    }
+    Some(spec)
 }
 
 /// Schemas nested at most this deep are read whole before they are checked

@@ -151,19 +151,34 @@ fn unparsable_near(code: &str) -> Option<String> {
 /// item or is a `use`.
 pub fn space_items(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 16);
-    let mut prev = "";
-    for line in code.lines() {
-        let cur = line.trim_start();
-        let starts_item = ["///", "#[", "pub ", "impl", "fn ", "static ", "const ", "mod ", "async fn"]
-            .iter()
-            .any(|p| cur.starts_with(p));
-        let after_item = prev == "}" || prev == "};" || (prev.starts_with("use ") && !cur.starts_with("use "));
-        if starts_item && after_item {
-            out.push('\n');
-        }
-        out.push_str(line);
-        out.push('\n');
-        prev = cur;
-    }
+    Spacer::default().push(&mut out, code);
     out
+}
+
+/// [`space_items`] over text that arrives in pieces of whole lines.
+#[derive(Default)]
+pub struct Spacer {
+    /// The last line pushed, trimmed at the start.
+    prev: String,
+}
+
+impl Spacer {
+    /// Appends the lines of `code` to `out`, spaced.
+    pub fn push(&mut self, out: &mut String, code: &str) {
+        for line in code.lines() {
+            let cur = line.trim_start();
+            let starts_item = ["///", "#[", "pub ", "impl", "fn ", "static ", "const ", "mod ", "async fn"]
+                .iter()
+                .any(|p| cur.starts_with(p));
+            let prev = self.prev.as_str();
+            let after_item = prev == "}" || prev == "};" || (prev.starts_with("use ") && !cur.starts_with("use "));
+            if starts_item && after_item {
+                out.push('\n');
+            }
+            out.push_str(line);
+            out.push('\n');
+            self.prev.clear();
+            self.prev.push_str(cur);
+        }
+    }
 }

@@ -8,15 +8,24 @@
 use crate::emit::{self, Part};
 use crate::error::Result;
 use crate::ir::Api;
-use crate::output::{format_tokens, space_items};
+use crate::output::{format_tokens, Spacer};
 use quote::quote;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// The API's code, formatted, and how the time went: the wall time of the
-/// phase split between emission and formatting in proportion to the time
-/// the workers spent on each.
-pub fn render(api: &Api, user_agent: &str, threads: usize) -> Result<(String, Duration, Duration)> {
+/// The API's code, formatted part by part: join it with [`Rendered::join`]
+/// (after the IR is dropped, for a large API, so the two are not held at once).
+pub struct Rendered {
+    /// Each part's text, and whether it belongs in `pub mod types`.
+    texts: Vec<(bool, String)>,
+    /// The wall time of the phase split between emission and formatting in
+    /// proportion to the time the workers spent on each.
+    pub emit: Duration,
+    pub format: Duration,
+}
+
+/// Emits and formats every part of the API, on `threads` threads.
+pub fn render(api: &Api, user_agent: &str, threads: usize) -> Result<Rendered> {
     let start = Instant::now();
     let parts = emit::parts(api);
     let next = AtomicUsize::new(0);
@@ -27,17 +36,33 @@ pub fn render(api: &Api, user_agent: &str, threads: usize) -> Result<(String, Du
             let Some(&part) = parts.get(i) else { break };
             let t = Instant::now();
             let tokens = emit::part(api, user_agent, part);
-            let tokens = match part {
+            let (tokens, shell) = match part {
                 // Formatted inside a module, so that indentation and line
-                // breaks come out as they will be in `pub mod types`.
-                Part::Types(_) => quote!(mod __part { #tokens }),
-                _ => tokens,
+                // breaks come out as they will be in `pub mod types` or
+                // the resource module.
+                Part::Types(_) => (quote!(mod __part { #tokens }), None),
+                Part::Module { name, chunk: 0, .. } => {
+                    (quote!(mod __part { #tokens }), Some(emit::module_shell(api, name)))
+                }
+                Part::Module { .. } => (quote!(mod __part { #tokens }), None),
+                Part::Head => (tokens, None),
             };
             emitting += t.elapsed();
             let t = Instant::now();
             let mut text = format_tokens(tokens)?;
-            if let Part::Types(_) = part {
+            if !matches!(part, Part::Head) {
                 text = strip_wrapper(&text);
+            }
+            if let Some(shell) = shell {
+                // The module's opening lines: its formatted shell without the closing `}`.
+                let shell = format_tokens(shell)?;
+                let open = shell.trim_end().strip_suffix('}').unwrap_or(&shell);
+                text = format!("{open}{text}");
+            }
+            if let Part::Module { chunk, chunks, .. } = part {
+                if chunk + 1 == chunks {
+                    text.push_str("}\n");
+                }
             }
             formatting += t.elapsed();
             done.push((i, text));
@@ -63,31 +88,35 @@ pub fn render(api: &Api, user_agent: &str, threads: usize) -> Result<(String, Du
             texts[i] = text;
         }
     }
-    let mut out = String::with_capacity(texts.iter().map(String::len).sum::<usize>() + 256);
-    let mut in_types = false;
-    for (part, text) in parts.iter().zip(&texts) {
-        match (part, in_types) {
-            (Part::Types(_), false) => {
-                out.push_str(emit::TYPES_OPEN);
-                in_types = true;
-            }
-            (Part::Types(_), true) => {}
-            (_, true) => {
-                out.push_str("}\n");
-                in_types = false;
-            }
-            (_, false) => {}
-        }
-        out.push_str(text);
-    }
-    if in_types {
-        out.push_str("}\n");
-    }
-    let out = space_items(&out);
     let wall = start.elapsed();
     let busy = (emitting + formatting).as_secs_f64().max(f64::EPSILON);
     let emit = wall.mul_f64(emitting.as_secs_f64() / busy);
-    Ok((out, emit, wall.saturating_sub(emit)))
+    let texts = parts.iter().map(|p| matches!(p, Part::Types(_))).zip(texts).collect();
+    Ok(Rendered { texts, emit, format: wall.saturating_sub(emit) })
+}
+
+impl Rendered {
+    /// The parts joined in their order, `pub mod types` around the types,
+    /// and spaced line by line; each part is freed once it is copied, so
+    /// the text is never held twice over.
+    pub fn join(self) -> String {
+        let mut out = String::with_capacity(self.texts.iter().map(|(_, t)| t.len()).sum::<usize>() + 4096);
+        let mut spacer = Spacer::default();
+        let mut in_types = false;
+        for (types, text) in self.texts {
+            match (types, in_types) {
+                (true, false) => spacer.push(&mut out, emit::TYPES_OPEN),
+                (false, true) => spacer.push(&mut out, "}\n"),
+                _ => {}
+            }
+            in_types = types;
+            spacer.push(&mut out, &text);
+        }
+        if in_types {
+            spacer.push(&mut out, "}\n");
+        }
+        out
+    }
 }
 
 /// What one worker did: formatted parts by index, time emitting, time formatting.
@@ -98,4 +127,26 @@ fn strip_wrapper(text: &str) -> String {
     let body = text.split_once('\n').map_or("", |(_, rest)| rest);
     let body = body.trim_end_matches('\n');
     body.rsplit_once('\n').map_or("", |(inner, _)| inner).to_string() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_module_formatted_in_pieces_reads_as_if_formatted_whole() {
+        // 150 operations under one resource: its module is emitted in pieces.
+        let mut spec = String::from("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n");
+        for i in 0..150 {
+            spec += &format!("  /things/t{i}:\n    get:\n      parameters: [{{name: q, in: query, schema: {{type: string}}}}]\n      responses: {{'204': {{description: none}}}}\n");
+        }
+        let doc = crate::load::parse(&spec).unwrap();
+        let (api, _) = crate::lower::lower(&doc, &crate::Overrides::default()).unwrap();
+        let parts = emit::parts(&api);
+        let pieces = parts.iter().filter(|p| matches!(p, Part::Module { .. })).count();
+        assert!(pieces > 1, "the module is emitted in {pieces} pieces");
+        let joined = render(&api, "ua", 2).unwrap().join();
+        let whole = crate::output::space_items(&format_tokens(emit::module_whole(&api, "things")).unwrap());
+        assert!(joined.ends_with(&whole), "pieces differ from the whole:\n{joined}");
+    }
 }

@@ -75,8 +75,9 @@ pub enum Part<'a> {
     Head,
     /// Some of the items of `pub mod types` (formatted as if inside it).
     Types(&'a [TypeDef]),
-    /// One top-level resource module.
-    Module(&'a str),
+    /// Piece `chunk` of `chunks` of a top-level resource module: the first
+    /// opens it (see [`module_shell`]), the last closes it.
+    Module { name: &'a str, chunk: usize, chunks: usize },
 }
 
 /// The parts of the API's code, in order. The `types` module's opening and
@@ -84,7 +85,10 @@ pub enum Part<'a> {
 pub fn parts(api: &Api) -> Vec<Part<'_>> {
     let mut parts = vec![Part::Head];
     parts.extend(api.types.chunks(TYPES_PER_PART).map(Part::Types));
-    parts.extend(resources::module_names(api).into_iter().map(Part::Module));
+    for name in resources::module_names(api) {
+        let chunks = resources::module_chunks(api, name);
+        parts.extend((0..chunks).map(|chunk| Part::Module { name, chunk, chunks }));
+    }
     parts
 }
 
@@ -100,8 +104,19 @@ pub fn part(api: &Api, user_agent: &str, part: Part<'_>) -> TokenStream {
             let defs = defs.iter().map(|def| types::type_def(def, &feature_cfg(api, &def.used_by)));
             quote!(#(#defs)*)
         }
-        Part::Module(name) => resources::module(api, name),
+        Part::Module { name, chunk, chunks } => resources::module_items(api, name, chunk, chunks),
     }
+}
+
+/// A whole top-level resource module, for tests.
+#[cfg(test)]
+pub fn module_whole(api: &Api, name: &str) -> TokenStream {
+    resources::module_whole(api, name)
+}
+
+/// The shell of a top-level resource module: see [`Part::Module`].
+pub fn module_shell(api: &Api, name: &str) -> TokenStream {
+    resources::module_shell(api, name)
 }
 
 /// Re-exports, the API description and the client's impls.

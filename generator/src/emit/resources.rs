@@ -30,8 +30,56 @@ pub fn module_names(api: &Api) -> Vec<&str> {
     names.into_iter().collect()
 }
 
-/// One top-level resource module: its resource structs and params structs.
-pub fn module(api: &Api, module: &str) -> TokenStream {
+/// How many items (resource structs, params structs) of a module go into
+/// one part: a module of thousands of operations (Microsoft Graph's `me`)
+/// is formatted in pieces, on every core, never all at once.
+const ITEMS_PER_PART: usize = 96;
+
+/// How many parts the module `module` is emitted in.
+pub fn module_chunks(api: &Api, module: &str) -> usize {
+    let ops: Vec<&Operation> = api.operations.iter().filter(|op| op.resource[0] == module).collect();
+    let nodes: BTreeSet<&[String]> =
+        ops.iter().flat_map(|op| (1..=op.resource.len()).map(|n| &op.resource[..n])).collect();
+    let items = nodes.len() + ops.iter().filter(|op| op.params_type.is_some()).count();
+    items.div_ceil(ITEMS_PER_PART).max(1)
+}
+
+/// A top-level resource module's shell: docs, `cfg`, `pub mod`, its `use`.
+/// The items go inside, from [`module_items`].
+pub fn module_shell(api: &Api, module: &str) -> TokenStream {
+    let docs = doc_attrs(Some(&format!("Operations under `{module}`.")));
+    let cfg = super::feature_cfg(api, &[module.to_string()]);
+    let module = ident(module);
+    quote! {
+        #docs
+        #cfg
+        pub mod #module {
+            use super::runtime;
+        }
+    }
+}
+
+/// A whole top-level resource module in one piece (tests compare the
+/// pieces with it).
+#[cfg(test)]
+pub fn module_whole(api: &Api, module: &str) -> TokenStream {
+    let items = module_items(api, module, 0, 1);
+    let docs = doc_attrs(Some(&format!("Operations under `{module}`.")));
+    let cfg = super::feature_cfg(api, &[module.to_string()]);
+    let module = ident(module);
+    quote! {
+        #docs
+        #cfg
+        pub mod #module {
+            use super::runtime;
+            #items
+        }
+    }
+}
+
+/// Piece `chunk` of `chunks` of a top-level resource module's items: its
+/// resource structs, then its params structs.
+pub fn module_items(api: &Api, module: &str, chunk: usize, chunks: usize) -> TokenStream {
     let ops: Vec<&Operation> = api.operations.iter().filter(|op| op.resource[0] == module).collect();
     // Every node on the way to an operation.
     let nodes: BTreeSet<&[String]> =
@@ -42,24 +90,23 @@ pub fn module(api: &Api, module: &str) -> TokenStream {
         scope.claim(op.params_type.clone().unwrap_or_default());
     }
     let names: BTreeMap<&[String], String> = nodes.iter().map(|node| (*node, scope.claim(node_struct(node)))).collect();
-    let structs = nodes.iter().map(|node| {
+    let with_params: Vec<&Operation> = ops.iter().copied().filter(|op| op.params_type.is_some()).collect();
+    let total = nodes.len() + with_params.len();
+    let range = total * chunk / chunks..total * (chunk + 1) / chunks;
+    let structs = nodes.iter().enumerate().filter(|(i, _)| range.contains(i)).map(|(_, node)| {
         let children =
             nodes.range(*node..).skip(1).take_while(|c| c.starts_with(node)).filter(|c| c.len() == node.len() + 1);
         let node_ops = ops.iter().copied().filter(|op| op.resource == *node);
         resource_struct(node, &names, children.copied(), node_ops)
     });
-    let params = ops.iter().filter_map(|op| params_struct(op, &names));
-    let docs = doc_attrs(Some(&format!("Operations under `{module}`.")));
-    let cfg = super::feature_cfg(api, &[module.to_string()]);
-    let module = ident(module);
+    let params = with_params
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| range.contains(&(nodes.len() + i)))
+        .filter_map(|(_, op)| params_struct(op, &names));
     quote! {
-        #docs
-        #cfg
-        pub mod #module {
-            use super::runtime;
-            #(#structs)*
-            #(#params)*
-        }
+        #(#structs)*
+        #(#params)*
     }
 }
 
