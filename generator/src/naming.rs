@@ -26,6 +26,7 @@ const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
 /// → `HTTP`, `Server`); a plural `s` stays with its acronym (`URLs`).
 pub fn words(name: &str) -> Vec<String> {
     let spelled = spell_operators(name);
+    let spelled = one_word_brands(&spelled);
     let mut words = Vec::new();
     for part in spelled.split(|c: char| !c.is_alphanumeric()) {
         let chars: Vec<char> = part.chars().collect();
@@ -36,9 +37,12 @@ pub fn words(name: &str) -> Vec<String> {
             let lower_to_upper = (prev.is_lowercase() || prev.is_ascii_digit()) && cur.is_uppercase();
             // "HTTPServer": split before 'S' (upper followed by lower), but not
             // for an acronym's plural: "URLs" followed by end or a capital.
+            // Nor before a version letter: "IPv4Address" is "IPv4", "Address".
+            let version = next == Some('v') && chars.get(i + 2).is_some_and(|c| c.is_ascii_digit());
             let acronym_end = prev.is_uppercase()
                 && cur.is_uppercase()
                 && next.is_some_and(|n| n.is_lowercase())
+                && !version
                 && !(next == Some('s') && chars.get(i + 2).is_none_or(|c| !c.is_lowercase()));
             if lower_to_upper || acronym_end {
                 words.push(chars[start..i].iter().collect::<String>());
@@ -51,6 +55,21 @@ pub fn words(name: &str) -> Vec<String> {
     }
     words.retain(|w| !w.is_empty());
     words
+}
+
+/// Words whose own capitals are not word breaks (`OAuth2Token` is `oauth2`,
+/// `token`), spelled so that the splitting below keeps them whole.
+fn one_word_brands(name: &str) -> std::borrow::Cow<'_, str> {
+    const BRANDS: &[(&str, &str)] =
+        &[("OAuth", "Oauth"), ("GraphQL", "Graphql"), ("iOS", "Ios"), ("macOS", "Macos"), ("WiFi", "Wifi")];
+    if !BRANDS.iter().any(|(brand, _)| name.contains(brand)) {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut out = name.to_string();
+    for (brand, word) in BRANDS {
+        out = out.replace(brand, word);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Replaces operator characters that would otherwise vanish (and make
@@ -334,6 +353,15 @@ mod tests {
         assert_eq!(pascal("images_image"), "ImagesImage");
         assert_eq!(pascal("v1"), "V1");
         assert_eq!(snake("ipv4"), "ipv4");
+        // Acronyms in mixed case, and digits after them.
+        assert_eq!(snake("IPv4Address"), "ipv4_address");
+        assert_eq!(snake("ipv6Addresses"), "ipv6_addresses");
+        assert_eq!(snake("OAuth2Token"), "oauth2_token");
+        assert_eq!(snake("HTTP2Enabled"), "http2_enabled");
+        assert_eq!(snake("S3Bucket"), "s3_bucket");
+        assert_eq!(pascal("IPv4Address"), "Ipv4Address");
+        assert_eq!(snake("GraphQLQuery"), "graphql_query");
+        assert_eq!(snake("APIv2Key"), "apiv2_key");
     }
 
     #[test]
