@@ -37,11 +37,17 @@ const ITEMS_PER_PART: usize = 96;
 
 /// How many parts the module `module` is emitted in.
 pub fn module_chunks(api: &Api, module: &str) -> usize {
-    let ops: Vec<&Operation> = api.operations.iter().filter(|op| op.resource[0] == module).collect();
-    let nodes: BTreeSet<&[String]> =
-        ops.iter().flat_map(|op| (1..=op.resource.len()).map(|n| &op.resource[..n])).collect();
+    let (ops, nodes) = module_nodes(api, module);
     let items = nodes.len() + ops.iter().filter(|op| op.params_type.is_some()).count();
     items.div_ceil(ITEMS_PER_PART).max(1)
+}
+
+/// The operations of a top-level resource module, and every resource node
+/// on the way to one of them, in order.
+fn module_nodes<'a>(api: &'a Api, module: &str) -> (Vec<&'a Operation>, BTreeSet<&'a [String]>) {
+    let ops: Vec<&Operation> = api.operations.iter().filter(|op| op.resource[0] == module).collect();
+    let nodes = ops.iter().flat_map(|op| (1..=op.resource.len()).map(|n| &op.resource[..n])).collect();
+    (ops, nodes)
 }
 
 /// A top-level resource module's shell: docs, `cfg`, `pub mod`, its `use`.
@@ -80,10 +86,7 @@ pub fn module_whole(api: &Api, module: &str) -> TokenStream {
 /// Piece `chunk` of `chunks` of a top-level resource module's items: its
 /// resource structs, then its params structs.
 pub fn module_items(api: &Api, module: &str, chunk: usize, chunks: usize) -> TokenStream {
-    let ops: Vec<&Operation> = api.operations.iter().filter(|op| op.resource[0] == module).collect();
-    // Every node on the way to an operation.
-    let nodes: BTreeSet<&[String]> =
-        ops.iter().flat_map(|op| (1..=op.resource.len()).map(|n| &op.resource[..n])).collect();
+    let (ops, nodes) = module_nodes(api, module);
     // Struct names are unique in the module: `[a, b_c]` and `[a, b, c]` would both be `BC`.
     let mut scope = naming::Scope::default();
     for op in &ops {
