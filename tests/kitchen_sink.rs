@@ -310,3 +310,31 @@ async fn an_empty_styled_path_parameter_is_refused_before_sending() {
     assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("regions")), "{err}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn form_bodies_are_typed_fields_encoded_as_form_apis_expect() {
+    use kitchen_sink::orders::OrdersNewParams;
+    use kitchen_sink::types::OrdersNewLinesItem;
+    let server = server_answering(ResponseTemplate::new(201).set_body_json(json!({"id": "o1"}))).await;
+    let params = OrdersNewParams {
+        item: "tea & cake".into(),
+        quantity: Some(2),
+        tags: Some(vec!["a".into(), "b c".into()]),
+        codes: Some(vec!["x".into(), "y".into()]),
+        metadata: Some([("note".to_string(), "ring twice".to_string())].into()),
+        lines: Some(vec![OrdersNewLinesItem { price: Some(1.5), qty: Some(3), ..Default::default() }]),
+        ..OrdersNewParams::new("s1")
+    };
+    let order = basic_client(&server).orders().new(params).await.unwrap();
+    assert_eq!(order.id.as_deref(), Some("o1"));
+
+    let req = only_request(&server).await;
+    assert_eq!(req.url.path(), "/shops/s1/orders");
+    assert_eq!(req.headers.get("content-type").unwrap(), "application/x-www-form-urlencoded");
+    // Unset fields are left out; lists repeat (or join in their style); objects use brackets.
+    assert_eq!(
+        String::from_utf8(req.body).unwrap(),
+        "item=tea+%26+cake&quantity=2&tags=a&tags=b+c&codes=x%7Cy&metadata%5Bnote%5D=ring+twice\
+         &lines%5B0%5D%5Bprice%5D=1.5&lines%5B0%5D%5Bqty%5D=3"
+    );
+}

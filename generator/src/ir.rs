@@ -262,6 +262,11 @@ pub enum Body {
     /// A `multipart/form-data` form whose fields are in the params struct:
     /// bytes become file parts, scalars text parts, anything else JSON parts.
     Multipart { fields: Vec<Field> },
+    /// An `application/x-www-form-urlencoded` form whose fields are in the
+    /// params struct, each written in its style (`styles[i]` for
+    /// `fields[i]`: style and explode, from the media type's `encoding`);
+    /// objects and lists of objects in bracket notation (`metadata[key]=v`).
+    UrlEncoded { fields: Vec<Field>, styles: Vec<(Style, bool)> },
     /// Raw bytes sent with the given content type, in the params struct field `field`.
     Bytes { field: String, content_type: String, doc: Option<String> },
 }

@@ -181,7 +181,9 @@ fn mark_users(types: &mut [TypeDef], operations: &[Operation]) {
         let mut push = |t: &TypeRef| t.visit_named(&mut |n| stack.extend(index.get(n).copied()));
         op.positional.iter().chain(&op.params).for_each(|p| push(&p.ty));
         match &op.body {
-            Some(Body::Fields { fields, .. } | Body::Multipart { fields }) => fields.iter().for_each(|f| push(&f.ty)),
+            Some(Body::Fields { fields, .. } | Body::Multipart { fields } | Body::UrlEncoded { fields, .. }) => {
+                fields.iter().for_each(|f| push(&f.ty))
+            }
             Some(Body::Json { ty, .. }) => push(ty),
             _ => {}
         }
@@ -473,7 +475,17 @@ impl<'a> Lowering<'a> {
         let (body, pointer) =
             local(body, "requestBodies", self.spec.components.as_ref().map(|c| &c.request_bodies), pointer)?;
         let content_pointer = push_pointer(&pointer, "content");
-        // JSON when offered (several media types are common); else a form.
+        // JSON when offered (several media types are common); else a
+        // URL-encoded form (unless it would carry bytes); else multipart.
+        let urlencoded = body.content.iter().find(|(m, _)| m.starts_with("application/x-www-form-urlencoded"));
+        if let (None, Some((media, content))) = (pick_media(&body.content), urlencoded) {
+            if let Some(fields) = self.form_fields(content, &push_pointer(&content_pointer, media), hint)? {
+                if fields.iter().all(|f| !matches!(f.ty, TypeRef::Bytes)) {
+                    let styles = fields.iter().map(|f| form_encoding(content, &f.wire)).collect();
+                    return Ok(Some(Body::UrlEncoded { fields, styles }));
+                }
+            }
+        }
         let multipart = body.content.iter().find(|(m, _)| m.starts_with("multipart/form-data"));
         if let (None, Some((media, content))) = (pick_media(&body.content), multipart) {
             if let Some(fields) = self.form_fields(content, &push_pointer(&content_pointer, media), hint)? {
@@ -628,7 +640,7 @@ impl<'a> Lowering<'a> {
                     }
                     *extra = fields.claim("extra".into());
                 }
-                Some(Body::Multipart { fields: form }) => {
+                Some(Body::Multipart { fields: form } | Body::UrlEncoded { fields: form, .. }) => {
                     for f in form.iter_mut() {
                         f.rust = fields.claim(naming::snake(&f.wire));
                     }
@@ -676,6 +688,22 @@ fn local<'a, T>(
         }
         None => Err(Error::new(ErrorKind::DanglingRef, at, format!("$ref `{reference}` points at nothing"))),
     }
+}
+
+/// How a URL-encoded form field is written: its `encoding` entry's style
+/// and explode, else OpenAPI's default (`form`, exploded).
+fn form_encoding(content: &MediaType, field: &str) -> (Style, bool) {
+    use openapiv3::QueryStyle;
+    let Some(encoding) = content.encoding.get(field) else { return (Style::Form, true) };
+    let style = match encoding.style {
+        Some(QueryStyle::SpaceDelimited) => Style::SpaceDelimited,
+        Some(QueryStyle::PipeDelimited) => Style::PipeDelimited,
+        Some(QueryStyle::DeepObject) => Style::DeepObject,
+        Some(QueryStyle::Form) | None => Style::Form,
+    };
+    // `openapiv3` reads an absent `explode` as false, so a `form` field
+    // (whose default is true) explodes whatever it says.
+    (style, encoding.explode || style == Style::Form)
 }
 
 /// The JSON media type of a content map (`application/json`, `…+json`).

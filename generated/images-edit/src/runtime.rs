@@ -709,11 +709,70 @@ impl Request {
 }
 
 impl Request {
+    /// Sets an `application/x-www-form-urlencoded` body.
+    pub fn form(mut self, form: Form) -> Self {
+        self.body = Some((Cow::Borrowed("application/x-www-form-urlencoded"), form.finish()));
+        self
+    }
+
     /// Sets a `multipart/form-data` body.
     pub fn multipart(mut self, form: Multipart) -> Self {
         let content_type = format!("multipart/form-data; boundary={}", form.boundary);
         self.body = Some((Cow::Owned(content_type), form.finish()));
         self
+    }
+}
+
+/// An `application/x-www-form-urlencoded` body, built field by field.
+///
+/// Scalars are `name=value`; lists of scalars are repeated (`name=a&name=b`)
+/// or joined in the field's style; objects and lists that hold objects use
+/// the bracket notation form APIs expect (`metadata[key]=v`,
+/// `items[0][price]=1`).
+#[derive(Debug, Default)]
+#[must_use = "a Form does nothing until it is attached with Request::form"]
+pub struct Form {
+    pairs: Vec<(Cow<'static, str>, String)>,
+}
+
+impl Form {
+    /// An empty form.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the field `name` with any value, in `style`.
+    pub fn field<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T, style: Style, explode: bool) -> Self {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        let nested = match &value {
+            Value::Object(_) => true,
+            Value::Array(items) => items.iter().any(|i| i.is_object() || i.is_array()),
+            _ => false,
+        };
+        let style = if nested { Style::DeepObject } else { style };
+        styled_pairs(Cow::Borrowed(name), &value, style, explode, &mut self.pairs);
+        self
+    }
+
+    /// [`Form::field`] if `value` is `Some`.
+    pub fn field_opt<T: Serialize>(self, name: &'static str, value: Option<&T>, style: Style, explode: bool) -> Self {
+        match value {
+            Some(value) => self.field(name, value, style, explode),
+            None => self,
+        }
+    }
+
+    /// The encoded body: `&`-separated pairs, `+` for spaces.
+    fn finish(self) -> Vec<u8> {
+        const FORM: &percent_encoding::AsciiSet =
+            &percent_encoding::NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_').remove(b' ');
+        let encode = |s: &str| percent_encoding::utf8_percent_encode(s, FORM).to_string().replace(' ', "+");
+        self.pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+            .into_bytes()
     }
 }
 

@@ -264,6 +264,19 @@ fn method(op: &Operation) -> TokenStream {
             let parts = fields.iter().map(form_part);
             chain.push(quote!(.multipart(runtime::Multipart::new() #(#parts)*)));
         }
+        Some(Body::UrlEncoded { fields, styles }) => {
+            let calls = fields.iter().zip(styles).map(|(f, (style, explode))| {
+                let wire = &f.wire;
+                let field = ident(&f.rust);
+                let style = style_tokens(*style);
+                if f.presence == Presence::Required {
+                    quote!(.field(#wire, &params.#field, #style, #explode))
+                } else {
+                    quote!(.field_opt(#wire, params.#field.as_ref(), #style, #explode))
+                }
+            });
+            chain.push(quote!(.form(runtime::Form::new() #(#calls)*)));
+        }
         Some(Body::Json { field, required: false, .. }) => {
             let field = ident(field);
             chain.push(quote!(.json_opt(params.#field.as_ref())?));
@@ -473,7 +486,7 @@ pub fn params_default(op: &Operation) -> bool {
         Some(Body::Fields { fields, .. }) => {
             fields.iter().all(|f| f.presence != Presence::Required || f.ty.has_default(&named))
         }
-        Some(Body::Multipart { fields }) => {
+        Some(Body::Multipart { fields } | Body::UrlEncoded { fields, .. }) => {
             fields.iter().all(|f| f.presence != Presence::Required || f.ty.has_default(&named))
         }
         Some(Body::Json { ty, required, schemaless, .. }) => !required || *schemaless || ty.has_default(&named),
@@ -542,7 +555,7 @@ fn params_struct(op: &Operation, names: &BTreeMap<&[String], String>) -> Option<
             }
             fields.push(ty_emit::extra_field(extra));
         }
-        Some(Body::Multipart { fields: form }) => {
+        Some(Body::Multipart { fields: form } | Body::UrlEncoded { fields: form, .. }) => {
             for f in form {
                 let text = format!("Form field `{}`. {}", f.wire, f.doc.as_deref().unwrap_or("").trim());
                 let docs = doc_attrs(Some(&text));
