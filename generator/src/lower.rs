@@ -76,8 +76,13 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
     let prefix = overrides.strip_prefix.clone().unwrap_or_else(|| {
         naming::common_prefix(spec.components.iter().flat_map(|c| c.schemas.keys().map(String::as_str)))
     });
-    let mut lowering =
-        Lowering { spec, overrides, types: TypeBuilder::new(&comps, prefix, &overrides.types), warnings: Vec::new() };
+    let mut lowering = Lowering {
+        spec,
+        overrides,
+        types: TypeBuilder::new(&comps, prefix, &overrides.types),
+        warnings: Vec::new(),
+        reads_one: Vec::new(),
+    };
     let schemes = lowering.schemes(overrides)?;
     let mut operations = Vec::new();
     for (path, item) in &spec.paths.paths {
@@ -90,7 +95,7 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
             operations.push(lowering.operation(path, method, op, &item.parameters, &pointer)?);
         }
     }
-    place_operations(&mut operations, overrides);
+    place_operations(&mut operations, &lowering.reads_one, overrides);
     for op in &mut operations {
         // The root accessors are methods of `Client`, beside the runtime's own.
         if CLIENT_METHODS.contains(&naming::unraw(&op.resource[0])) {
@@ -217,6 +222,8 @@ struct Lowering<'a> {
     overrides: &'a Overrides,
     types: TypeBuilder<'a>,
     warnings: Vec<Warning>,
+    /// Per operation lowered so far: whether it is a `list` that reads one object.
+    reads_one: Vec<bool>,
 }
 
 impl<'a> Lowering<'a> {
@@ -310,6 +317,10 @@ impl<'a> Lowering<'a> {
         let hint =
             format!("{}{}", resource.iter().map(|s| naming::pascal(s)).collect::<String>(), naming::pascal(&verb));
         let response = self.response(op, &push_pointer(pointer, "responses"), &hint)?;
+        // A GET that returns one object, not a list or a page of one, reads
+        // it (`me().get()`), unless its resource has a `get` already.
+        let method_overridden = self.overrides.operations.get(&id).is_some_and(|o| o.method.is_some());
+        self.reads_one.push(method == "get" && verb == "list" && !method_overridden && self.returns_one(&response));
         let mut operation = Operation {
             id,
             method: method.to_uppercase(),
@@ -342,6 +353,13 @@ impl<'a> Lowering<'a> {
             operation.body = self.body(body, &push_pointer(pointer, "requestBody"), &hint)?;
         }
         Ok(operation)
+    }
+
+    /// Whether a response is one object: a struct that is not a page of a
+    /// list (not a list, a map, or a JSON value of unknown shape either).
+    fn returns_one(&self, response: &Response) -> bool {
+        let Response::Json { ty: TypeRef::Named(name), .. } = response else { return false };
+        self.types.struct_fields(name).is_some_and(|fields| !is_page(fields))
     }
 
     /// Path parameters in path order, then query and header parameters in spec order.
@@ -725,8 +743,28 @@ fn path_template_names(path: &str) -> impl Iterator<Item = &str> {
 /// The scope's parameter (`account_id`) is returned too: like the rest of a
 /// resource's location, it goes in the params struct, never positionally.
 pub fn resource_and_verb(path: &str, method: &str) -> (Vec<String>, String, Option<String>) {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let is_param = |s: &str| s.starts_with('{');
+    // A date is a version of the whole API (`/2010-04-01/`), not a resource;
+    // a file extension (`Messages.json`) is a format, not part of the name.
+    let mut segments: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && !is_date(s))
+        .map(|s| if is_param(s) { s } else { strip_extension(s) })
+        .collect();
+    // An RPC method (`/chat.postMessage`): a namespace and a verb.
+    let mut verb_segment = None;
+    if let Some(last) = segments.last().copied().filter(|s| !is_param(s)) {
+        let word = |s: &str| s.starts_with(|c: char| c.is_ascii_alphabetic());
+        if let Some((namespace, action)) = last.split_once('.').filter(|(n, a)| word(n) && word(a)) {
+            segments.pop();
+            segments.push(namespace);
+            verb_segment = Some(naming::snake(action));
+        } else if segments.len() > 1 && !is_param(segments[segments.len() - 2]) && is_verb(last) {
+            // A verb as the last segment (`/reports/create`, `/tasks/search`).
+            segments.pop();
+            verb_segment = Some(naming::snake(last));
+        }
+    }
     let mut rest = &segments[..];
     let mut scope = None;
     if rest.len() > 2 && !is_param(rest[0]) && is_param(rest[1]) && rest[2..].iter().any(|s| !is_param(s)) {
@@ -749,8 +787,11 @@ pub fn resource_and_verb(path: &str, method: &str) -> (Vec<String>, String, Opti
         && after_param(rest.len().saturating_sub(1))
         && naming::plural(rest[rest.len() - 1]) != rest[rest.len() - 1];
     let verb = match method {
+        _ if verb_segment.is_some() => verb_segment.as_deref().unwrap_or_default(),
         "get" if item || singular => "get",
         "get" => "list",
+        // A POST to one item changes it (Twilio's `POST …/Messages/{Sid}.json`).
+        "post" if item => "update",
         "post" => "new",
         "put" => "update",
         "patch" => "edit",
@@ -759,11 +800,129 @@ pub fn resource_and_verb(path: &str, method: &str) -> (Vec<String>, String, Opti
     (resource, verb.to_string(), scope)
 }
 
+/// Whether a struct's fields make it a page of a list: a list field that
+/// is all there is, or is named like the items of a page, or sits beside
+/// paging fields (`next`, `cursor`, `total`, …). A user with a list of
+/// emails is one user.
+fn is_page(fields: &[crate::ir::Field]) -> bool {
+    const ITEMS: &[&str] =
+        &["items", "data", "results", "result", "list", "entries", "records", "values", "elements", "objects", "hits"];
+    const PAGING: &[&str] = &[
+        "next",
+        "next_cursor",
+        "cursor",
+        "offset",
+        "limit",
+        "total",
+        "total_count",
+        "count",
+        "page",
+        "pages",
+        "has_more",
+        "next_page_token",
+        "next_page",
+        "per_page",
+        "page_size",
+        "links",
+        "pagination",
+        "paging",
+        "result_info",
+        "continuation_token",
+        "next_link",
+    ];
+    let lists: Vec<&crate::ir::Field> = fields.iter().filter(|f| matches!(f.ty, TypeRef::Vec(_))).collect();
+    let name = |f: &crate::ir::Field| naming::unraw(&f.rust).to_string();
+    match lists.as_slice() {
+        [] => false,
+        [only] if fields.len() == 1 => true,
+        _ => {
+            lists.iter().any(|f| ITEMS.contains(&name(f).as_str()))
+                || fields.iter().any(|f| PAGING.contains(&name(f).as_str()))
+        }
+    }
+}
+
+/// `2010-04-01`, `20230101`: a date in a path, the API's version.
+fn is_date(segment: &str) -> bool {
+    let digits = segment.chars().filter(char::is_ascii_digit).count();
+    digits >= 6 && segment.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// The segment without a format extension (`.json`, `.xml`, …).
+fn strip_extension(segment: &str) -> &str {
+    const FORMATS: &[&str] = &[".json", ".xml", ".csv", ".txt", ".yaml", ".yml", ".html", ".pdf", ".zip"];
+    FORMATS
+        .iter()
+        .find_map(|ext| {
+            let cut = segment.len().checked_sub(ext.len())?;
+            (segment.is_char_boundary(cut) && segment[cut..].eq_ignore_ascii_case(ext) && cut > 0)
+                .then(|| &segment[..cut])
+        })
+        .unwrap_or(segment)
+}
+
+/// Words that, as the last segment of a path, name what is done rather than a resource.
+fn is_verb(segment: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "create",
+        "search",
+        "query",
+        "update",
+        "delete",
+        "remove",
+        "cancel",
+        "send",
+        "start",
+        "stop",
+        "restart",
+        "close",
+        "open",
+        "archive",
+        "unarchive",
+        "join",
+        "leave",
+        "invite",
+        "kick",
+        "rename",
+        "revoke",
+        "validate",
+        "verify",
+        "upload",
+        "download",
+        "import",
+        "export",
+        "refresh",
+        "reset",
+        "enable",
+        "disable",
+        "approve",
+        "reject",
+        "publish",
+        "unpublish",
+        "sync",
+        "list",
+        "info",
+        "lookup",
+        "complete",
+        "submit",
+        "retry",
+    ];
+    VERBS.contains(&segment.to_ascii_lowercase().as_str())
+}
+
 /// Resolves collisions (overrides are already applied): operations that
 /// would share a resource and method name, or whose method name is also a
 /// child resource, are named after their operationId unless an override
 /// named the method.
-fn place_operations(ops: &mut [Operation], overrides: &Overrides) {
+fn place_operations(ops: &mut [Operation], reads_one: &[bool], overrides: &Overrides) {
+    // A `list` that reads one object is its resource's `get`, if that is free.
+    let mut gets: std::collections::BTreeSet<Vec<String>> =
+        ops.iter().filter(|op| op.method_name == "get").map(|op| op.resource.clone()).collect();
+    for (op, _) in ops.iter_mut().zip(reads_one).filter(|(_, one)| **one) {
+        if gets.insert(op.resource.clone()) {
+            op.method_name = "get".into();
+        }
+    }
     let mut seen: BTreeMap<(Vec<String>, String), usize> = BTreeMap::new();
     for op in ops.iter() {
         *seen.entry((op.resource.clone(), op.method_name.clone())).or_default() += 1;
@@ -810,6 +969,27 @@ mod tests {
         assert_eq!(rv("/", "get"), "api.list");
         assert_eq!(resource_and_verb("/accounts/{account_id}/images/v1", "post").2.as_deref(), Some("account_id"));
         assert_eq!(resource_and_verb("/images/{image_id}", "get").2, None);
+    }
+
+    #[test]
+    fn resources_and_verbs_from_the_url_styles_real_apis_use() {
+        let rv = |p: &str, m: &str| {
+            let (r, v, _) = resource_and_verb(p, m);
+            format!("{}.{v}", r.join("."))
+        };
+        // Twilio: a date prefix and a format extension.
+        assert_eq!(rv("/2010-04-01/Accounts/{AccountSid}/Messages.json", "post"), "messages.new");
+        assert_eq!(rv("/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json", "get"), "messages.get");
+        assert_eq!(rv("/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json", "post"), "messages.update");
+        // Slack: dotted RPC methods.
+        assert_eq!(rv("/chat.postMessage", "post"), "chat.post_message");
+        assert_eq!(rv("/conversations.list", "get"), "conversations.list");
+        // Verbs as the last segment.
+        assert_eq!(rv("/reports/create", "post"), "reports.create");
+        assert_eq!(rv("/workspaces/{id}/tasks/search", "get"), "tasks.search");
+        assert_eq!(rv("/search", "get"), "search.list");
+        // Versions stay resources; a dot inside a version is not an RPC method.
+        assert_eq!(rv("/v1.0/users", "get"), "v1_0.users.list");
     }
 
     #[test]

@@ -70,6 +70,14 @@ impl<'a> TypeBuilder<'a> {
         self.comps.flatten(self.comps.deref(norm)?).map(std::borrow::Cow::into_owned)
     }
 
+    /// The fields of the named struct `name`, once lowered.
+    pub fn struct_fields(&self, name: &str) -> Option<&[Field]> {
+        match &self.defs.get(name)?.body {
+            TypeBody::Struct { fields, .. } => Some(fields),
+            _ => None,
+        }
+    }
+
     /// The description of `norm`, or of what it refers to.
     pub fn description(&self, norm: &Norm) -> Option<String> {
         norm.description.clone().or_else(|| self.comps.deref(norm).ok().and_then(|n| n.description.clone()))

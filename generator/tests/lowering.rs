@@ -614,3 +614,41 @@ fn an_enum_value_listed_twice_is_one_variant() {
     let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
     assert_eq!(wires, ["true", "no"]);
 }
+
+#[test]
+fn a_get_that_returns_one_object_is_get_and_a_page_is_list() {
+    // Spotify's `GET /me` returns one user (with a list of images): `me().get()`;
+    // a page of users (items beside `next`) stays `list`; a resource that
+    // has an item `get` keeps `list` for its collection.
+    let api = lower_spec(
+        r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /me:
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/User'}}}}
+  /users:
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}}
+  /settings:
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/User'}}}}
+  /settings/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/User'}}}}
+components:
+  schemas:
+    User: {type: object, properties: {id: {type: string}, images: {type: array, items: {type: string}}}}
+    Page: {type: object, properties: {items: {type: array, items: {$ref: '#/components/schemas/User'}}, next: {type: string}}}
+"#,
+    );
+    let calls: Vec<String> =
+        api.operations.iter().map(|o| format!("{}.{}", o.resource.join("."), o.method_name)).collect();
+    assert_eq!(calls, ["me.get", "users.list", "settings.list", "settings.get"]);
+}
