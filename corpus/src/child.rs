@@ -48,6 +48,7 @@ pub fn main(args: Vec<String>) -> ExitCode {
                     "operations": generated.stats.operations,
                     "operations_in_spec": generated.stats.operations_in_spec,
                     "types": generated.stats.types,
+                    "component_types": generated.stats.component_types,
                     "warnings": generated.warnings.len(),
                     "warning_kinds": kinds,
                     "lines": lines,

@@ -183,7 +183,12 @@ impl Config {
             ));
         }
         let cargo_toml = cargo_toml(&crate_name, &version, &api.title, &input, features.as_deref());
-        let stats = Stats { operations: api.operations.len(), operations_in_spec, types: api.types.len() };
+        let stats = Stats {
+            operations: api.operations.len(),
+            operations_in_spec,
+            types: api.types.len(),
+            component_types: api.types.iter().filter(|t| t.component.is_some()).count(),
+        };
         // The IR is done with: its memory serves the joined text instead.
         drop(api);
         let start = Instant::now();

@@ -105,6 +105,8 @@ pub struct TypeDef {
     pub body: TypeBody,
     /// Top-level resources whose operations use it, directly or through other types.
     pub used_by: Vec<String>,
+    /// The `components/schemas` entry it is, or `None` for an inline schema's type.
+    pub component: Option<String>,
 }
 
 /// The body of a named type.

@@ -169,10 +169,11 @@ fn report(generated: &Generated, verbose: bool) -> String {
         by_kind.entry(w.kind).or_default().push(w);
     }
     let mut out = format!(
-        "sdkgen: {}/{} operations, {} types, {} warnings\n",
+        "sdkgen: {}/{} operations, {} types ({} of them the spec's schemas), {} warnings\n",
         generated.stats.operations,
         generated.stats.operations_in_spec,
         generated.stats.types,
+        generated.stats.component_types,
         generated.warnings.len()
     );
     for (kind, list) in by_kind {

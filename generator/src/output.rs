@@ -42,6 +42,9 @@ pub struct Stats {
     pub operations_in_spec: usize,
     /// Named types generated.
     pub types: usize,
+    /// Of those, the ones that are the spec's own `components/schemas`
+    /// (the rest are inline schemas' types).
+    pub component_types: usize,
 }
 
 impl Generated {

@@ -216,15 +216,19 @@ impl<'a> TypeBuilder<'a> {
         }
         let rust_name = self.names.claim(rust_name);
         self.memo.insert(name.to_string(), TypeRef::Named(rust_name.clone()));
-        if is_struct {
+        let ty = if is_struct {
             // A named type starts a new count of inline nesting.
             let inline_depth = std::mem::take(&mut self.depth);
-            let ty = self.structure(&flat, rust_name);
+            let ty = self.structure(&flat, rust_name.clone());
             self.depth = inline_depth;
-            ty
+            ty?
         } else {
-            Ok(self.enumeration(&flat, rust_name))
+            self.enumeration(&flat, rust_name.clone())
+        };
+        if let Some(def) = self.defs.get_mut(&rust_name) {
+            def.component = Some(name.to_string());
         }
+        Ok(ty)
     }
 
     fn structure(&mut self, flat: &Norm, name: String) -> Result<TypeRef> {
@@ -256,6 +260,7 @@ impl<'a> TypeBuilder<'a> {
                 doc: flat.description.clone(),
                 body: TypeBody::Struct { fields, extra, default: false },
                 used_by: Vec::new(),
+                component: None,
             },
         );
         Ok(TypeRef::Named(name))
@@ -279,6 +284,7 @@ impl<'a> TypeBuilder<'a> {
                 doc: flat.description.clone(),
                 body: TypeBody::Enum { variants },
                 used_by: Vec::new(),
+                component: None,
             },
         );
         TypeRef::Named(name)
@@ -330,6 +336,7 @@ impl<'a> TypeBuilder<'a> {
             doc: flat.description.clone(),
             body: TypeBody::Union { variants },
             used_by: Vec::new(),
+            component: None,
         };
         self.defs.insert(name.clone(), def);
         Ok(TypeRef::Named(name))
