@@ -116,10 +116,13 @@ impl Config {
         timings: &mut Timings,
     ) -> Result<Generated> {
         let start = Instant::now();
-        let (spec, mut warnings) = load::parse_with_warnings(text)?;
+        let (spec, mut warnings, moves) = load::parse_located(text)?;
         timings.parse = start.elapsed();
         let start = Instant::now();
-        let (api, lowered) = lower(&spec, overrides)?;
+        let (api, mut lowered) = lower(&spec, overrides).map_err(|e| moves.locate(e))?;
+        for w in &mut lowered {
+            w.pointer = moves.spec_pointer(&w.pointer);
+        }
         let operations_in_spec = spec.paths.paths.values().filter_map(|p| p.as_item()).map(|p| p.iter().count()).sum();
         // The document is not needed past lowering: freed now (on the side when it is large),
         // its memory serves emission instead of new pages.

@@ -3,7 +3,7 @@
 //! every failure located by JSON pointer.
 
 use crate::error::{append_pointer, push_pointer, Error, ErrorKind, Result, Warning, WarningKind};
-use crate::normalize::Role;
+use crate::normalize::{Relocations, Role};
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
@@ -16,31 +16,44 @@ pub fn parse(text: &str) -> Result<OpenAPI> {
 /// which are tolerated (a boolean default written as a string, a lowercase
 /// `4xx`, a malformed media type).
 pub fn parse_with_warnings(text: &str) -> Result<(OpenAPI, Vec<Warning>)> {
+    parse_located(text).map(|(spec, warnings, _)| (spec, warnings))
+}
+
+/// [`parse_with_warnings`], also saying where the nodes that normalizing
+/// moved or copied are in the spec, to translate later pointers with.
+pub(crate) fn parse_located(text: &str) -> Result<(OpenAPI, Vec<Warning>, Relocations)> {
     let mut tree = to_tree(text)?;
     check_version(&tree)?;
     let mut warnings = Vec::new();
-    crate::normalize::normalize(&mut tree, &mut warnings)?;
+    let moves = crate::normalize::normalize(&mut tree, &mut warnings)?;
+    let normalized = warnings.len();
     let mut schema_depth = 0;
-    walk(&tree, &tree, &mut String::new(), Place::default(), &mut (&mut warnings, &mut schema_depth))?;
+    walk(&tree, &tree, &mut String::new(), Place::default(), &mut (&mut warnings, &mut schema_depth))
+        .map_err(|e| moves.locate(e))?;
+    for w in &mut warnings[normalized..] {
+        w.pointer = moves.spec_pointer(&w.pointer);
+    }
     let parallel = text.len() > PARALLEL_FROM;
     // Shallow schemas are read whole first: even when one is invalid that
     // is quick. Deep ones are checked one node at a time first, because
     // `openapiv3` re-reads a failing schema at every level it is nested in.
     if schema_depth > SHALLOW_SCHEMAS {
-        check_schemas(&tree, parallel)?;
+        check_schemas(&tree, parallel).map_err(|e| moves.locate(e))?;
     }
     // The tree is consumed as it is read (its strings move into the typed
     // document): the two never take their full memory at once.
     match typed_owned(tree, parallel) {
-        Some(spec) => Ok((spec, warnings)),
+        Some(spec) => Ok((spec, warnings, moves)),
         None => {
             // Read again, slowly, to say where it fails.
             let mut tree = to_tree(text)?;
             crate::normalize::normalize(&mut tree, &mut Vec::new())?;
-            check_schemas(&tree, parallel)?;
-            Err(typed_document(&tree, parallel)
-                .err()
-                .unwrap_or_else(|| Error::new(ErrorKind::Invalid, "", "the document could not be read")))
+            check_schemas(&tree, parallel).map_err(|e| moves.locate(e))?;
+            Err(moves.locate(
+                typed_document(&tree, parallel)
+                    .err()
+                    .unwrap_or_else(|| Error::new(ErrorKind::Invalid, "", "the document could not be read")),
+            ))
         }
     }
 }

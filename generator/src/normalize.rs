@@ -86,16 +86,46 @@ fn names_map(own: &str, parent: &str) -> bool {
     parent == "components" || matches!(own, "headers" | "content" | "encoding" | "examples" | "links" | "variables")
 }
 
-/// Brings `tree` into shape (see the module docs), adding warnings.
-pub fn normalize(tree: &mut Value, warnings: &mut Vec<Warning>) -> Result<()> {
+/// Where the nodes that normalizing moved or copied are in the spec: a
+/// pointer into the normalized tree is translated back before a user sees it.
+#[derive(Debug, Default, Clone)]
+pub struct Relocations(Vec<(String, String)>);
+
+impl Relocations {
+    /// The spec's own pointer for `pointer` (a pointer into the normalized tree).
+    pub fn spec_pointer(&self, pointer: &str) -> String {
+        let mut pointer = pointer.to_string();
+        // Moved nodes may sit inside copied ones: translate until none applies.
+        for _ in 0..=self.0.len() {
+            let inside = |now: &str| pointer == now || pointer.starts_with(&format!("{now}/"));
+            let Some((now, spec)) = self.0.iter().filter(|(now, _)| inside(now)).max_by_key(|(now, _)| now.len())
+            else {
+                break;
+            };
+            pointer = format!("{spec}{}", &pointer[now.len()..]);
+        }
+        pointer
+    }
+
+    /// An error with its pointer translated.
+    pub fn locate(&self, mut error: Error) -> Error {
+        error.pointer = self.spec_pointer(&error.pointer);
+        error
+    }
+}
+
+/// Brings `tree` into shape (see the module docs), adding warnings; says
+/// where what it moved or copied came from.
+pub fn normalize(tree: &mut Value, warnings: &mut Vec<Warning>) -> Result<Relocations> {
     resolve_component_aliases(tree)?;
     let mut found = Found::default();
     visit(tree, &mut String::new(), Role::Other, "", "", &mut found, warnings);
-    follow_other_refs(tree, &found.other_refs)?;
+    let mut moves = Relocations::default();
+    follow_other_refs(tree, &found.other_refs, &mut moves)?;
     if !found.schema_refs.is_empty() {
-        hoist_schemas(tree, &found.schema_refs);
+        hoist_schemas(tree, &found.schema_refs, &mut moves);
     }
-    Ok(())
+    Ok(moves)
 }
 
 /// `$ref`s that need work after the walk.
@@ -340,7 +370,7 @@ fn fix_schema_keywords(map: &mut Map<String, Value>, pointer: &str, warnings: &m
 /// Follows each non-schema `$ref` that points outside its component section
 /// to its end: a component it is rewritten to, any other node is copied in
 /// its place (a path item always is).
-fn follow_other_refs(tree: &mut Value, at: &[(String, bool)]) -> Result<()> {
+fn follow_other_refs(tree: &mut Value, at: &[(String, bool)], moves: &mut Relocations) -> Result<()> {
     for (pointer, copy_always) in at {
         let Some(reference) = tree.pointer(pointer).and_then(|n| n.get("$ref")).and_then(Value::as_str) else {
             continue;
@@ -350,8 +380,10 @@ fn follow_other_refs(tree: &mut Value, at: &[(String, bool)]) -> Result<()> {
             Ok(component) if !copy_always => {
                 serde_json::json!({ "$ref": format!("#{}", encode_pointer(&component)) })
             }
-            Ok(component) => tree.pointer(&component).cloned().unwrap_or_default(),
-            Err(copy) => copy,
+            Ok(from) | Err((from, _)) => {
+                moves.0.push((pointer.clone(), from.clone()));
+                tree.pointer(&from).cloned().unwrap_or_default()
+            }
         };
         *tree.pointer_mut(pointer).expect("found above") = replacement;
     }
@@ -379,7 +411,7 @@ fn resolve_component_aliases(tree: &mut Value) -> Result<()> {
     for (pointer, reference) in aliases {
         let end = match resolve(tree, &reference, &pointer)? {
             Ok(component) => tree.pointer(&component).cloned().unwrap_or_default(),
-            Err(copy) => copy,
+            Err((_, copy)) => copy,
         };
         *tree.pointer_mut(&pointer).expect("found above") = end;
     }
@@ -387,9 +419,9 @@ fn resolve_component_aliases(tree: &mut Value) -> Result<()> {
 }
 
 /// Where a chain of `$ref`s that starts with `reference` (found at
-/// `pointer`) ends: `Ok` with a component's pointer, or `Err` with a copy
-/// of the node that is neither a component nor a `$ref`.
-fn resolve(tree: &Value, reference: &str, pointer: &str) -> Result<std::result::Result<String, Value>> {
+/// `pointer`) ends: `Ok` with a component's pointer, or `Err` with the
+/// pointer of, and a copy of, the node that is neither a component nor a `$ref`.
+fn resolve(tree: &Value, reference: &str, pointer: &str) -> Result<std::result::Result<String, (String, Value)>> {
     let at = || push_pointer(pointer, "$ref");
     let Some(mut target) = reference.strip_prefix('#').map(crate::load::percent_decode) else {
         let message = format!("external $ref `{reference}` is not supported: bundle the spec into one file first");
@@ -406,9 +438,9 @@ fn resolve(tree: &Value, reference: &str, pointer: &str) -> Result<std::result::
         };
         match node.get("$ref").and_then(Value::as_str) {
             Some(next) if next.starts_with('#') => target = crate::load::percent_decode(&next[1..]),
-            Some(_) => return Ok(Err(node.clone())),
+            Some(_) => return Ok(Err((target, node.clone()))),
             None if is_any_component(&target) => return Ok(Ok(target)),
-            None => return Ok(Err(node.clone())),
+            None => return Ok(Err((target, node.clone()))),
         }
     }
 }
@@ -433,7 +465,7 @@ fn encode_pointer(pointer: &str) -> String {
 /// Moves every schema that a `$ref` names outside `components/schemas`
 /// into it, deepest first (a target inside another target moves before
 /// the outer one), leaving a `$ref` behind.
-fn hoist_schemas(tree: &mut Value, targets: &BTreeSet<String>) {
+fn hoist_schemas(tree: &mut Value, targets: &BTreeSet<String>, moves: &mut Relocations) {
     let mut targets: Vec<&String> = targets.iter().collect();
     targets.sort_by_key(|t| std::cmp::Reverse(t.matches('/').count()));
     let mut names: BTreeSet<String> = tree
@@ -453,6 +485,7 @@ fn hoist_schemas(tree: &mut Value, targets: &BTreeSet<String>) {
         if let Value::Object(map) = &mut node {
             map.entry(ORIGIN.to_string()).or_insert_with(|| Value::String(target.clone()));
         }
+        moves.0.push((push_pointer("/components/schemas", &name), target.clone()));
         moved.insert(target.clone(), reference);
         let root = tree.as_object_mut().expect("a document is a mapping");
         let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));

@@ -465,6 +465,40 @@ components:
     }
 
     #[test]
+    fn errors_inside_a_copied_or_moved_node_name_where_the_spec_has_it() {
+        // Found by the mutation test: a response that is a `$ref` to another
+        // operation's response is copied in; an error inside the copy must
+        // name the original, which is in the spec, not the copy, which is not.
+        let response_ref = r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /b:
+    get:
+      responses:
+        '200': {$ref: '#/paths/~1a/get/responses/200'}
+  /a:
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {x: {type: strin}}}}}}
+"#;
+        let err = sdkgen::Config::new().generate("s.yaml", response_ref).map(|_| ()).unwrap_err();
+        assert_eq!(err.pointer, "/paths/~1a/get/responses/200/content/application~1json/schema/properties/x/type");
+        // A schema moved into the components: an external `$ref` inside it is refused where it is.
+        let moved = r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths: {}
+components:
+  schemas:
+    A: {type: object, properties: {b: {type: object, properties: {c: {$ref: 'other.yaml#/C'}}}}}
+    D: {type: object, properties: {e: {$ref: '#/components/schemas/A/properties/b'}}}
+"#;
+        let err = sdkgen::Config::new().generate("s.yaml", moved).map(|_| ()).unwrap_err();
+        assert_eq!(err.pointer, "/components/schemas/A/properties/b/properties/c/$ref", "{err}");
+    }
+
+    #[test]
     fn refs_to_parameters_responses_and_path_items_anywhere_are_followed() {
         // opensuse.org/obs (a parameter of another path), brex.io (a response
         // of another path), component aliases, a path item that is a $ref.
