@@ -153,7 +153,7 @@ const LABELS: [&str; 8] =
     ["generated", "unsupported", "invalid", "internal error", "panic", "crashed", "timed out", "over memory"];
 
 impl Summary {
-    pub fn new(results: &[SpecResult], compiled: &[CompileResult], generation_secs: f64, _args: &Args) -> Summary {
+    pub fn new(results: &[SpecResult], compiled: &[CompileResult], generation_secs: f64) -> Summary {
         let mut by_label = BTreeMap::new();
         for r in results {
             *by_label.entry(r.outcome.label()).or_insert(0) += 1;

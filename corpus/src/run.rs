@@ -80,7 +80,7 @@ pub fn run(args: &Args) -> Result<bool, String> {
         Vec::new()
     };
 
-    let summary = report::Summary::new(&results, &compiled, generation_secs, args);
+    let summary = report::Summary::new(&results, &compiled, generation_secs);
     let text = report::markdown(&summary, &results, &compiled, args);
     let path = args.report_path();
     if let Some(parent) = path.parent() {
@@ -129,37 +129,34 @@ pub fn sample(specs: &[Spec], n: usize, seed: u64) -> Vec<String> {
 /// The documents named by the inputs, filtered by version and `--only`.
 fn select(args: &Args) -> Result<Vec<Spec>, String> {
     let mut found: Vec<(String, PathBuf)> = Vec::new();
-    let apis_guru = if args.apis_guru || args.inputs.iter().any(|i| i.starts_with('@')) {
-        // Lists may name APIs-guru documents; fetch only when one does.
-        let needs = args.apis_guru || lists_name_apis_guru(args)?;
-        if needs {
-            Some(crate::fetch::apis_guru(&args.cache)?)
-        } else {
-            None
+    // Lists are read once; they may name APIs-guru documents, fetched only then.
+    let mut lists = Vec::new();
+    for input in &args.inputs {
+        if let Some(list) = input.strip_prefix('@') {
+            lists.push((std::path::Path::new(list), specs::read_list(std::path::Path::new(list))?));
         }
-    } else {
-        None
-    };
-    if args.apis_guru {
-        found.extend(specs::scan(apis_guru.as_ref().expect("fetched above"), "apis-guru:")?);
+    }
+    let named = lists.iter().any(|(_, names)| names.iter().any(|n| n.starts_with("apis-guru:")));
+    let apis_guru = if args.apis_guru || named { Some(crate::fetch::apis_guru(&args.cache)?) } else { None };
+    if let Some(api) = apis_guru.as_ref().filter(|_| args.apis_guru) {
+        found.extend(specs::scan(api, "apis-guru:")?);
     }
     if args.shared {
         found.extend(specs::scan(&specs::shared_dir(), "shared:")?);
     }
-    for input in &args.inputs {
-        if let Some(list) = input.strip_prefix('@') {
-            for name in specs::read_list(std::path::Path::new(list))? {
-                found.push((name.clone(), resolve_name(&name, apis_guru.as_deref(), std::path::Path::new(list))?));
-            }
+    for (list, names) in &lists {
+        for name in names {
+            found.push((name.clone(), resolve_name(name, apis_guru.as_deref(), list)?));
+        }
+    }
+    for input in args.inputs.iter().filter(|i| !i.starts_with('@')) {
+        let path = PathBuf::from(input);
+        if path.is_dir() {
+            found.extend(specs::scan(&path, &format!("{}/", input.trim_end_matches('/')))?);
+        } else if path.is_file() {
+            found.push((input.clone(), path));
         } else {
-            let path = PathBuf::from(input);
-            if path.is_dir() {
-                found.extend(specs::scan(&path, &format!("{}/", input.trim_end_matches('/')))?);
-            } else if path.is_file() {
-                found.push((input.clone(), path));
-            } else {
-                return Err(format!("{input}: no such file or directory"));
-            }
+            return Err(format!("{input}: no such file or directory"));
         }
     }
     let only: Option<BTreeSet<String>> = match &args.only {
@@ -172,17 +169,6 @@ fn select(args: &Args) -> Result<Vec<Spec>, String> {
         specs.retain(|s| args.versions.iter().any(|v| s.version.starts_with(v.as_str())));
     }
     Ok(specs)
-}
-
-fn lists_name_apis_guru(args: &Args) -> Result<bool, String> {
-    for input in &args.inputs {
-        if let Some(list) = input.strip_prefix('@') {
-            if specs::read_list(std::path::Path::new(list))?.iter().any(|n| n.starts_with("apis-guru:")) {
-                return Ok(true);
-            }
-        }
-    }
-    Ok(false)
 }
 
 /// The file a list entry names.
@@ -207,39 +193,39 @@ fn generate_one(exe: &std::path::Path, spec: &Spec, out: Option<PathBuf>, args: 
     if let Some(out) = &out {
         cmd.arg(out);
     }
-    let finished = supervise(cmd, args.timeout, Some(args.memory_mb));
-    let outcome = match finished {
-        Err(e) => Outcome::Crashed { message: format!("cannot start: {e}") },
-        Ok(f) => {
-            let outcome = match f.limit {
-                Some(Limit::Time) => Outcome::Timeout,
-                Some(Limit::Memory) => Outcome::OverMemory,
-                None => f
-                    .stdout
-                    .lines()
-                    .rev()
-                    .find_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-                    .map(|v| Outcome::from_child(&v))
-                    .unwrap_or_else(|| {
-                        let first = f
-                            .stderr
-                            .lines()
-                            .find(|l| l.starts_with("panic"))
-                            .or_else(|| f.stderr.lines().next())
-                            .unwrap_or("")
-                            .to_string();
-                        if first.starts_with("panic") {
-                            Outcome::Panic { message: first }
-                        } else {
-                            let how = f.code.map_or("killed by a signal".into(), |c| format!("exit {c}"));
-                            Outcome::Crashed { message: format!("{how}: {first}") }
-                        }
-                    }),
-            };
-            return SpecResult { spec: spec.clone(), outcome, secs: f.secs, peak_mb: f.peak_mb };
+    let f = match supervise(cmd, args.timeout, Some(args.memory_mb)) {
+        Ok(f) => f,
+        Err(e) => {
+            let outcome = Outcome::Crashed { message: format!("cannot start: {e}") };
+            return SpecResult { spec: spec.clone(), outcome, secs: 0.0, peak_mb: 0.0 };
         }
     };
-    SpecResult { spec: spec.clone(), outcome, secs: 0.0, peak_mb: 0.0 }
+    let outcome = match f.limit {
+        Some(Limit::Time) => Outcome::Timeout,
+        Some(Limit::Memory) => Outcome::OverMemory,
+        None => f
+            .stdout
+            .lines()
+            .rev()
+            .find_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|v| Outcome::from_child(&v))
+            .unwrap_or_else(|| {
+                let first = f
+                    .stderr
+                    .lines()
+                    .find(|l| l.starts_with("panic"))
+                    .or_else(|| f.stderr.lines().next())
+                    .unwrap_or("")
+                    .to_string();
+                if first.starts_with("panic") {
+                    Outcome::Panic { message: first }
+                } else {
+                    let how = f.code.map_or("killed by a signal".into(), |c| format!("exit {c}"));
+                    Outcome::Crashed { message: format!("{how}: {first}") }
+                }
+            }),
+    };
+    SpecResult { spec: spec.clone(), outcome, secs: f.secs, peak_mb: f.peak_mb }
 }
 
 /// Which limit stopped a process.

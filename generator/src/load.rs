@@ -49,18 +49,18 @@ pub(crate) fn parse_located(text: &str) -> Result<(OpenAPI, Vec<Warning>, Reloca
             let mut tree = to_tree(text)?;
             crate::normalize::normalize(&mut tree, &mut Vec::new())?;
             check_schemas(&tree, parallel).map_err(|e| moves.locate(e))?;
-            Err(moves.locate(
-                typed_document(&tree, parallel)
-                    .err()
-                    .unwrap_or_else(|| Error::new(ErrorKind::Invalid, "", "the document could not be read")),
-            ))
+            let err = match typed::<OpenAPI>(&tree, "") {
+                Err(whole) => narrow(&tree).unwrap_or(whole),
+                Ok(_) => Error::new(ErrorKind::Invalid, "", "the document could not be read"),
+            };
+            Err(moves.locate(err))
         }
     }
 }
 
 /// The typed document, read from the tree it consumes; paths and
 /// components on threads of their own for a large document. `None` when
-/// it does not read: [`typed_document`] then says where.
+/// it does not read: the document is then read whole, slowly, to say where.
 fn typed_owned(tree: Value, parallel: bool) -> Option<OpenAPI> {
     use serde::Deserialize;
     let Value::Object(mut map) = tree else { return None };
@@ -105,39 +105,6 @@ fn join<A: Send, B: Send>(parallel: bool, a: impl FnOnce() -> A + Send, b: impl 
     })
 }
 
-/// The typed document. Paths and components are read on their own threads
-/// for a large document; on failure the document is read again, slowly, to
-/// locate the failure.
-fn typed_document(tree: &Value, parallel: bool) -> Result<OpenAPI> {
-    use serde::Deserialize;
-    let fast = || -> Option<OpenAPI> {
-        let map = tree.as_object()?;
-        let (paths, components) = join(
-            parallel,
-            || map.get("paths").map(openapiv3::Paths::deserialize),
-            || map.get("components").map(Option::<openapiv3::Components>::deserialize),
-        );
-        let rest: serde_json::Map<String, Value> = map
-            .iter()
-            .filter(|(k, _)| *k != "paths" && *k != "components")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .chain(std::iter::once(("paths".to_string(), Value::Object(Default::default()))))
-            .collect();
-        let mut spec = OpenAPI::deserialize(&Value::Object(rest)).ok()?;
-        if let Some(paths) = paths {
-            spec.paths = paths.ok()?;
-        }
-        if let Some(components) = components {
-            spec.components = components.ok()?;
-        }
-        Some(spec)
-    };
-    match fast() {
-        Some(spec) => Ok(spec),
-        None => typed::<OpenAPI>(tree, "").map_err(|whole| narrow(tree).unwrap_or(whole)),
-    }
-}
-
 /// Where a node sits: its depth, the key it is under and its parent's key,
 /// and how many schemas it is nested in.
 #[derive(Clone, Copy)]
@@ -157,10 +124,7 @@ impl Default for Place<'_> {
 
 impl<'a> Place<'a> {
     fn child(&self, key: &'a str) -> Place<'a> {
-        let role = match self.role {
-            Role::SchemaList => Role::Schema,
-            role => role.child(key, self.key, self.parent_key),
-        };
+        let role = self.role.child(key, self.key, self.parent_key);
         let nested = role == Role::Schema;
         Place {
             depth: self.depth + 1,

@@ -97,7 +97,8 @@ impl Relocations {
         let mut pointer = pointer.to_string();
         // Moved nodes may sit inside copied ones: translate until none applies.
         for _ in 0..=self.0.len() {
-            let inside = |now: &str| pointer == now || pointer.starts_with(&format!("{now}/"));
+            let inside =
+                |now: &str| pointer.strip_prefix(now).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
             let Some((now, spec)) = self.0.iter().filter(|(now, _)| inside(now)).max_by_key(|(now, _)| now.len())
             else {
                 break;
@@ -207,7 +208,7 @@ fn visit(
                 let index = i.to_string();
                 let len = pointer.len();
                 append_pointer(pointer, &index);
-                let child = if role == Role::SchemaList { Role::Schema } else { role };
+                let child = role.child(&index, own, parent);
                 visit(value, pointer, child, &index, own, found, warnings);
                 pointer.truncate(len);
             }
@@ -240,10 +241,7 @@ fn role_at(pointer: &str) -> Role {
     let (mut role, mut own, mut parent) = (Role::Other, String::new(), String::new());
     for token in pointer.split('/').skip(1) {
         let token = token.replace("~1", "/").replace("~0", "~");
-        role = match role {
-            Role::SchemaList => Role::Schema,
-            role => role.child(&token, &own, &parent),
-        };
+        role = role.child(&token, &own, &parent);
         parent = std::mem::replace(&mut own, token);
     }
     role
@@ -522,9 +520,9 @@ fn rewrite_refs(node: &mut Value, moved: &BTreeMap<String, String>, role: Role, 
             }
         }
         Value::Array(items) => {
-            let child = if role == Role::SchemaList { Role::Schema } else { role };
-            for value in items.iter_mut().filter(|v| v.is_object() || v.is_array()) {
-                rewrite_refs(value, moved, child, "", own);
+            for (i, value) in items.iter_mut().enumerate().filter(|(_, v)| v.is_object() || v.is_array()) {
+                let index = i.to_string();
+                rewrite_refs(value, moved, role.child(&index, own, parent), &index, own);
             }
         }
         _ => {}

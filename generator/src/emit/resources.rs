@@ -158,8 +158,15 @@ fn is_scalar(ty: &TypeRef) -> bool {
 
 /// The runtime's name for a style.
 fn style_tokens(style: Style) -> TokenStream {
-    let name = format_ident!("{}", format!("{style:?}"));
-    quote!(runtime::Style::#name)
+    match style {
+        Style::Form => quote!(runtime::Style::Form),
+        Style::SpaceDelimited => quote!(runtime::Style::SpaceDelimited),
+        Style::PipeDelimited => quote!(runtime::Style::PipeDelimited),
+        Style::DeepObject => quote!(runtime::Style::DeepObject),
+        Style::Simple => quote!(runtime::Style::Simple),
+        Style::Label => quote!(runtime::Style::Label),
+        Style::Matrix => quote!(runtime::Style::Matrix),
+    }
 }
 
 /// The encoded text of a path parameter (from a place expression): a
@@ -461,7 +468,8 @@ fn param_call(p: &Param) -> TokenStream {
             if p.location == Location::Query
                 && p.style == Style::Form
                 && explode
-                && matches!(**inner, TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64) =>
+                && is_scalar(inner)
+                && **inner != TypeRef::DateTime =>
         {
             if p.required {
                 quote!(.query_list(#wire, &params.#field))
