@@ -84,6 +84,15 @@ impl TypeRef {
         }
     }
 
+    /// Calls `f` with every named type name this refers to, to rename it.
+    pub fn rename_named(&mut self, f: &mut dyn FnMut(&mut String)) {
+        match self {
+            TypeRef::Named(name) => f(name),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => inner.rename_named(f),
+            _ => {}
+        }
+    }
+
     /// Whether `Default` exists for this type (named types are asked via `named_default`).
     pub fn has_default(&self, named_default: &dyn Fn(&str) -> bool) -> bool {
         match self {
@@ -107,6 +116,26 @@ pub struct TypeDef {
     pub used_by: Vec<String>,
     /// The `components/schemas` entry it is, or `None` for an inline schema's type.
     pub component: Option<String>,
+}
+
+impl TypeDef {
+    /// The types of its fields or variants.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        match &self.body {
+            TypeBody::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
+            TypeBody::Union { variants } => variants.iter().map(|(_, ty)| ty).collect(),
+            TypeBody::Enum { .. } => Vec::new(),
+        }
+    }
+
+    /// The types of its fields or variants, to change.
+    pub fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        match &mut self.body {
+            TypeBody::Struct { fields, .. } => fields.iter_mut().map(|f| &mut f.ty).collect(),
+            TypeBody::Union { variants } => variants.iter_mut().map(|(_, ty)| ty).collect(),
+            TypeBody::Enum { .. } => Vec::new(),
+        }
+    }
 }
 
 /// The body of a named type.
@@ -187,6 +216,59 @@ pub struct Operation {
     pub security: Vec<Vec<String>>,
     /// How to walk its pages, for a list operation.
     pub pagination: Option<Pagination>,
+    /// The documented error responses with a JSON body, in status order.
+    pub errors: Vec<ErrorResponse>,
+}
+
+impl Operation {
+    /// Every type it uses: parameters, body, response and error bodies.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        let mut refs: Vec<&TypeRef> = self.positional.iter().chain(&self.params).map(|p| &p.ty).collect();
+        match &self.body {
+            Some(Body::Fields { fields, .. } | Body::Multipart { fields } | Body::UrlEncoded { fields, .. }) => {
+                refs.extend(fields.iter().map(|f| &f.ty))
+            }
+            Some(Body::Json { ty, .. }) => refs.push(ty),
+            Some(Body::Bytes { .. }) | None => {}
+        }
+        if let Response::Json { ty, .. } = &self.response {
+            refs.push(ty);
+        }
+        refs.extend(self.errors.iter().map(|e| &e.ty));
+        refs
+    }
+
+    /// Every type it uses, to change.
+    pub fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        let mut refs: Vec<&mut TypeRef> =
+            self.positional.iter_mut().chain(&mut self.params).map(|p| &mut p.ty).collect();
+        match &mut self.body {
+            Some(Body::Fields { fields, .. } | Body::Multipart { fields } | Body::UrlEncoded { fields, .. }) => {
+                refs.extend(fields.iter_mut().map(|f| &mut f.ty))
+            }
+            Some(Body::Json { ty, .. }) => refs.push(ty),
+            Some(Body::Bytes { .. }) | None => {}
+        }
+        if let Response::Json { ty, .. } = &mut self.response {
+            refs.push(ty);
+        }
+        refs.extend(self.errors.iter_mut().map(|e| &mut e.ty));
+        if let Some(p) = &mut self.pagination {
+            refs.push(&mut p.item);
+        }
+        refs
+    }
+}
+
+/// An error response an operation documents, with its JSON body's type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    /// The status as the spec writes it: `404`, `4XX` or `default`.
+    pub status: String,
+    /// The body's type.
+    pub ty: TypeRef,
+    /// The response's description.
+    pub doc: Option<String>,
 }
 
 /// How a list operation pages, so it can also be a stream of all items.

@@ -12,6 +12,7 @@
 //! ```
 
 mod config;
+mod dedupe;
 mod emit;
 pub mod error;
 pub mod ir;
