@@ -338,3 +338,47 @@ async fn form_bodies_are_typed_fields_encoded_as_form_apis_expect() {
          &lines%5B0%5D%5Bprice%5D=1.5&lines%5B0%5D%5Bqty%5D=3"
     );
 }
+
+#[tokio::test]
+async fn documented_error_bodies_decode_into_their_types_with_status_headers_and_request_id() {
+    use kitchen_sink::types::{PetsNewError4xx, Problem};
+    let new_pet = || PetsNewParams {
+        shop_id: "s".into(),
+        name: "Tom".into(),
+        kind: PetKind::Cat,
+        r#type: None,
+        parent: None,
+        extra: Default::default(),
+    };
+    let problem = json!({"type": "about:blank", "title": "Name taken", "status": 409, "detail": "Tom exists"});
+    let server = server_answering(
+        ResponseTemplate::new(409)
+            .insert_header("x-request-id", "req-42")
+            .insert_header("x-ratelimit-remaining", "7")
+            .insert_header("set-cookie", "session=s3cret")
+            .set_body_raw(problem.to_string(), "application/problem+json"),
+    )
+    .await;
+    let err = basic_client(&server).pets().new(new_pet()).await.unwrap_err();
+    assert_eq!(err.status(), Some(409));
+    let api = err.api().expect("an API error");
+    assert_eq!(api.request_id.as_deref(), Some("req-42"));
+    assert_eq!(api.header("x-ratelimit-remaining"), Some("7"));
+    assert_eq!(serde_json::from_str::<Value>(&api.body).unwrap(), problem, "the whole body is kept");
+    let body: Problem = api.json().unwrap();
+    assert_eq!((body.title.as_str(), body.status, body.detail.as_deref()), ("Name taken", 409, Some("Tom exists")));
+    // A message found in the body's usual places shows in `Display`; cookies never in `Debug`.
+    assert_eq!(err.to_string(), "HTTP 409 Conflict: Tom exists");
+    let debug = format!("{err:?}");
+    assert!(debug.contains("req-42") && !debug.contains("s3cret"), "{debug}");
+
+    // The `4XX` body of the same operation is an inline schema: a type of its own.
+    let refused = json!({"error": {"type": "validation", "message": "kind is required", "fields": ["kind"]}});
+    let server = server_answering(ResponseTemplate::new(422).set_body_json(&refused)).await;
+    let err = basic_client(&server).pets().new(new_pet()).await.unwrap_err();
+    let body: PetsNewError4xx = err.api().unwrap().json().unwrap();
+    assert_eq!(body.error.message, "kind is required");
+    assert_eq!(body.error.fields, Some(vec!["kind".to_string()]));
+    assert_eq!(err.to_string(), "HTTP 422 Unprocessable Entity: kind is required");
+    assert!(err.api().unwrap().json::<Problem>().is_err(), "a body of another shape does not decode");
+}

@@ -328,8 +328,8 @@ struct Prepared {
 /// A 2xx response, borrowed while it is decoded.
 struct Reply<'a> {
     status: StatusCode,
-    /// The request id header (`cf-ray` or `x-request-id`), for errors.
-    request_id: Option<HeaderValue>,
+    /// The headers, for an error (a 2xx saying `"success": false`).
+    headers: &'a HeaderMap,
     body: &'a [u8],
 }
 
@@ -339,8 +339,7 @@ impl Reply<'_> {
     }
 
     fn api_error(&self) -> Error {
-        let request_id = self.request_id.as_ref().and_then(|v| v.to_str().ok());
-        api_error(self.status, request_id.map(str::to_owned), self.body)
+        api_error(self.status, self.headers.clone(), self.body)
     }
 }
 
@@ -427,17 +426,16 @@ impl Client {
         }
         *request.timeout_mut() = self.inner.request_timeout;
         *request.body_mut() = p.body.clone().map(reqwest::Body::from);
-        let response = self.inner.http.execute(request).await.map_err(|e| (self.transport_error(e), None))?;
+        let mut response = self.inner.http.execute(request).await.map_err(|e| (self.transport_error(e), None))?;
         let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let body = response.bytes().await.map_err(|e| (self.transport_error(e), None))?;
         if status.is_success() {
-            let request_id = REQUEST_ID_HEADERS.iter().find_map(|name| response.headers().get(*name).cloned());
-            let body = response.bytes().await.map_err(|e| (self.transport_error(e), None))?;
-            let reply = Reply { status, request_id, body: &body };
+            let reply = Reply { status, headers: &headers, body: &body };
             return decode(&reply).map_err(|e| (e, None));
         }
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| (self.transport_error(e), None))?;
-        Err((api_error(status, request_id(&headers), &body), retry_after(&headers)))
+        let retry_after = retry_after(&headers);
+        Err((api_error(status, headers, &body), retry_after))
     }
 
     /// Builds the URL and headers, and attaches credentials; nothing is sent yet.
@@ -1163,19 +1161,65 @@ impl std::error::Error for Error {
     }
 }
 
-/// An error response from the API.
-#[derive(Debug, Clone)]
+/// An error response from the API: its status, headers and whole body, with typed access
+/// to the body through [`ApiError::json`].
+#[derive(Clone)]
 pub struct ApiError {
     /// HTTP status code.
     pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The request id (`cf-ray`, `x-request-id` or a similar header), useful when contacting
+    /// support.
+    pub request_id: Option<String>,
     /// The `errors` array of the response body (empty if absent or malformed).
     pub errors: Vec<ResponseInfo>,
     /// The `messages` array of the response body (empty if absent or malformed).
     pub messages: Vec<ResponseInfo>,
-    /// The start of the response body (at most 512 bytes).
+    /// A human-readable message the body carries in a common place (`message`, `error`,
+    /// `error.message`, `detail`, `title`, `error_description`, `errorMessages[0]`), when
+    /// there is no `errors` array.
+    pub message: Option<String>,
+    /// The whole response body, as text (invalid UTF-8 replaced).
     pub body: String,
-    /// The request id (`cf-ray` or `x-request-id` header), useful when contacting support.
-    pub request_id: Option<String>,
+}
+
+impl ApiError {
+    /// Decodes the body as `T`: the error type the operation documents for this status (each
+    /// method's docs list them), or any type of the caller's.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(&self.body)
+    }
+
+    /// A response header, when present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// Response headers that may carry a secret.
+        const HIDDEN: [&str; 3] = ["set-cookie", "authorization", "www-authenticate"];
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let hidden = HIDDEN.contains(&name.as_str());
+                (name.as_str(), if hidden { "<redacted>" } else { value.to_str().unwrap_or("<binary>") })
+            })
+            .collect();
+        let body = snippet(self.body.as_bytes());
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("errors", &self.errors)
+            .field("messages", &self.messages)
+            .field("message", &self.message)
+            .field("headers", &headers)
+            .field("body", &if body.len() < self.body.len() { format!("{body}…") } else { body })
+            .finish()
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -1193,7 +1237,10 @@ impl fmt::Display for ApiError {
             }
             f.write_str(&info.message)?;
         }
-        Ok(())
+        match &self.message {
+            Some(message) if infos.is_empty() => write!(f, ": {message}"),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -1228,16 +1275,16 @@ pub struct ResponseInfoSource {
     pub extra: Map<String, Value>,
 }
 
-/// Builds [`Error::Api`] from an error body, decoding `errors` and `messages` leniently.
 /// The headers that carry a response's request id, in order of preference.
-const REQUEST_ID_HEADERS: [&str; 2] = ["cf-ray", "x-request-id"];
+const REQUEST_ID_HEADERS: [&str; 5] = ["cf-ray", "x-request-id", "request-id", "x-amzn-requestid", "twilio-request-id"];
 
-/// The request id a response carries (`cf-ray` or `x-request-id`), for errors.
+/// The request id a response carries (`cf-ray`, `x-request-id`, …), for errors.
 fn request_id(headers: &HeaderMap) -> Option<String> {
     REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
 }
 
-fn api_error(status: StatusCode, request_id: Option<String>, body: &[u8]) -> Error {
+/// Builds [`Error::Api`] from an error response, decoding `errors` and `messages` leniently.
+fn api_error(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Error {
     let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let infos = |key: &str| -> Vec<ResponseInfo> {
         let items = json.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
@@ -1249,13 +1296,31 @@ fn api_error(status: StatusCode, request_id: Option<String>, body: &[u8]) -> Err
             })
             .collect()
     };
+    let errors = infos("errors");
+    let message = if errors.is_empty() { error_message(&json) } else { None };
     Error::Api(Box::new(ApiError {
         status: status.as_u16(),
-        errors: infos("errors"),
+        request_id: request_id(&headers),
+        headers,
+        errors,
         messages: infos("messages"),
-        body: snippet(body),
-        request_id,
+        message,
+        body: String::from_utf8_lossy(body).into_owned(),
     }))
+}
+
+/// The message of an error body in the places APIs commonly put it.
+fn error_message(json: &Value) -> Option<String> {
+    let text =
+        |v: Option<&Value>| v.and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let error = json.get("error");
+    text(json.get("message"))
+        .or_else(|| text(error))
+        .or_else(|| text(error.and_then(|e| e.get("message"))))
+        .or_else(|| text(json.get("detail")))
+        .or_else(|| text(json.get("title")))
+        .or_else(|| text(json.get("error_description")))
+        .or_else(|| text(json.get("errorMessages").and_then(|m| m.get(0))))
 }
 
 fn decode_error(status: StatusCode, message: impl fmt::Display, body: &[u8]) -> Error {

@@ -3,8 +3,8 @@
 
 use crate::error::{push_pointer, Error, ErrorKind, Result, Warning, WarningKind};
 use crate::ir::{
-    Api, Body, Location, Operation, PageKind, Pagination, Param, Presence, Response, Scheme, SchemeKind, Style,
-    TypeBody, TypeDef, TypeRef,
+    Api, Body, ErrorResponse, Location, Operation, PageKind, Pagination, Param, Presence, Response, Scheme, SchemeKind,
+    Style, TypeBody, TypeDef, TypeRef,
 };
 use crate::naming::{self, Scope};
 use crate::overrides::Overrides;
@@ -106,6 +106,7 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
     let base_url = spec.servers.first().map(server_url).unwrap_or_default();
     let Lowering { types, mut warnings, .. } = lowering;
     let (mut types, type_warnings) = types.finish();
+    crate::dedupe::merge_equal_types(&mut types, &mut operations);
     mark_users(&mut types, &operations);
     for op in &mut operations {
         op.pagination = pagination(op, &types);
@@ -173,31 +174,15 @@ const FEATURES_FROM: usize = 8;
 /// parameters, bodies and responses, and through other types).
 fn mark_users(types: &mut [TypeDef], operations: &[Operation]) {
     let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
-    let fields_of = |def: &TypeDef| -> Vec<TypeRef> {
-        match &def.body {
-            TypeBody::Struct { fields, .. } => fields.iter().map(|f| f.ty.clone()).collect(),
-            TypeBody::Union { variants } => variants.iter().map(|(_, ty)| ty.clone()).collect(),
-            TypeBody::Enum { .. } => Vec::new(),
-        }
-    };
     let mut users: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); types.len()];
     for op in operations {
         let mut stack: Vec<usize> = Vec::new();
-        let mut push = |t: &TypeRef| t.visit_named(&mut |n| stack.extend(index.get(n).copied()));
-        op.positional.iter().chain(&op.params).for_each(|p| push(&p.ty));
-        match &op.body {
-            Some(Body::Fields { fields, .. } | Body::Multipart { fields } | Body::UrlEncoded { fields, .. }) => {
-                fields.iter().for_each(|f| push(&f.ty))
-            }
-            Some(Body::Json { ty, .. }) => push(ty),
-            _ => {}
-        }
-        if let Response::Json { ty, .. } = &op.response {
-            push(ty);
+        for t in op.type_refs() {
+            t.visit_named(&mut |n| stack.extend(index.get(n).copied()));
         }
         while let Some(i) = stack.pop() {
             if users[i].insert(op.resource[0].clone()) {
-                for t in fields_of(&types[i]) {
+                for t in types[i].type_refs() {
                     t.visit_named(&mut |n| stack.extend(index.get(n).copied()));
                 }
             }
@@ -317,6 +302,7 @@ impl<'a> Lowering<'a> {
         let hint =
             format!("{}{}", resource.iter().map(|s| naming::pascal(s)).collect::<String>(), naming::pascal(&verb));
         let response = self.response(op, &push_pointer(pointer, "responses"), &hint)?;
+        let errors = self.errors(op, &push_pointer(pointer, "responses"), &hint)?;
         // A GET that returns one object, not a list or a page of one, reads
         // it (`me().get()`), unless its resource has a `get` already.
         let method_overridden = self.overrides.operations.get(&id).is_some_and(|o| o.method.is_some());
@@ -335,6 +321,7 @@ impl<'a> Lowering<'a> {
             response,
             security,
             pagination: None,
+            errors,
         };
         // The last path parameter is positional, like `edit(image_id, params)`,
         // unless it is the scope's (`account_id` of `POST /accounts/{account_id}/images/v1`).
@@ -638,6 +625,32 @@ impl<'a> Lowering<'a> {
         }
         let ty = self.types.type_of(&norm, &format!("{hint}Response"))?;
         Ok(Response::Json { ty, enveloped: false, optional: flat.nullable })
+    }
+
+    /// The error responses (`4XX`, `404`, `default`, …) with a JSON body
+    /// schema, in spec order, each body a type (an inline one named
+    /// `<hint>Error<status>`).
+    fn errors(&mut self, op: &openapiv3::Operation, pointer: &str, hint: &str) -> Result<Vec<ErrorResponse>> {
+        let codes = op.responses.responses.iter().filter_map(|(code, r)| match code {
+            StatusCode::Code(c @ 400..=599) => Some((c.to_string(), r)),
+            StatusCode::Range(n @ 4..=5) => Some((format!("{n}XX"), r)),
+            _ => None,
+        });
+        let mut errors = Vec::new();
+        for (status, response) in codes.chain(op.responses.default.iter().map(|r| ("default".to_string(), r))) {
+            let at = push_pointer(pointer, &status);
+            let (response, at) =
+                local(response, "responses", self.spec.components.as_ref().map(|c| &c.responses), &at)?;
+            let Some((media, content)) = pick_media(&response.content) else { continue };
+            let Some(schema) = &content.schema else { continue };
+            let at = push_pointer(&push_pointer(&push_pointer(&at, "content"), media), "schema");
+            let norm = Norm::from_ref_or(schema, &at)?;
+            let suffix = if status == "default" { String::new() } else { status.to_ascii_lowercase() };
+            let ty = self.types.type_of(&norm, &format!("{hint}Error{suffix}"))?;
+            let doc = Some(response.description.trim()).filter(|d| !d.is_empty()).map(str::to_string);
+            errors.push(ErrorResponse { status, ty, doc });
+        }
+        Ok(errors)
     }
 
     /// Names the params structs and their fields, once placement is final.

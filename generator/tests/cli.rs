@@ -105,7 +105,7 @@ fn generate_writes_only_changes_and_check_catches_staleness() {
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     assert!(stderr(&first).contains("wrote 4 file(s)"), "{}", stderr(&first));
     assert!(
-        stderr(&first).contains("1/1 operations, 1 types (1 of them the spec's schemas), 0 warnings"),
+        stderr(&first).contains("1/1 operations, 4 types (1 of them the spec's schemas), 0 warnings"),
         "{}",
         stderr(&first)
     );

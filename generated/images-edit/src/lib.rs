@@ -120,6 +120,40 @@ pub mod types {
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
+
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct ImagesV1EditError4xx {
+        pub errors: Vec<ImagesV1EditError4xxErrorsItem>,
+        pub messages: Vec<ImagesV1EditError4xxErrorsItem>,
+        pub result: Option<serde_json::Value>,
+        /// Whether the call succeeded.
+        pub success: bool,
+        /// Fields the spec does not describe: kept when decoding, sent when encoding.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct ImagesV1EditError4xxErrorsItem {
+        pub code: i64,
+        pub message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub documentation_url: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub source: Option<ImagesV1EditError4xxErrorsItemSource>,
+        /// Fields the spec does not describe: kept when decoding, sent when encoding.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct ImagesV1EditError4xxErrorsItemSource {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pointer: Option<String>,
+        /// Fields the spec does not describe: kept when decoding, sent when encoding.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
 }
 
 /// Operations under `images`.
@@ -151,6 +185,12 @@ pub mod images {
         /// Changes the access control or metadata of an image. When access control changes, every cached copy of the image is purged.
         ///
         /// `PATCH /accounts/{account_id}/images/v1/{image_id}` (operation `cloudflare-images-update-image`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ImagesV1EditError4xx`](super::types::ImagesV1EditError4xx): The update failed.
         pub async fn edit(
             &self,
             image_id: &str,

@@ -88,6 +88,18 @@ impl ClientBuilder {
 pub mod types {
     use serde::{Deserialize, Serialize};
 
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct ApiResponseCommonFailure {
+        pub errors: Vec<ImagesV1ListError4xxErrorsItem>,
+        pub messages: Vec<ImagesV1ListError4xxErrorsItem>,
+        pub result: Option<serde_json::Value>,
+        /// Whether the call succeeded.
+        pub success: bool,
+        /// Fields the spec does not describe: kept when decoding, sent when encoding.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
     /// An image stored in Cloudflare Images.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct Image {
@@ -289,6 +301,28 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct ImagesV1ListError4xxErrorsItem {
+        pub code: i64,
+        pub message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub documentation_url: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub source: Option<ImagesV1ListError4xxErrorsItemSource>,
+        /// Fields the spec does not describe: kept when decoding, sent when encoding.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct ImagesV1ListError4xxErrorsItemSource {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pointer: Option<String>,
+        /// Fields the spec does not describe: kept when decoding, sent when encoding.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ImagesV1ListResult {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub images: Option<Vec<Image>>,
@@ -409,6 +443,12 @@ pub mod images {
         /// Lists images, a page at a time, oldest first. Use the v2 list for continuation tokens and sorting.
         ///
         /// `GET /accounts/{account_id}/images/v1` (operation `cloudflare-images-list-images`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         pub async fn list(
             &self,
             params: V1ListParams,
@@ -458,6 +498,12 @@ pub mod images {
         /// Uploads an image, either as the bytes of a file or from a URL that Cloudflare fetches; only one of the two may be given.
         ///
         /// `POST /accounts/{account_id}/images/v1` (operation `cloudflare-images-upload-an-image-via-url`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         #[allow(clippy::new_ret_no_self)]
         pub async fn new(
             &self,
@@ -486,6 +532,12 @@ pub mod images {
         /// Returns one image's details.
         ///
         /// `GET /accounts/{account_id}/images/v1/{image_id}` (operation `cloudflare-images-image-details`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         pub async fn get(
             &self,
             image_id: &str,
@@ -504,6 +556,12 @@ pub mod images {
         /// Deletes an image, and purges its copies from the cache.
         ///
         /// `DELETE /accounts/{account_id}/images/v1/{image_id}` (operation `cloudflare-images-delete-image`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         pub async fn delete(
             &self,
             image_id: &str,
@@ -523,6 +581,12 @@ pub mod images {
         /// Changes the access control or metadata of an image. When access control changes, every cached copy of the image is purged.
         ///
         /// `PATCH /accounts/{account_id}/images/v1/{image_id}` (operation `cloudflare-images-update-image`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         pub async fn edit(
             &self,
             image_id: &str,
@@ -550,6 +614,12 @@ pub mod images {
         /// Returns the bytes of the image as it was uploaded.
         ///
         /// `GET /accounts/{account_id}/images/v1/{image_id}/blob` (operation `cloudflare-images-base-image`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         pub async fn get(
             &self,
             image_id: &str,
@@ -577,6 +647,12 @@ pub mod images {
         /// Lists the keys used to sign URLs of images that require signed URLs.
         ///
         /// `GET /accounts/{account_id}/images/v1/keys` (operation `cloudflare-images-keys-list-signing-keys`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         pub async fn list(
             &self,
             params: V1KeysListParams,
@@ -593,6 +669,12 @@ pub mod images {
         /// Creates a new signing key under the given name and returns every key. A name that exists is replaced.
         ///
         /// `PUT /accounts/{account_id}/images/v1/keys/{signing_key_name}` (operation `cloudflare-images-keys-add-signing-key`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         pub async fn update(
             &self,
             signing_key_name: &str,
@@ -616,6 +698,12 @@ pub mod images {
         /// Deletes a signing key; URLs signed with it stop working. The default key cannot be deleted.
         ///
         /// `DELETE /accounts/{account_id}/images/v1/keys/{signing_key_name}` (operation `cloudflare-images-keys-delete-signing-key`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         pub async fn delete(
             &self,
             signing_key_name: &str,
@@ -647,6 +735,12 @@ pub mod images {
         /// How many images the account stores, and how many it may store.
         ///
         /// `GET /accounts/{account_id}/images/v1/stats` (operation `cloudflare-images-images-usage-statistics`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         pub async fn get(
             &self,
             params: V1StatsGetParams,
@@ -671,6 +765,12 @@ pub mod images {
         /// Lists the account's variants: named ways to resize and transform images on delivery.
         ///
         /// `GET /accounts/{account_id}/images/v1/variants` (operation `cloudflare-images-variants-list-variants`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         pub async fn list(
             &self,
             params: V1VariantsListParams,
@@ -687,6 +787,12 @@ pub mod images {
         /// Creates a variant. Up to 100 variants may exist.
         ///
         /// `POST /accounts/{account_id}/images/v1/variants` (operation `cloudflare-images-variants-create-a-variant`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         #[allow(clippy::new_ret_no_self)]
         pub async fn new(
             &self,
@@ -705,6 +811,12 @@ pub mod images {
         /// Returns one variant.
         ///
         /// `GET /accounts/{account_id}/images/v1/variants/{variant_id}` (operation `cloudflare-images-variants-variant-details`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         pub async fn get(
             &self,
             variant_id: &str,
@@ -723,6 +835,12 @@ pub mod images {
         /// Deletes a variant. Images are no longer delivered through it.
         ///
         /// `DELETE /accounts/{account_id}/images/v1/variants/{variant_id}` (operation `cloudflare-images-variants-delete-a-variant`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         pub async fn delete(
             &self,
             variant_id: &str,
@@ -742,6 +860,12 @@ pub mod images {
         /// Changes a variant's options or whether it bypasses signed URLs.
         ///
         /// `PATCH /accounts/{account_id}/images/v1/variants/{variant_id}` (operation `cloudflare-images-variants-update-a-variant`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         pub async fn edit(
             &self,
             variant_id: &str,
@@ -776,6 +900,12 @@ pub mod images {
         /// Lists up to 10,000 images per call, sorted by upload time. The response carries a continuation token while more images are left.
         ///
         /// `GET /accounts/{account_id}/images/v2` (operation `cloudflare-images-list-images-v2`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         pub async fn list(
             &self,
             params: V2ListParams,
@@ -837,6 +967,12 @@ pub mod images {
         /// Creates a one-time URL to which a user can upload an image without an API key. The image exists as a draft until the upload completes.
         ///
         /// `POST /accounts/{account_id}/images/v2/direct_upload` (operation `cloudflare-images-create-authenticated-direct-upload-url-v-2`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
+        ///
+        /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         #[allow(clippy::new_ret_no_self)]
         pub async fn new(
             &self,

@@ -189,10 +189,35 @@ fn path_expr(p: &Param, place: TokenStream, temporary: bool) -> TokenStream {
     quote!(runtime::path_styled(#wire, &#place, #style, #explode)?)
 }
 
+/// The `# Errors` section of a method's docs: the error bodies the operation
+/// documents, by status, and how to read them.
+fn errors_doc(op: &Operation) -> String {
+    let mut doc =
+        String::from("\n\n# Errors\n\n[`Error::Api`](super::Error::Api) when the API answers with an error status");
+    if op.errors.is_empty() {
+        return doc + ".";
+    }
+    doc.push_str("; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:\n");
+    for e in &op.errors {
+        let ty = match &e.ty {
+            TypeRef::Named(name) => format!("[`types::{name}`](super::types::{name})"),
+            other => format!("`{}`", super::types::ty(other, super::types::From::Sibling).to_string().replace(' ', "")),
+        };
+        let status = if e.status == "default" { "any other status".to_string() } else { format!("`{}`", e.status) };
+        let what = e.doc.as_deref().map(|d| d.lines().next().unwrap_or("").trim()).filter(|d| !d.is_empty());
+        match what {
+            Some(what) => doc.push_str(&format!("\n- {status}: {ty}: {what}")),
+            None => doc.push_str(&format!("\n- {status}: {ty}")),
+        }
+    }
+    doc
+}
+
 fn method(op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
     let mut doc = op.doc.clone().unwrap_or_default();
     doc.push_str(&format!("\n\n`{} {}` (operation `{}`).", op.method, op.path, op.id));
+    doc.push_str(&errors_doc(op));
     let docs = doc_attrs(Some(&doc));
 
     // Arguments: the positional path parameter, then the params struct.
