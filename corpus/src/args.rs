@@ -22,6 +22,8 @@ OPTIONS:
         --timeout <SECS>      Per-spec time limit (default 60)
         --memory-mb <MB>      Per-spec resident memory cap (default 1024)
         --compile             Also `cargo check --all-features` each generated crate, warnings denied
+        --example-tests       Generate each crate's tests/examples.rs and run it (implies
+                              --compile: `cargo test --test examples` in place of the check)
         --compile-only <LIST> Compile only the generated specs named in LIST
         --compile-timeout <S> Per-crate time limit of the check (default 900)
         --work <DIR>          Where generated crates and reports go (default target/corpus);
@@ -51,6 +53,7 @@ pub struct Args {
     pub timeout: f64,
     pub memory_mb: u64,
     pub compile: bool,
+    pub example_tests: bool,
     pub compile_only: Option<PathBuf>,
     pub compile_timeout: f64,
     pub work: PathBuf,
@@ -91,6 +94,10 @@ impl Args {
                 "--timeout" => args.timeout = number("--timeout", value("--timeout")?)?,
                 "--memory-mb" => args.memory_mb = number("--memory-mb", value("--memory-mb")?)? as u64,
                 "--compile" => args.compile = true,
+                "--example-tests" => {
+                    args.compile = true;
+                    args.example_tests = true;
+                }
                 "--compile-only" => {
                     args.compile = true;
                     args.compile_only = Some(PathBuf::from(value("--compile-only")?));

@@ -8,6 +8,9 @@ use std::process::ExitCode;
 /// The hidden subcommand the parent runs: `__one <spec> <name> <crate> [<out dir>]`.
 pub const COMMAND: &str = "__one";
 
+/// Set in the child's environment to generate the example tests too.
+pub const EXAMPLES_ENV: &str = "SDKGEN_CORPUS_EXAMPLES";
+
 pub fn main(args: Vec<String>) -> ExitCode {
     let [spec, name, crate_name, rest @ ..] = args.as_slice() else {
         eprintln!("usage: sdkgen-corpus {COMMAND} <spec> <name> <crate> [<out dir>]");
@@ -25,7 +28,10 @@ pub fn main(args: Vec<String>) -> ExitCode {
             .unwrap_or_default();
         eprintln!("panic{at}: {message}");
     }));
-    let config = sdkgen::Config::new().input_name(name).crate_name(crate_name);
+    let config = sdkgen::Config::new()
+        .input_name(name)
+        .crate_name(crate_name)
+        .example_tests(std::env::var_os(EXAMPLES_ENV).is_some());
     // Real specs come without overrides files: the text alone, timed by phase.
     let generated = std::fs::read_to_string(spec)
         .map_err(|e| sdkgen::Error::new(sdkgen::ErrorKind::Io, "", e.to_string()))
@@ -49,6 +55,11 @@ pub fn main(args: Vec<String>) -> ExitCode {
                     "operations_in_spec": generated.stats.operations_in_spec,
                     "types": generated.stats.types,
                     "component_types": generated.stats.component_types,
+                    "examples": [
+                        generated.stats.examples,
+                        generated.stats.example_spec_errors,
+                        generated.stats.examples_untyped
+                    ],
                     "warnings": generated.warnings.len(),
                     "warning_kinds": kinds,
                     "lines": lines,

@@ -9,7 +9,13 @@ use std::path::Path;
 use std::process::Command;
 
 /// Checks every crate of `chosen` (already written under `<work>/crates/<slug>`).
-pub fn check_all(work: &Path, chosen: &[&SpecResult], timeout: f64) -> Result<Vec<CompileResult>, String> {
+/// With `examples`, runs each crate's example tests instead (which compiles it too).
+pub fn check_all(
+    work: &Path,
+    chosen: &[&SpecResult],
+    timeout: f64,
+    examples: bool,
+) -> Result<Vec<CompileResult>, String> {
     let io = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
     let lock = crate::specs::repo_root().join("Cargo.lock");
     for r in chosen {
@@ -30,15 +36,30 @@ pub fn check_all(work: &Path, chosen: &[&SpecResult], timeout: f64) -> Result<Ve
     let mut out = Vec::with_capacity(chosen.len());
     for (i, r) in chosen.iter().enumerate() {
         let mut cmd = Command::new(&cargo);
-        cmd.args(["check", "--offline", "--all-features", "--message-format", "short"])
-            .current_dir(work.join("crates").join(&r.spec.slug))
+        if examples {
+            cmd.args(["test", "--offline", "--all-features", "--message-format", "short", "--test", "examples"]);
+        } else {
+            cmd.args(["check", "--offline", "--all-features", "--message-format", "short"]);
+        }
+        cmd.current_dir(work.join("crates").join(&r.spec.slug))
             .env("CARGO_TARGET_DIR", target_dir())
             .env("RUSTFLAGS", "-D warnings")
             .env_remove("CARGO_BUILD_RUSTFLAGS")
             .env_remove("CARGO_ENCODED_RUSTFLAGS");
         let result = match crate::run::supervise(cmd, timeout, None) {
             Ok(f) => {
-                let problem = first_problem(&f.stderr);
+                // The test's panic message lists each example that does not hold.
+                let example_failures: Vec<String> = f
+                    .stdout
+                    .lines()
+                    .filter(|l| {
+                        l.contains(": does not decode")
+                            || l.contains(": encodes back")
+                            || l.contains(": does not encode")
+                    })
+                    .map(str::to_string)
+                    .collect();
+                let problem = first_problem(&f.stderr).filter(|_| example_failures.is_empty());
                 let ok = f.code == Some(0) && f.limit.is_none() && problem.is_none();
                 let error = match (f.limit, problem) {
                     (Some(_), _) => Some(format!("timed out after {timeout} s")),
@@ -46,7 +67,14 @@ pub fn check_all(work: &Path, chosen: &[&SpecResult], timeout: f64) -> Result<Ve
                     (None, None) if !ok => Some(format!("cargo exited with {:?}", f.code)),
                     _ => None,
                 };
-                CompileResult { name: r.spec.name.clone(), ok, secs: f.secs, peak_mb: f.peak_mb, error }
+                CompileResult {
+                    name: r.spec.name.clone(),
+                    ok,
+                    secs: f.secs,
+                    peak_mb: f.peak_mb,
+                    error,
+                    example_failures,
+                }
             }
             Err(e) => CompileResult {
                 name: r.spec.name.clone(),
@@ -54,6 +82,7 @@ pub fn check_all(work: &Path, chosen: &[&SpecResult], timeout: f64) -> Result<Ve
                 secs: 0.0,
                 peak_mb: 0.0,
                 error: Some(format!("cannot run cargo: {e}")),
+                example_failures: Vec::new(),
             },
         };
         eprintln!(

@@ -20,6 +20,8 @@ pub enum Outcome {
         kinds: BTreeMap<String, u64>,
         /// Milliseconds parsing, lowering, emitting and formatting.
         phases: [u64; 4],
+        /// With example tests: examples checked, contradicting their schema, untyped.
+        examples: [u64; 3],
     },
     /// A construct sdkgen refuses, with an error naming it.
     Unsupported {
@@ -69,6 +71,11 @@ impl Outcome {
                     let p = v.get("phases_ms").and_then(Value::as_array);
                     let at = |i: usize| p.and_then(|p| p.get(i)).and_then(Value::as_u64).unwrap_or(0);
                     [at(0), at(1), at(2), at(3)]
+                },
+                examples: {
+                    let e = v.get("examples").and_then(Value::as_array);
+                    let at = |i: usize| e.and_then(|e| e.get(i)).and_then(Value::as_u64).unwrap_or(0);
+                    [at(0), at(1), at(2)]
                 },
             };
         }
@@ -133,6 +140,8 @@ pub struct CompileResult {
     pub secs: f64,
     pub peak_mb: f64,
     pub error: Option<String>,
+    /// With example tests: the examples that do not hold (the test's failure lines).
+    pub example_failures: Vec<String>,
 }
 
 /// Counts of a run.
@@ -388,6 +397,9 @@ pub fn markdown(summary: &Summary, results: &[SpecResult], compiled: &[CompileRe
         );
     }
 
+    if args.example_tests {
+        out.push_str(&examples_table(results, compiled));
+    }
     if !compiled.is_empty() {
         let _ = writeln!(
             out,
@@ -410,6 +422,37 @@ pub fn markdown(summary: &Summary, results: &[SpecResult], compiled: &[CompileRe
             );
         }
     }
+    out
+}
+
+/// The example tests, per document: how many examples the spec documents
+/// for JSON bodies, how many hold, how many contradict their own schema
+/// (spec errors, left out of the tests), how many are of bodies without a
+/// type of their own, and how many fail (sdkgen's to fix).
+fn examples_table(results: &[SpecResult], compiled: &[CompileResult]) -> String {
+    let mut out = String::from(
+        "\n## Example tests\n\n| document | examples | hold | spec errors | untyped bodies | fail | first failure |\n|---|---:|---:|---:|---:|---:|---|\n",
+    );
+    let mut sums = [0u64; 5];
+    for r in results {
+        let Outcome::Generated { examples: [checked, spec_errors, untyped], .. } = &r.outcome else { continue };
+        let Some(c) = compiled.iter().find(|c| c.name == r.spec.name) else { continue };
+        let failing = c.example_failures.len() as u64;
+        let hold = if c.ok || failing > 0 { checked.saturating_sub(failing) } else { 0 };
+        let all = checked + spec_errors + untyped;
+        for (sum, n) in sums.iter_mut().zip([all, hold, *spec_errors, *untyped, failing]) {
+            *sum += n;
+        }
+        let first = c.example_failures.first().map(String::as_str).or(if c.ok { None } else { c.error.as_deref() });
+        let _ = writeln!(
+            out,
+            "| `{}` | {all} | {hold} | {spec_errors} | {untyped} | {failing} | {} |",
+            r.spec.name,
+            escape(first.unwrap_or(""))
+        );
+    }
+    let [all, hold, spec, untyped, failing] = sums;
+    let _ = writeln!(out, "| **total** | {all} | {hold} | {spec} | {untyped} | {failing} | |");
     out
 }
 

@@ -75,7 +75,7 @@ pub fn run(args: &Args) -> Result<bool, String> {
     let compiled = if args.compile {
         let chosen: Vec<&SpecResult> =
             results.iter().filter(|r| matches!(r.outcome, Outcome::Generated { .. }) && wants_crate(&r.spec)).collect();
-        crate::compile::check_all(&args.work, &chosen, args.compile_timeout)?
+        crate::compile::check_all(&args.work, &chosen, args.compile_timeout, args.example_tests)?
     } else {
         Vec::new()
     };
@@ -190,6 +190,9 @@ fn resolve_name(name: &str, apis_guru: Option<&std::path::Path>, list: &std::pat
 fn generate_one(exe: &std::path::Path, spec: &Spec, out: Option<PathBuf>, args: &Args) -> SpecResult {
     let mut cmd = Command::new(exe);
     cmd.arg(crate::child::COMMAND).arg(&spec.path).arg(&spec.name).arg(&spec.slug);
+    if args.example_tests {
+        cmd.env(crate::child::EXAMPLES_ENV, "1");
+    }
     if let Some(out) = &out {
         cmd.arg(out);
     }

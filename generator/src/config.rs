@@ -39,6 +39,7 @@ pub struct Config {
     input_name: Option<String>,
     strict: bool,
     threads: Option<usize>,
+    example_tests: bool,
 }
 
 impl Config {
@@ -85,6 +86,15 @@ impl Config {
         self
     }
 
+    /// Also writes `tests/examples.rs`: every example the spec documents for
+    /// a JSON body decodes into its generated type and encodes back to the
+    /// same JSON; examples that contradict their own schema are warnings.
+    /// (An overrides file can turn it on too: `example_tests = true`.)
+    pub fn example_tests(mut self, on: bool) -> Self {
+        self.example_tests = on;
+        self
+    }
+
     /// Makes every warning an error.
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
@@ -120,9 +130,11 @@ impl Config {
         timings.parse = start.elapsed();
         let start = Instant::now();
         let (api, mut lowered) = lower(&spec, overrides).map_err(|e| moves.locate(e))?;
-        for w in &mut lowered {
-            w.pointer = moves.spec_pointer(&w.pointer);
-        }
+        let examples = (self.example_tests || overrides.example_tests == Some(true)).then(|| {
+            let (examples, found) = crate::examples::collect(&spec, &api);
+            lowered.extend(found);
+            examples
+        });
         let operations_in_spec = spec.paths.paths.values().filter_map(|p| p.as_item()).map(|p| p.iter().count()).sum();
         // The document is not needed past lowering: freed now (on the side when it is large),
         // its memory serves emission instead of new pages.
@@ -132,6 +144,9 @@ impl Config {
             drop(spec);
         }
         timings.lower = start.elapsed();
+        for w in &mut lowered {
+            w.pointer = moves.spec_pointer(&w.pointer);
+        }
         warnings.extend(lowered);
         if self.strict {
             if let Some(first) = warnings.first() {
@@ -191,13 +206,22 @@ impl Config {
             operations_in_spec,
             types: api.types.len(),
             component_types: api.types.iter().filter(|t| t.component.is_some()).count(),
+            examples: examples.as_ref().map_or(0, |e| e.checked.len()),
+            example_spec_errors: examples.as_ref().map_or(0, |e| e.spec_errors),
+            examples_untyped: examples.as_ref().map_or(0, |e| e.untyped),
         };
+        let example_tests = examples.map(|mut e| {
+            for example in &mut e.checked {
+                example.pointer = moves.spec_pointer(&example.pointer);
+            }
+            emit::examples::tests_file(&api, &e.checked, &lib_name)
+        });
         // The IR is done with: its memory serves the joined text instead.
         drop(api);
         let start = Instant::now();
         let api = rendered.join();
         timings.format += start.elapsed();
-        Ok(Generated { crate_name, header, crate_docs, api, cargo_toml, warnings, stats })
+        Ok(Generated { crate_name, header, crate_docs, api, cargo_toml, example_tests, warnings, stats })
     }
 
     /// Reads the spec at `path` (and its overrides file) and generates.

@@ -106,6 +106,12 @@ pub enum WarningKind {
     IgnoredKeyword,
     /// A number outside the 64-bit range, clamped.
     NumberRange,
+    /// An error response whose `$ref` cannot be followed: its body is left
+    /// untyped (the error is still an `Error::Api`).
+    ErrorResponseUnread,
+    /// A documented example that contradicts its own schema (a spec error),
+    /// left out of the example tests.
+    ExampleInvalid,
 }
 
 impl WarningKind {
@@ -126,6 +132,8 @@ impl WarningKind {
             WarningKind::Callbacks => "callbacks",
             WarningKind::IgnoredKeyword => "ignored-keyword",
             WarningKind::NumberRange => "number-range",
+            WarningKind::ExampleInvalid => "example-invalid",
+            WarningKind::ErrorResponseUnread => "error-response-unread",
         }
     }
 }

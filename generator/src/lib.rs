@@ -15,6 +15,7 @@ mod config;
 mod dedupe;
 mod emit;
 pub mod error;
+mod examples;
 pub mod ir;
 pub mod load;
 pub mod lower;

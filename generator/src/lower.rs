@@ -639,8 +639,19 @@ impl<'a> Lowering<'a> {
         let mut errors = Vec::new();
         for (status, response) in codes.chain(op.responses.default.iter().map(|r| ("default".to_string(), r))) {
             let at = push_pointer(pointer, &status);
-            let (response, at) =
-                local(response, "responses", self.spec.components.as_ref().map(|c| &c.responses), &at)?;
+            // An error response is secondary: one that cannot be read is left untyped.
+            let responses = self.spec.components.as_ref().map(|c| &c.responses);
+            let (response, at) = match local(response, "responses", responses, &at) {
+                Ok(found) => found,
+                Err(e) => {
+                    self.warn(
+                        WarningKind::ErrorResponseUnread,
+                        e.pointer.clone(),
+                        format!("{}: left untyped", e.message),
+                    );
+                    continue;
+                }
+            };
             let Some((media, content)) = pick_media(&response.content) else { continue };
             let Some(schema) = &content.schema else { continue };
             let at = push_pointer(&push_pointer(&push_pointer(&at, "content"), media), "schema");

@@ -30,6 +30,8 @@ OPTIONS:
         --crate-name <NAME>   Package name (default: the spec's file stem)
         --check               With generate: check instead of writing
         --strict              Treat warnings as errors
+        --example-tests       Also write tests/examples.rs: the spec's examples decode
+                              into the generated types and encode back
     -v, --verbose             List every warning, not just the first of each kind
     -h, --help                Show this help
     -V, --version             Show the version
@@ -49,6 +51,7 @@ struct Args {
     crate_name: Option<String>,
     check: bool,
     strict: bool,
+    example_tests: bool,
     verbose: bool,
 }
 
@@ -57,7 +60,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Str
     let mut spec = None;
     let mut out = None;
     let (mut overrides, mut crate_name) = (None, None);
-    let (mut check, mut strict, mut verbose) = (false, false, false);
+    let (mut check, mut strict, mut verbose, mut example_tests) = (false, false, false, false);
     while let Some(arg) = raw.next() {
         let mut value = |name: &str| raw.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
@@ -71,6 +74,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Str
             "--crate-name" => crate_name = Some(value("--crate-name")?),
             "--check" => check = true,
             "--strict" => strict = true,
+            "--example-tests" => example_tests = true,
             "-v" | "--verbose" => verbose = true,
             flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
             word if command.is_none() => command = Some(word.to_string()),
@@ -85,7 +89,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Str
     let spec = spec.ok_or("missing <SPEC>")?;
     let out = out.ok_or("missing --out <DIR>")?;
     let check = check || command == "check";
-    Ok(Some(Args { command, spec, out, overrides, crate_name, check, strict, verbose }))
+    Ok(Some(Args { command, spec, out, overrides, crate_name, check, strict, verbose, example_tests }))
 }
 
 fn main() -> ExitCode {
@@ -100,7 +104,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut config = Config::new().strict(args.strict);
+    let mut config = Config::new().strict(args.strict).example_tests(args.example_tests);
     if let Some(file) = &args.overrides {
         config = config.overrides_file(file);
     }
@@ -176,6 +180,13 @@ fn report(generated: &Generated, verbose: bool) -> String {
         generated.stats.component_types,
         generated.warnings.len()
     );
+    if generated.example_tests.is_some() {
+        let s = &generated.stats;
+        out.push_str(&format!(
+            "example tests: {} examples checked, {} contradict their schema (left out), {} of bodies without a type of their own\n",
+            s.examples, s.example_spec_errors, s.examples_untyped
+        ));
+    }
     for (kind, list) in by_kind {
         out.push_str(&format!("  {kind}: {}\n", list.len()));
         let shown = if verbose { list.len() } else { 3 };

@@ -27,6 +27,8 @@ pub struct Generated {
     pub api: String,
     /// `Cargo.toml` of the generated crate.
     pub cargo_toml: String,
+    /// `tests/examples.rs`, when example tests were asked for.
+    pub example_tests: Option<String>,
     /// What was tolerated or degraded.
     pub warnings: Vec<Warning>,
     /// Counts for the report.
@@ -45,6 +47,12 @@ pub struct Stats {
     /// Of those, the ones that are the spec's own `components/schemas`
     /// (the rest are inline schemas' types).
     pub component_types: usize,
+    /// With example tests: the spec's examples that the tests check.
+    pub examples: usize,
+    /// With example tests: examples that contradict their schema (left out).
+    pub example_spec_errors: usize,
+    /// With example tests: examples of bodies without a type of their own.
+    pub examples_untyped: usize,
 }
 
 impl Generated {
@@ -55,12 +63,16 @@ impl Generated {
             self.header, self.crate_docs, self.api
         );
         let runtime = format!("{}{}", self.header, RUNTIME);
-        BTreeMap::from([
+        let mut files = BTreeMap::from([
             (PathBuf::from("Cargo.toml"), self.cargo_toml.clone()),
             (PathBuf::from("rustfmt.toml"), RUSTFMT_TOML.to_string()),
             (PathBuf::from("src/lib.rs"), lib),
             (PathBuf::from("src/runtime.rs"), runtime),
-        ])
+        ]);
+        if let Some(tests) = &self.example_tests {
+            files.insert(PathBuf::from("tests/examples.rs"), format!("{}{tests}", self.header));
+        }
+        files
     }
 
     /// One file for `include!`: the runtime as an inline module, no inner attributes.

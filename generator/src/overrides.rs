@@ -8,6 +8,7 @@
 //! env_prefix = "CLOUDFLARE"          # default: first word of info.title
 //! strip_prefix = "images_"           # default: the prefix all schema names share
 //! features = true                    # a cargo feature per top-level resource (default: > 8 of them)
+//! example_tests = true               # also write tests/examples.rs (default: false)
 //!
 //! [env]                              # env var per security scheme
 //! api_email = "CLOUDFLARE_EMAIL"     # default: <PREFIX>_<SCHEME NAME>
@@ -36,6 +37,8 @@ pub struct Overrides {
     pub strip_prefix: Option<String>,
     /// Whether each top-level resource is a cargo feature (default: when there are more than 8).
     pub features: Option<bool>,
+    /// Whether to write `tests/examples.rs` (as `--example-tests` does).
+    pub example_tests: Option<bool>,
     /// Environment variable per security scheme name.
     #[serde(default)]
     pub env: BTreeMap<String, String>,

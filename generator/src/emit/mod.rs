@@ -2,6 +2,7 @@
 //! nothing about OpenAPI. The output is cut into [`Part`]s that are emitted
 //! and formatted independently (see `crate::render`).
 
+pub(crate) mod examples;
 mod resources;
 
 pub use resources::example_call;
