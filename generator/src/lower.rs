@@ -14,7 +14,7 @@ use indexmap::IndexMap;
 use openapiv3::{
     APIKeyLocation, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SecurityScheme, StatusCode,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Setter names of `ClientBuilder` that a security scheme's setter must not take.
 const BUILDER_METHODS: &[&str] = &[
@@ -82,6 +82,9 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
         types: TypeBuilder::new(&comps, prefix, &overrides.types),
         warnings: Vec::new(),
         reads_one: Vec::new(),
+        scopes: scopes(
+            spec.paths.paths.iter().map(|(path, item)| (path.as_str(), item.as_item().map_or(0, |i| i.iter().count()))),
+        ),
     };
     let schemes = lowering.schemes(overrides)?;
     let mut operations = Vec::new();
@@ -209,6 +212,8 @@ struct Lowering<'a> {
     warnings: Vec<Warning>,
     /// Per operation lowered so far: whether it is a `list` that reads one object.
     reads_one: Vec<bool>,
+    /// The collections that scope the API (see [`scopes`]).
+    scopes: BTreeSet<String>,
 }
 
 impl<'a> Lowering<'a> {
@@ -282,7 +287,7 @@ impl<'a> Lowering<'a> {
         shared: &'a [ReferenceOr<Parameter>],
         pointer: &str,
     ) -> Result<Operation> {
-        let (mut resource, mut verb, scope) = resource_and_verb(path, method);
+        let (mut resource, mut verb, scope) = resource_and_verb(path, method, &self.scopes);
         let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
         // Overrides apply before anything is named after the placement.
         if let Some(o) = self.overrides.operations.get(&id) {
@@ -766,15 +771,9 @@ fn path_template_names(path: &str) -> impl Iterator<Item = &str> {
 /// `accounts/{account_id}` dropped) and a verb from the HTTP method.
 /// The scope's parameter (`account_id`) is returned too: like the rest of a
 /// resource's location, it goes in the params struct, never positionally.
-pub fn resource_and_verb(path: &str, method: &str) -> (Vec<String>, String, Option<String>) {
+pub fn resource_and_verb(path: &str, method: &str, scopes: &BTreeSet<String>) -> (Vec<String>, String, Option<String>) {
     let is_param = |s: &str| s.starts_with('{');
-    // A date is a version of the whole API (`/2010-04-01/`), not a resource;
-    // a file extension (`Messages.json`) is a format, not part of the name.
-    let mut segments: Vec<&str> = path
-        .split('/')
-        .filter(|s| !s.is_empty() && !is_date(s))
-        .map(|s| if is_param(s) { s } else { strip_extension(s) })
-        .collect();
+    let mut segments = path_segments(path);
     // An RPC method (`/chat.postMessage`): a namespace and a verb.
     let mut verb_segment = None;
     if let Some(last) = segments.last().copied().filter(|s| !is_param(s)) {
@@ -791,7 +790,7 @@ pub fn resource_and_verb(path: &str, method: &str) -> (Vec<String>, String, Opti
     }
     let mut rest = &segments[..];
     let mut scope = None;
-    if rest.len() > 2 && !is_param(rest[0]) && is_param(rest[1]) && rest[2..].iter().any(|s| !is_param(s)) {
+    if scoped(rest).is_some_and(|collection| scopes.contains(collection)) {
         scope = Some(rest[1].trim_matches(|c| c == '{' || c == '}').to_string());
         rest = &rest[2..];
     }
@@ -822,6 +821,43 @@ pub fn resource_and_verb(path: &str, method: &str) -> (Vec<String>, String, Opti
         other => other,
     };
     (resource, verb.to_string(), scope)
+}
+
+/// A path's segments, without what is not a resource: a date is a version
+/// of the whole API (`/2010-04-01/`), a file extension (`Messages.json`) a format.
+fn path_segments(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter(|s| !s.is_empty() && !is_date(s))
+        .map(|s| if s.starts_with('{') { s } else { strip_extension(s) })
+        .collect()
+}
+
+/// The collection of a leading `collection/{id}/more` (`accounts`), if the path has one.
+fn scoped<'s>(segments: &[&'s str]) -> Option<&'s str> {
+    let is_param = |s: &str| s.starts_with('{');
+    (segments.len() > 2
+        && !is_param(segments[0])
+        && is_param(segments[1])
+        && segments[2..].iter().any(|s| !is_param(s)))
+    .then(|| segments[0])
+}
+
+/// The collections that scope the whole API, like a tenant
+/// (`accounts/{account_id}`, `zones/{zone_id}`, Twilio's
+/// `Accounts/{AccountSid}`): those with at least a fifth of all operations
+/// under an item of theirs. Their id goes in the params and their name out
+/// of the resource tree. An ordinary item with sub-resources
+/// (`playlists/{id}/tracks`) stays in the tree: `playlists().tracks()`.
+pub fn scopes<'p>(paths: impl Iterator<Item = (&'p str, usize)>) -> BTreeSet<String> {
+    let mut under: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut total = 0;
+    for (path, operations) in paths {
+        total += operations;
+        if let Some(collection) = scoped(&path_segments(path)) {
+            *under.entry(collection).or_default() += operations;
+        }
+    }
+    under.into_iter().filter(|&(_, n)| n > 0 && n * 5 >= total).map(|(c, _)| c.to_string()).collect()
 }
 
 /// Whether a struct's fields make it a page of a list: a list field that
@@ -975,10 +1011,30 @@ fn place_operations(ops: &mut [Operation], reads_one: &[bool], overrides: &Overr
 mod tests {
     use super::*;
 
+    /// The scopes of Cloudflare's and Twilio's specs.
+    fn tenants() -> BTreeSet<String> {
+        ["accounts", "zones", "Accounts"].map(String::from).into()
+    }
+
+    #[test]
+    fn scopes_are_collections_with_a_fifth_of_the_operations_under_their_items() {
+        let paths = [
+            ("/accounts/{account_id}/images", 4),
+            ("/accounts/{account_id}/workers/{name}", 3),
+            ("/playlists/{id}/tracks", 2),
+            ("/playlists/{id}", 1),
+            ("/tracks/{id}", 10),
+            ("/2010-04-01/Accounts/{Sid}/Calls.json", 1),
+        ];
+        assert_eq!(scopes(paths.into_iter()), BTreeSet::from(["accounts".to_string()]));
+        let (resource, verb, scope) = resource_and_verb("/playlists/{id}/tracks", "post", &scopes(paths.into_iter()));
+        assert_eq!((resource.join("."), verb.as_str(), scope), ("playlists.tracks".into(), "new", None));
+    }
+
     #[test]
     fn resources_and_verbs_from_paths() {
         let rv = |p: &str, m: &str| {
-            let (r, v, _) = resource_and_verb(p, m);
+            let (r, v, _) = resource_and_verb(p, m, &tenants());
             format!("{}.{v}", r.join("."))
         };
         assert_eq!(rv("/accounts/{account_id}/images/v1/{image_id}", "patch"), "images.v1.edit");
@@ -991,14 +1047,17 @@ mod tests {
         assert_eq!(rv("/accounts/{account_id}/images/v2", "get"), "images.v2.list");
         assert_eq!(rv("/zones/{zone_id}", "delete"), "zones.delete");
         assert_eq!(rv("/", "get"), "api.list");
-        assert_eq!(resource_and_verb("/accounts/{account_id}/images/v1", "post").2.as_deref(), Some("account_id"));
-        assert_eq!(resource_and_verb("/images/{image_id}", "get").2, None);
+        assert_eq!(
+            resource_and_verb("/accounts/{account_id}/images/v1", "post", &tenants()).2.as_deref(),
+            Some("account_id")
+        );
+        assert_eq!(resource_and_verb("/images/{image_id}", "get", &tenants()).2, None);
     }
 
     #[test]
     fn resources_and_verbs_from_the_url_styles_real_apis_use() {
         let rv = |p: &str, m: &str| {
-            let (r, v, _) = resource_and_verb(p, m);
+            let (r, v, _) = resource_and_verb(p, m, &tenants());
             format!("{}.{v}", r.join("."))
         };
         // Twilio: a date prefix and a format extension.
@@ -1010,7 +1069,7 @@ mod tests {
         assert_eq!(rv("/conversations.list", "get"), "conversations.list");
         // Verbs as the last segment.
         assert_eq!(rv("/reports/create", "post"), "reports.create");
-        assert_eq!(rv("/workspaces/{id}/tasks/search", "get"), "tasks.search");
+        assert_eq!(rv("/workspaces/{id}/tasks/search", "get"), "workspaces.tasks.search");
         assert_eq!(rv("/search", "get"), "search.list");
         // Versions stay resources; a dot inside a version is not an RPC method.
         assert_eq!(rv("/v1.0/users", "get"), "v1_0.users.list");

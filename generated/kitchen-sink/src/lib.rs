@@ -360,9 +360,10 @@ pub mod orders {
 
     impl OrdersNewParams {
         /// Parameters with the required ones given and everything else unset.
-        pub fn new(shop_id: impl Into<String>) -> Self {
+        pub fn new(shop_id: impl Into<String>, item: impl Into<String>) -> Self {
             Self {
                 shop_id: shop_id.into(),
+                item: item.into(),
                 ..Default::default()
             }
         }

@@ -528,9 +528,17 @@ pub fn params_default(op: &Operation) -> bool {
     params && body
 }
 
-/// The parameters `new` takes: the required string ones; everything else defaults.
-pub fn constructor_params(op: &Operation) -> Vec<&Param> {
-    op.params.iter().filter(|p| p.required && p.ty == TypeRef::String).collect()
+/// What `new` takes, as (Rust name, wire name): the required string
+/// parameters, then the required string fields of a body flattened into the
+/// params struct (Slack's `channel`, Twilio's `To`); everything else defaults.
+pub fn constructor_params(op: &Operation) -> Vec<(&str, &str)> {
+    let params = op.params.iter().filter(|p| p.required && p.ty == TypeRef::String);
+    let mut args: Vec<(&str, &str)> = params.map(|p| (p.rust.as_str(), p.wire.as_str())).collect();
+    if let Some(Body::Fields { fields, .. } | Body::Multipart { fields } | Body::UrlEncoded { fields, .. }) = &op.body {
+        let required = fields.iter().filter(|f| f.presence == Presence::Required && f.ty == TypeRef::String);
+        args.extend(required.map(|f| (f.rust.as_str(), f.wire.as_str())));
+    }
+    args
 }
 
 /// A call of `op` for the crate docs, when one can be written without knowing values.
@@ -549,7 +557,7 @@ pub fn example_call(op: &Operation, lib: &str) -> Option<String> {
         args.push(match (params_default(op), required.is_empty()) {
             (true, true) => format!("{lib}::{module}::{params}::default()"),
             (true, false) => {
-                let values: Vec<String> = required.iter().map(|p| format!("\"{}\"", p.wire)).collect();
+                let values: Vec<String> = required.iter().map(|(_, wire)| format!("\"{wire}\"")).collect();
                 format!("{lib}::{module}::{params}::new({})", values.join(", "))
             }
             (false, _) => return None,
@@ -622,7 +630,7 @@ fn params_struct(op: &Operation, names: &BTreeMap<&[String], String>) -> Option<
     };
     let required = constructor_params(op);
     let constructor = (default && !required.is_empty()).then(|| {
-        let names: Vec<_> = required.iter().map(|p| ident(&p.rust)).collect();
+        let names: Vec<_> = required.iter().map(|(rust, _)| ident(rust)).collect();
         let all_given = op.body.is_none() && required.len() == op.params.len();
         let rest = (!all_given).then(|| quote!(..Default::default()));
         quote! {
