@@ -317,13 +317,12 @@ async fn form_bodies_are_typed_fields_encoded_as_form_apis_expect() {
     use kitchen_sink::types::OrdersNewLinesItem;
     let server = server_answering(ResponseTemplate::new(201).set_body_json(json!({"id": "o1"}))).await;
     let params = OrdersNewParams {
-        item: "tea & cake".into(),
         quantity: Some(2),
         tags: Some(vec!["a".into(), "b c".into()]),
         codes: Some(vec!["x".into(), "y".into()]),
         metadata: Some([("note".to_string(), "ring twice".to_string())].into()),
         lines: Some(vec![OrdersNewLinesItem { price: Some(1.5), qty: Some(3), ..Default::default() }]),
-        ..OrdersNewParams::new("s1")
+        ..OrdersNewParams::new("s1", "tea & cake")
     };
     let order = basic_client(&server).orders().new(params).await.unwrap();
     assert_eq!(order.id.as_deref(), Some("o1"));
