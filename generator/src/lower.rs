@@ -82,7 +82,7 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
         types: TypeBuilder::new(&comps, prefix, &overrides.types),
         warnings: Vec::new(),
         reads_one: Vec::new(),
-        scopes: scopes(
+        layout: PathLayout::new(
             spec.paths.paths.iter().map(|(path, item)| (path.as_str(), item.as_item().map_or(0, |i| i.iter().count()))),
         ),
     };
@@ -212,8 +212,8 @@ struct Lowering<'a> {
     warnings: Vec<Warning>,
     /// Per operation lowered so far: whether it is a `list` that reads one object.
     reads_one: Vec<bool>,
-    /// The collections that scope the API (see [`scopes`]).
-    scopes: BTreeSet<String>,
+    /// What the paths say about placing operations.
+    layout: PathLayout,
 }
 
 impl<'a> Lowering<'a> {
@@ -287,7 +287,7 @@ impl<'a> Lowering<'a> {
         shared: &'a [ReferenceOr<Parameter>],
         pointer: &str,
     ) -> Result<Operation> {
-        let (mut resource, mut verb, scope) = resource_and_verb(path, method, &self.scopes);
+        let Placed { mut resource, mut verb, scope, verb_in_path } = resource_and_verb(path, method, &self.layout);
         let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
         // Overrides apply before anything is named after the placement.
         if let Some(o) = self.overrides.operations.get(&id) {
@@ -311,7 +311,8 @@ impl<'a> Lowering<'a> {
         // A GET that returns one object, not a list or a page of one, reads
         // it (`me().get()`), unless its resource has a `get` already.
         let method_overridden = self.overrides.operations.get(&id).is_some_and(|o| o.method.is_some());
-        self.reads_one.push(method == "get" && verb == "list" && !method_overridden && self.returns_one(&response));
+        let reads_one = method == "get" && verb == "list" && !verb_in_path && !method_overridden;
+        self.reads_one.push(reads_one && self.returns_one(&response));
         let mut operation = Operation {
             id,
             method: method.to_uppercase(),
@@ -329,11 +330,13 @@ impl<'a> Lowering<'a> {
             errors,
         };
         // The last path parameter is positional, like `edit(image_id, params)`,
-        // unless it is the scope's (`account_id` of `POST /accounts/{account_id}/images/v1`).
+        // unless it is the scope's (`account_id` of `POST /accounts/{account_id}/images/v1`)
+        // or leads the path, a base path's variable (Linode's `/{apiVersion}/domains`).
+        let leading = path_segments(path).first().and_then(|s| s.strip_prefix('{')?.strip_suffix('}'));
         let last_path = params
             .iter()
             .rposition(|p| p.location == Location::Path)
-            .filter(|&i| scope.as_deref() != Some(params[i].wire.as_str()));
+            .filter(|&i| scope.as_deref() != Some(params[i].wire.as_str()) && leading != Some(params[i].wire.as_str()));
         for (i, p) in params.into_iter().enumerate() {
             if Some(i) == last_path {
                 operation.positional = Some(p);
@@ -771,26 +774,33 @@ fn path_template_names(path: &str) -> impl Iterator<Item = &str> {
 /// `accounts/{account_id}` dropped) and a verb from the HTTP method.
 /// The scope's parameter (`account_id`) is returned too: like the rest of a
 /// resource's location, it goes in the params struct, never positionally.
-pub fn resource_and_verb(path: &str, method: &str, scopes: &BTreeSet<String>) -> (Vec<String>, String, Option<String>) {
+pub fn resource_and_verb(path: &str, method: &str, layout: &PathLayout) -> Placed {
     let is_param = |s: &str| s.starts_with('{');
     let mut segments = path_segments(path);
+    segments.drain(..layout.prefix.min(segments.len().saturating_sub(1)));
     // An RPC method (`/chat.postMessage`): a namespace and a verb.
     let mut verb_segment = None;
     if let Some(last) = segments.last().copied().filter(|s| !is_param(s)) {
         let word = |s: &str| s.starts_with(|c: char| c.is_ascii_alphabetic());
+        let single = !layout.shared.contains(path);
         if let Some((namespace, action)) = last.split_once('.').filter(|(n, a)| word(n) && word(a)) {
             segments.pop();
             segments.push(namespace);
             verb_segment = Some(naming::snake(action));
-        } else if segments.len() > 1 && !is_param(segments[segments.len() - 2]) && is_verb(last) {
-            // A verb as the last segment (`/reports/create`, `/tasks/search`).
+        } else if single && segments.len() > 1 && !is_version(segments[segments.len() - 2]) && is_action(last) {
+            // An action as the last segment of a path with one operation
+            // (`/reports/create`, `/tasks/{id}/addFollowers`, `…/{id}/reboot`).
             segments.pop();
             verb_segment = Some(naming::snake(last));
         }
     }
     let mut rest = &segments[..];
+    // A leading parameter is a base path's variable (Linode's `/{apiVersion}/linode/…`).
+    if rest.len() > 1 && is_param(rest[0]) {
+        rest = &rest[1..];
+    }
     let mut scope = None;
-    if scoped(rest).is_some_and(|collection| scopes.contains(collection)) {
+    if scoped(rest).is_some_and(|collection| layout.scopes.contains(collection)) {
         scope = Some(rest[1].trim_matches(|c| c == '{' || c == '}').to_string());
         rest = &rest[2..];
     }
@@ -820,7 +830,77 @@ pub fn resource_and_verb(path: &str, method: &str, scopes: &BTreeSet<String>) ->
         "patch" => "edit",
         other => other,
     };
-    (resource, verb.to_string(), scope)
+    Placed { resource, verb: verb.to_string(), scope, verb_in_path: verb_segment.is_some() }
+}
+
+/// Where [`resource_and_verb`] puts an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    /// The resource path: `["images", "v1"]`.
+    pub resource: Vec<String>,
+    /// The method name: `edit`.
+    pub verb: String,
+    /// The scope's parameter (`account_id`), which goes in the params.
+    pub scope: Option<String>,
+    /// Whether the path named the method (`/chat.postMessage`, `/reports/create`).
+    pub verb_in_path: bool,
+}
+
+/// What all of a spec's paths say about placing each one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathLayout {
+    /// The collections that scope the API (see [`PathLayout::new`]).
+    pub scopes: BTreeSet<String>,
+    /// How many leading segments every path shares that make a base path
+    /// (`/rest/api/3`, `/v2`: `api`, `rest` and versions), not a resource.
+    pub prefix: usize,
+    /// Paths with more than one operation: their last segment is a resource,
+    /// never an action (`GET`, `PUT`, `DELETE /repos/{id}/import`).
+    pub shared: BTreeSet<String>,
+}
+
+impl PathLayout {
+    /// The layout of `paths`, each with its number of operations.
+    ///
+    /// A scope is a collection like a tenant (`accounts/{account_id}`,
+    /// `zones/{zone_id}`, Twilio's `Accounts/{AccountSid}`) with at least a
+    /// fifth of all operations under an item of it: its id goes in the
+    /// params and its name out of the resource tree. An ordinary item with
+    /// sub-resources (`playlists/{id}/tracks`) stays: `playlists().tracks()`.
+    pub fn new<'p>(paths: impl Iterator<Item = (&'p str, usize)>) -> PathLayout {
+        let mut under: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut total = 0;
+        let mut shared = BTreeSet::new();
+        let mut prefix: Option<Vec<&str>> = None;
+        let mut count = 0;
+        for (path, operations) in paths {
+            count += 1;
+            total += operations;
+            if operations > 1 {
+                shared.insert(path.to_string());
+            }
+            let segments = path_segments(path);
+            if let Some(collection) = scoped(&segments) {
+                *under.entry(collection).or_default() += operations;
+            }
+            // The shared leading base-path segments (`rest`, `api`, versions),
+            // each path keeping a static segment after them.
+            let statics: Vec<&str> = segments.iter().take_while(|s| is_base(s)).copied().collect();
+            let own = &statics[..statics.len().min(segments.len().saturating_sub(1))];
+            let own = if segments.get(own.len()).is_some_and(|s| s.starts_with('{')) {
+                &own[..own.len().saturating_sub(1)]
+            } else {
+                own
+            };
+            prefix = Some(match prefix {
+                None => own.to_vec(),
+                Some(p) => p.iter().zip(own).take_while(|(a, b)| a == b).map(|(a, _)| *a).collect(),
+            });
+        }
+        let scopes = under.into_iter().filter(|&(_, n)| n > 0 && n * 5 >= total).map(|(c, _)| c.to_string()).collect();
+        let prefix = if count > 1 { prefix.map_or(0, |p| p.len()) } else { 0 };
+        PathLayout { scopes, prefix, shared }
+    }
 }
 
 /// A path's segments, without what is not a resource: a date is a version
@@ -840,24 +920,6 @@ fn scoped<'s>(segments: &[&'s str]) -> Option<&'s str> {
         && is_param(segments[1])
         && segments[2..].iter().any(|s| !is_param(s)))
     .then(|| segments[0])
-}
-
-/// The collections that scope the whole API, like a tenant
-/// (`accounts/{account_id}`, `zones/{zone_id}`, Twilio's
-/// `Accounts/{AccountSid}`): those with at least a fifth of all operations
-/// under an item of theirs. Their id goes in the params and their name out
-/// of the resource tree. An ordinary item with sub-resources
-/// (`playlists/{id}/tracks`) stays in the tree: `playlists().tracks()`.
-pub fn scopes<'p>(paths: impl Iterator<Item = (&'p str, usize)>) -> BTreeSet<String> {
-    let mut under: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut total = 0;
-    for (path, operations) in paths {
-        total += operations;
-        if let Some(collection) = scoped(&path_segments(path)) {
-            *under.entry(collection).or_default() += operations;
-        }
-    }
-    under.into_iter().filter(|&(_, n)| n > 0 && n * 5 >= total).map(|(c, _)| c.to_string()).collect()
 }
 
 /// Whether a struct's fields make it a page of a list: a list field that
@@ -922,6 +984,28 @@ fn strip_extension(segment: &str) -> &str {
 }
 
 /// Words that, as the last segment of a path, name what is done rather than a resource.
+/// A segment of a base path: `api`, `rest` or a version.
+fn is_base(segment: &str) -> bool {
+    is_version(segment) || ["api", "apis", "rest"].contains(&segment.to_ascii_lowercase().as_str())
+}
+
+/// A version segment (`3`, `v2`, `v1.0`): what follows it is never its action.
+fn is_version(segment: &str) -> bool {
+    let digits = segment.strip_prefix(['v', 'V']).unwrap_or(segment);
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// An action, not a resource: a verb (`create`, `reboot`), or words that
+/// start with one (`addFollowers`, `purge_cache`).
+fn is_action(segment: &str) -> bool {
+    let words = naming::snake(segment);
+    let first = words.trim_start_matches("r#").split('_').next().unwrap_or_default();
+    is_verb(segment) || (words.contains('_') && (is_verb(first) || MORE_VERBS.contains(&first)))
+}
+
+/// Verbs that start an action's name (`add_followers`) but alone are as often a resource.
+const MORE_VERBS: &[&str] = &["add", "set", "get", "mark", "move", "copy", "assign", "unassign", "attach", "detach"];
+
 fn is_verb(segment: &str) -> bool {
     const VERBS: &[&str] = &[
         "create",
@@ -966,6 +1050,20 @@ fn is_verb(segment: &str) -> bool {
         "complete",
         "submit",
         "retry",
+        "reboot",
+        "boot",
+        "shutdown",
+        "poweron",
+        "poweroff",
+        "resize",
+        "rebuild",
+        "clone",
+        "migrate",
+        "purge",
+        "pause",
+        "resume",
+        "lock",
+        "unlock",
     ];
     VERBS.contains(&segment.to_ascii_lowercase().as_str())
 }
@@ -1011,13 +1109,18 @@ fn place_operations(ops: &mut [Operation], reads_one: &[bool], overrides: &Overr
 mod tests {
     use super::*;
 
-    /// The scopes of Cloudflare's and Twilio's specs.
-    fn tenants() -> BTreeSet<String> {
-        ["accounts", "zones", "Accounts"].map(String::from).into()
+    /// The layout of a spec like Cloudflare's or Twilio's: scoped by account or zone.
+    fn tenants() -> PathLayout {
+        PathLayout { scopes: ["accounts", "zones", "Accounts"].map(String::from).into(), ..PathLayout::default() }
+    }
+
+    fn rv(path: &str, method: &str) -> String {
+        let placed = resource_and_verb(path, method, &tenants());
+        format!("{}.{}", placed.resource.join("."), placed.verb)
     }
 
     #[test]
-    fn scopes_are_collections_with_a_fifth_of_the_operations_under_their_items() {
+    fn the_layout_of_paths_gives_scopes_a_base_path_and_shared_paths() {
         let paths = [
             ("/accounts/{account_id}/images", 4),
             ("/accounts/{account_id}/workers/{name}", 3),
@@ -1026,17 +1129,35 @@ mod tests {
             ("/tracks/{id}", 10),
             ("/2010-04-01/Accounts/{Sid}/Calls.json", 1),
         ];
-        assert_eq!(scopes(paths.into_iter()), BTreeSet::from(["accounts".to_string()]));
-        let (resource, verb, scope) = resource_and_verb("/playlists/{id}/tracks", "post", &scopes(paths.into_iter()));
-        assert_eq!((resource.join("."), verb.as_str(), scope), ("playlists.tracks".into(), "new", None));
+        let layout = PathLayout::new(paths.into_iter());
+        assert_eq!(layout.scopes, BTreeSet::from(["accounts".to_string()]));
+        assert_eq!(layout.prefix, 0);
+        let placed = resource_and_verb("/playlists/{id}/tracks", "post", &layout);
+        assert_eq!(
+            (placed.resource.join("."), placed.verb.as_str(), placed.scope),
+            ("playlists.tracks".into(), "new", None)
+        );
+        // A base path every path shares is not a resource; a single path keeps all of its own.
+        let jira = PathLayout::new(
+            [("/rest/api/3/issue", 2), ("/rest/api/3/issue/{key}", 3), ("/rest/api/3/search", 2)].into_iter(),
+        );
+        assert_eq!(jira.prefix, 3);
+        assert_eq!(resource_and_verb("/rest/api/3/search", "get", &jira).resource, ["search"]);
+        assert_eq!(resource_and_verb("/rest/api/3/issue/{key}", "put", &jira).resource, ["issue"]);
+        assert_eq!(PathLayout::new([("/v2/droplets", 2)].into_iter()).prefix, 0);
+        // Only a base path: an API all under `/store` keeps `store()`.
+        assert_eq!(PathLayout::new([("/store/order", 1), ("/store/inventory", 1)].into_iter()).prefix, 0);
+        // A prefix that ends at a scope's collection is no base path.
+        let images = PathLayout::new([("/accounts/{a}/images/v1", 2), ("/accounts/{a}/images/v1/{id}", 3)].into_iter());
+        assert_eq!(images.prefix, 0);
+        // An action is the last segment of a path with one operation only.
+        let github = PathLayout { shared: ["/repos/{id}/import".to_string()].into(), ..PathLayout::default() };
+        assert_eq!(resource_and_verb("/repos/{id}/import", "get", &github).verb, "get");
+        assert_eq!(resource_and_verb("/repos/{id}/import", "get", &github).resource, ["repos", "imports"]);
     }
 
     #[test]
     fn resources_and_verbs_from_paths() {
-        let rv = |p: &str, m: &str| {
-            let (r, v, _) = resource_and_verb(p, m, &tenants());
-            format!("{}.{v}", r.join("."))
-        };
         assert_eq!(rv("/accounts/{account_id}/images/v1/{image_id}", "patch"), "images.v1.edit");
         assert_eq!(rv("/accounts/{account_id}/images/v1/{image_id}", "get"), "images.v1.get");
         assert_eq!(rv("/accounts/{account_id}/images/v1", "get"), "images.v1.list");
@@ -1048,18 +1169,14 @@ mod tests {
         assert_eq!(rv("/zones/{zone_id}", "delete"), "zones.delete");
         assert_eq!(rv("/", "get"), "api.list");
         assert_eq!(
-            resource_and_verb("/accounts/{account_id}/images/v1", "post", &tenants()).2.as_deref(),
+            resource_and_verb("/accounts/{account_id}/images/v1", "post", &tenants()).scope.as_deref(),
             Some("account_id")
         );
-        assert_eq!(resource_and_verb("/images/{image_id}", "get", &tenants()).2, None);
+        assert_eq!(resource_and_verb("/images/{image_id}", "get", &tenants()).scope, None);
     }
 
     #[test]
     fn resources_and_verbs_from_the_url_styles_real_apis_use() {
-        let rv = |p: &str, m: &str| {
-            let (r, v, _) = resource_and_verb(p, m, &tenants());
-            format!("{}.{v}", r.join("."))
-        };
         // Twilio: a date prefix and a format extension.
         assert_eq!(rv("/2010-04-01/Accounts/{AccountSid}/Messages.json", "post"), "messages.new");
         assert_eq!(rv("/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json", "get"), "messages.get");
@@ -1070,6 +1187,12 @@ mod tests {
         // Verbs as the last segment.
         assert_eq!(rv("/reports/create", "post"), "reports.create");
         assert_eq!(rv("/workspaces/{id}/tasks/search", "get"), "workspaces.tasks.search");
+        // Actions on an item, in a word or starting with a verb.
+        assert_eq!(rv("/{apiVersion}/linode/instances/{linodeId}/reboot", "post"), "linode.instances.reboot");
+        assert_eq!(rv("/tasks/{task_gid}/addFollowers", "post"), "tasks.add_followers");
+        assert_eq!(rv("/servers/{id}/actions/poweron", "post"), "servers.actions.poweron");
+        // After a version, a verb-like word is a resource (Jira's `/rest/api/3/search`).
+        assert_eq!(rv("/rest/api/3/search", "get"), "rest.api._3.search.list");
         assert_eq!(rv("/search", "get"), "search.list");
         // Versions stay resources; a dot inside a version is not an RPC method.
         assert_eq!(rv("/v1.0/users", "get"), "v1_0.users.list");
