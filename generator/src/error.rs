@@ -109,6 +109,11 @@ pub enum WarningKind {
     /// An error response whose `$ref` cannot be followed: its body is left
     /// untyped (the error is still an `Error::Api`).
     ErrorResponseUnread,
+    /// An OpenAPI 3.0 keyword in a 3.1 document (`nullable`, a boolean
+    /// `exclusiveMinimum`), read as 3.0 reads it.
+    Mixed30,
+    /// A JSON Schema or Swagger keyword that does not shape the SDK's types, ignored.
+    SchemaKeyword,
     /// A documented example that contradicts its own schema (a spec error),
     /// left out of the example tests.
     ExampleInvalid,
@@ -133,6 +138,8 @@ impl WarningKind {
             WarningKind::IgnoredKeyword => "ignored-keyword",
             WarningKind::NumberRange => "number-range",
             WarningKind::ExampleInvalid => "example-invalid",
+            WarningKind::Mixed30 => "mixed-3.0",
+            WarningKind::SchemaKeyword => "schema-keyword",
             WarningKind::ErrorResponseUnread => "error-response-unread",
         }
     }

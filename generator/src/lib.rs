@@ -21,10 +21,12 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 mod normalize;
+mod openapi31;
 pub mod output;
 pub mod overrides;
 mod render;
 pub mod schema;
+mod swagger2;
 pub mod types;
 
 pub use config::{Config, Timings, VERSION};

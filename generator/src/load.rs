@@ -23,9 +23,10 @@ pub fn parse_with_warnings(text: &str) -> Result<(OpenAPI, Vec<Warning>)> {
 /// moved or copied are in the spec, to translate later pointers with.
 pub(crate) fn parse_located(text: &str) -> Result<(OpenAPI, Vec<Warning>, Relocations)> {
     let mut tree = to_tree(text)?;
-    check_version(&tree)?;
     let mut warnings = Vec::new();
-    let moves = crate::normalize::normalize(&mut tree, &mut warnings)?;
+    let upgraded = upgrade(&mut tree, &mut warnings)?;
+    let mut moves = crate::normalize::normalize(&mut tree, &mut warnings)?;
+    moves.0.extend(upgraded);
     let normalized = warnings.len();
     let mut schema_depth = 0;
     walk(&tree, &tree, &mut String::new(), Place::default(), &mut (&mut warnings, &mut schema_depth))
@@ -47,6 +48,7 @@ pub(crate) fn parse_located(text: &str) -> Result<(OpenAPI, Vec<Warning>, Reloca
         None => {
             // Read again, slowly, to say where it fails.
             let mut tree = to_tree(text)?;
+            upgrade(&mut tree, &mut Vec::new())?;
             crate::normalize::normalize(&mut tree, &mut Vec::new())?;
             check_schemas(&tree, parallel).map_err(|e| moves.locate(e))?;
             let err = match typed::<OpenAPI>(&tree, "") {
@@ -527,20 +529,27 @@ fn float(f: f64) -> Value {
     serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
 }
 
-fn check_version(tree: &Value) -> Result<()> {
-    if tree.get("swagger").is_some() {
-        return Err(Error::new(
-            ErrorKind::Unsupported,
-            "/swagger",
-            "Swagger 2.0 is not supported: convert to OpenAPI 3.0",
-        ));
+/// Brings a 3.1 or Swagger 2.0 document into the 3.0 model (see
+/// `crate::openapi31` and `crate::swagger2`); refuses other versions.
+/// Returns where moved nodes came from.
+fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Result<Vec<(String, String)>> {
+    if let Some(version) = tree.get("swagger") {
+        return match version.as_str() {
+            Some("2.0") => Ok(crate::swagger2::upgrade(tree, warnings)),
+            _ => Err(Error::new(
+                ErrorKind::Unsupported,
+                "/swagger",
+                format!("Swagger {version} is not supported: sdkgen reads 2.0"),
+            )),
+        };
     }
     match tree.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0") => Ok(()),
+        Some(v) if v.starts_with("3.0") => Ok(Vec::new()),
+        Some(v) if v.starts_with("3.1") => Ok(crate::openapi31::upgrade(tree, warnings)),
         Some(v) => Err(Error::new(
             ErrorKind::Unsupported,
             "/openapi",
-            format!("OpenAPI {v} is not supported: sdkgen reads 3.0.x"),
+            format!("OpenAPI {v} is not supported: sdkgen reads 3.0, 3.1 and Swagger 2.0"),
         )),
         None if tree.is_object() => Err(Error::new(ErrorKind::Invalid, "", "missing `openapi` version field")),
         None => Err(Error::new(ErrorKind::Invalid, "", "the document is not a mapping")),
@@ -619,10 +628,13 @@ mod tests {
     fn external_refs_and_versions_are_unsupported() {
         let err = parse(&format!("{HEADER}paths: {{}}\nx: {{$ref: 'other.yaml#/A'}}\n")).unwrap_err();
         assert_eq!((err.kind, err.pointer.as_str()), (ErrorKind::Unsupported, "/x/$ref"));
-        let err = parse("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n").unwrap_err();
-        assert_eq!(err.pointer, "/openapi");
-        let err = parse("swagger: '2.0'\n").unwrap_err();
-        assert_eq!(err.pointer, "/swagger");
+        let err = parse("openapi: 4.0.0\ninfo: {title: T, version: '1'}\npaths: {}\n").unwrap_err();
+        assert_eq!((err.kind, err.pointer.as_str()), (ErrorKind::Unsupported, "/openapi"));
+        let err = parse("swagger: '1.2'\n").unwrap_err();
+        assert_eq!((err.kind, err.pointer.as_str()), (ErrorKind::Unsupported, "/swagger"));
+        // 3.1 and 2.0 are read (see `openapi31` and `swagger2`).
+        assert!(parse("openapi: 3.1.0\ninfo: {title: T, version: '1'}\n").is_ok());
+        assert!(parse("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n").is_ok());
     }
 
     #[test]

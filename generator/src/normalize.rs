@@ -86,10 +86,57 @@ fn names_map(own: &str, parent: &str) -> bool {
     parent == "components" || matches!(own, "headers" | "content" | "encoding" | "examples" | "links" | "variables")
 }
 
+/// Calls `f` on every schema object of the document (as [`Role`] finds
+/// them), a parent before its children, so that what `f` adds to a schema
+/// is visited too. Data (examples, defaults, extensions) is never entered.
+pub(crate) fn for_each_schema(tree: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
+    fn go(
+        node: &mut Value,
+        pointer: &mut String,
+        role: Role,
+        own: &str,
+        parent: &str,
+        f: &mut dyn FnMut(&mut Map<String, Value>, &str),
+    ) {
+        if role == Role::Data {
+            return;
+        }
+        match node {
+            Value::Object(map) => {
+                if role == Role::Schema {
+                    f(map, pointer);
+                }
+                for (key, value) in map.iter_mut() {
+                    let child = role.child(key, own, parent);
+                    if child == Role::Data || !(value.is_object() || value.is_array()) {
+                        continue;
+                    }
+                    let len = pointer.len();
+                    append_pointer(pointer, key);
+                    go(value, pointer, child, key, own, f);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, value) in items.iter_mut().enumerate() {
+                    let index = i.to_string();
+                    let len = pointer.len();
+                    append_pointer(pointer, &index);
+                    let child = role.child(&index, own, parent);
+                    go(value, pointer, child, &index, own, f);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    go(tree, &mut String::new(), Role::Other, "", "", f);
+}
+
 /// Where the nodes that normalizing moved or copied are in the spec: a
 /// pointer into the normalized tree is translated back before a user sees it.
 #[derive(Debug, Default, Clone)]
-pub struct Relocations(Vec<(String, String)>);
+pub struct Relocations(pub(crate) Vec<(String, String)>);
 
 impl Relocations {
     /// The spec's own pointer for `pointer` (a pointer into the normalized tree).
