@@ -11,11 +11,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::ir::{Operation, TypeBody, TypeDef};
+use crate::ir::{Operation, TypeBody, TypeDef, Webhook};
 
 /// Merges equal inline types into one, rewriting every use; returns how
 /// many types were removed. `types` stays in name order.
-pub(crate) fn merge_equal_types(types: &mut Vec<TypeDef>, operations: &mut [Operation]) -> usize {
+pub(crate) fn merge_equal_types(
+    types: &mut Vec<TypeDef>,
+    operations: &mut [Operation],
+    webhooks: &mut [Webhook],
+) -> usize {
     let mut removed = 0;
     loop {
         let renames = duplicates(types);
@@ -38,6 +42,9 @@ pub(crate) fn merge_equal_types(types: &mut Vec<TypeDef>, operations: &mut [Oper
             for ty in op.type_refs_mut() {
                 ty.rename_named(&mut rename);
             }
+        }
+        for hook in webhooks.iter_mut() {
+            hook.ty.rename_named(&mut rename);
         }
     }
 }
@@ -118,7 +125,7 @@ mod tests {
             object("Other", None, vec![field("code", TypeRef::I64)]),
         ];
         types[0].doc = Some("differs only in docs".into());
-        let removed = merge_equal_types(&mut types, &mut []);
+        let removed = merge_equal_types(&mut types, &mut [], &mut []);
         let names: Vec<&str> = types.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["AResponse", "Message", "Note", "Other"]);
         assert_eq!(removed, 3);
@@ -132,7 +139,7 @@ mod tests {
             object("B", None, vec![field("message", TypeRef::I64)]),
             object("C", None, vec![Field { presence: Presence::Required, ..field("message", TypeRef::String) }]),
         ];
-        assert_eq!(merge_equal_types(&mut types, &mut []), 0);
+        assert_eq!(merge_equal_types(&mut types, &mut [], &mut []), 0);
         assert_eq!(types.len(), 3);
     }
 }

@@ -21,6 +21,20 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Whether each top-level resource is behind a cargo feature of its name.
     pub features: bool,
+    /// The webhooks the API sends (OpenAPI 3.1 `webhooks`), in name order.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A webhook: a request the API sends to the user's server, decoded by
+/// `webhooks::Webhook::decode`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    /// The webhook's name in the spec (what `decode` is given).
+    pub wire: String,
+    /// The variant of the `Webhook` enum.
+    pub variant: String,
+    /// The payload's type.
+    pub ty: TypeRef,
 }
 
 /// One security scheme and how the client is given its credential.

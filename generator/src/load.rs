@@ -24,14 +24,15 @@ pub fn parse_with_warnings(text: &str) -> Result<(OpenAPI, Vec<Warning>)> {
 pub(crate) fn parse_located(text: &str) -> Result<(OpenAPI, Vec<Warning>, Relocations)> {
     let mut tree = to_tree(text)?;
     let mut warnings = Vec::new();
-    let upgraded = upgrade(&mut tree, &mut warnings)?;
-    let mut moves = crate::normalize::normalize(&mut tree, &mut warnings)?;
-    moves.0.extend(upgraded);
-    let normalized = warnings.len();
+    // Reading 3.1 or 2.0 moves nodes to where 3.0 has them; normalizing
+    // moves more. Pointers are translated back through both.
+    let upgraded = Relocations { moved: Vec::new(), upgraded: upgrade(&mut tree, &mut warnings)? };
+    let mut moves = crate::normalize::normalize(&mut tree, &mut warnings).map_err(|e| upgraded.locate(e))?;
+    moves.upgraded = upgraded.upgraded;
     let mut schema_depth = 0;
     walk(&tree, &tree, &mut String::new(), Place::default(), &mut (&mut warnings, &mut schema_depth))
         .map_err(|e| moves.locate(e))?;
-    for w in &mut warnings[normalized..] {
+    for w in &mut warnings {
         w.pointer = moves.spec_pointer(&w.pointer);
     }
     let parallel = text.len() > PARALLEL_FROM;

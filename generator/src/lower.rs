@@ -106,11 +106,12 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
         }
     }
     lowering.params_types(&mut operations)?;
+    let mut webhooks = lowering.webhooks()?;
     let base_url = spec.servers.first().map(server_url).unwrap_or_default();
     let Lowering { types, mut warnings, .. } = lowering;
     let (mut types, type_warnings) = types.finish();
-    crate::dedupe::merge_equal_types(&mut types, &mut operations);
-    mark_users(&mut types, &operations);
+    crate::dedupe::merge_equal_types(&mut types, &mut operations, &mut webhooks);
+    mark_users(&mut types, &operations, &webhooks);
     for op in &mut operations {
         op.pagination = pagination(op, &types);
     }
@@ -129,6 +130,7 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
         }),
         types,
         operations,
+        webhooks,
     };
     Ok((api, warnings))
 }
@@ -175,7 +177,7 @@ const FEATURES_FROM: usize = 8;
 
 /// Records, on every type, which top-level resources use it (through their
 /// parameters, bodies and responses, and through other types).
-fn mark_users(types: &mut [TypeDef], operations: &[Operation]) {
+fn mark_users(types: &mut [TypeDef], operations: &[Operation], webhooks: &[crate::ir::Webhook]) {
     let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
     let mut users: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); types.len()];
     for op in operations {
@@ -191,8 +193,21 @@ fn mark_users(types: &mut [TypeDef], operations: &[Operation]) {
             }
         }
     }
-    for (def, users) in types.iter_mut().zip(users) {
-        def.used_by = users.into_iter().collect();
+    // What the webhooks use is always there (their module is behind no feature): no users.
+    let mut stack: Vec<usize> = Vec::new();
+    for hook in webhooks {
+        hook.ty.visit_named(&mut |n| stack.extend(index.get(n).copied()));
+    }
+    let mut ungated = vec![false; types.len()];
+    while let Some(i) = stack.pop() {
+        if !std::mem::replace(&mut ungated[i], true) {
+            for t in types[i].type_refs() {
+                t.visit_named(&mut |n| stack.extend(index.get(n).copied()));
+            }
+        }
+    }
+    for ((def, users), ungated) in types.iter_mut().zip(users).zip(ungated) {
+        def.used_by = if ungated { Vec::new() } else { users.into_iter().collect() };
     }
 }
 
@@ -670,6 +685,25 @@ impl<'a> Lowering<'a> {
             errors.push(ErrorResponse { status, ty, doc });
         }
         Ok(errors)
+    }
+
+    /// The webhooks that reading a 3.1 document listed (see `crate::openapi31`).
+    fn webhooks(&mut self) -> Result<Vec<crate::ir::Webhook>> {
+        let Some(serde_json::Value::Object(listed)) = self.spec.extensions.get(crate::openapi31::WEBHOOKS) else {
+            return Ok(Vec::new());
+        };
+        let mut variants = Scope::with_reserved(&["Unknown"]);
+        let mut webhooks = Vec::new();
+        for (name, reference) in listed {
+            let Some(reference) = reference.as_str() else { continue };
+            let pointer = push_pointer("/webhooks", name);
+            let schema: ReferenceOr<openapiv3::Schema> = ReferenceOr::Reference { reference: reference.to_string() };
+            let norm = Norm::from_ref_or(&schema, &pointer)?;
+            let ty = self.types.type_of(&norm, &format!("{}Webhook", naming::pascal(name)))?;
+            webhooks.push(crate::ir::Webhook { wire: name.clone(), variant: variants.claim(naming::pascal(name)), ty });
+        }
+        webhooks.sort_by(|a, b| a.wire.cmp(&b.wire));
+        Ok(webhooks)
     }
 
     /// Names the params structs and their fields, once placement is final.

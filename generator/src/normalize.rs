@@ -86,6 +86,13 @@ fn names_map(own: &str, parent: &str) -> bool {
     parent == "components" || matches!(own, "headers" | "content" | "encoding" | "examples" | "links" | "variables")
 }
 
+/// `pointer` through the move with the longest `now` prefix, if one applies.
+fn translate(moves: &[(String, String)], pointer: &str) -> Option<String> {
+    let inside = |now: &str| pointer.strip_prefix(now).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    let (now, before) = moves.iter().filter(|(now, _)| inside(now)).max_by_key(|(now, _)| now.len())?;
+    Some(format!("{before}{}", &pointer[now.len()..]))
+}
+
 /// Calls `f` on every schema object of the document (as [`Role`] finds
 /// them), a parent before its children, so that what `f` adds to a schema
 /// is visited too. Data (examples, defaults, extensions) is never entered.
@@ -136,23 +143,28 @@ pub(crate) fn for_each_schema(tree: &mut Value, f: &mut dyn FnMut(&mut Map<Strin
 /// Where the nodes that normalizing moved or copied are in the spec: a
 /// pointer into the normalized tree is translated back before a user sees it.
 #[derive(Debug, Default, Clone)]
-pub struct Relocations(pub(crate) Vec<(String, String)>);
+pub struct Relocations {
+    /// Nodes normalizing moved or copied: (pointer now, pointer before).
+    pub(crate) moved: Vec<(String, String)>,
+    /// Nodes that reading a 3.1 or 2.0 document put where 3.0 has them:
+    /// (pointer in the 3.0 tree, pointer in the spec), applied once, last.
+    pub(crate) upgraded: Vec<(String, String)>,
+}
 
 impl Relocations {
     /// The spec's own pointer for `pointer` (a pointer into the normalized tree).
     pub fn spec_pointer(&self, pointer: &str) -> String {
         let mut pointer = pointer.to_string();
         // Moved nodes may sit inside copied ones: translate until none applies.
-        for _ in 0..=self.0.len() {
-            let inside =
-                |now: &str| pointer.strip_prefix(now).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-            let Some((now, spec)) = self.0.iter().filter(|(now, _)| inside(now)).max_by_key(|(now, _)| now.len())
-            else {
-                break;
-            };
-            pointer = format!("{spec}{}", &pointer[now.len()..]);
+        for _ in 0..=self.moved.len() {
+            match translate(&self.moved, &pointer) {
+                Some(before) => pointer = before,
+                None => break,
+            }
         }
-        pointer
+        // The upgrade's pointers are the spec's: one step, or a node put where
+        // another came from would be translated twice.
+        translate(&self.upgraded, &pointer).unwrap_or(pointer)
     }
 
     /// An error with its pointer translated.
@@ -173,6 +185,12 @@ pub fn normalize(tree: &mut Value, warnings: &mut Vec<Warning>) -> Result<Reloca
     if !found.schema_refs.is_empty() {
         hoist_schemas(tree, &found.schema_refs, &mut moves);
     }
+    // Schemas defined inside schemas (`$defs`) were made components where
+    // referred to; what is left there is unused, and not a 3.0 keyword.
+    for_each_schema(tree, &mut |schema, _| {
+        schema.remove("$defs");
+        schema.remove("definitions");
+    });
     Ok(moves)
 }
 
@@ -426,7 +444,7 @@ fn follow_other_refs(tree: &mut Value, at: &[(String, bool)], moves: &mut Reloca
                 serde_json::json!({ "$ref": format!("#{}", encode_pointer(&component)) })
             }
             Ok(from) | Err((from, _)) => {
-                moves.0.push((pointer.clone(), from.clone()));
+                moves.moved.push((pointer.clone(), from.clone()));
                 tree.pointer(&from).cloned().unwrap_or_default()
             }
         };
@@ -530,7 +548,7 @@ fn hoist_schemas(tree: &mut Value, targets: &BTreeSet<String>, moves: &mut Reloc
         if let Value::Object(map) = &mut node {
             map.entry(ORIGIN.to_string()).or_insert_with(|| Value::String(target.clone()));
         }
-        moves.0.push((push_pointer("/components/schemas", &name), target.clone()));
+        moves.moved.push((push_pointer("/components/schemas", &name), target.clone()));
         moved.insert(target.clone(), reference);
         let root = tree.as_object_mut().expect("a document is a mapping");
         let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));

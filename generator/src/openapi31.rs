@@ -60,9 +60,14 @@ pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, St
     if !root.contains_key("paths") {
         root.insert("paths".into(), json!({}));
     }
+    let mut info_moves = Vec::new();
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
+        // A summary stands in for a missing description (and is dropped beside one).
         if let Some(summary) = info.remove("summary") {
-            info.entry("description").or_insert(summary);
+            if !info.contains_key("description") {
+                info.insert("description".into(), summary);
+                info_moves.push(("/info/description".to_string(), "/info/summary".to_string()));
+            }
         }
         if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut) {
             if let Some(id) = license.remove("identifier") {
@@ -70,7 +75,8 @@ pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, St
             }
         }
     }
-    inline_path_items(root);
+    let mut moves = inline_path_items(root);
+    moves.extend(info_moves);
     mutual_tls(root, warnings);
     // 3.1 lets an operation leave out `responses`.
     if let Some(Value::Object(paths)) = root.get_mut("paths") {
@@ -86,25 +92,30 @@ pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, St
     }
     let anchors = anchors(tree);
     crate::normalize::for_each_schema(tree, &mut |schema, pointer| {
-        schema_to_30(schema, pointer, &anchors, warnings);
+        schema_to_30(schema, pointer, &anchors, warnings, &mut moves);
     });
-    webhooks(tree, warnings)
+    moves.extend(webhooks(tree, warnings));
+    moves
 }
 
 /// `paths` entries that refer to `components/pathItems` get the item itself
-/// (3.0 has no such section).
-fn inline_path_items(root: &mut Map<String, Value>) {
+/// (3.0 has no such section); returns where each copy came from.
+fn inline_path_items(root: &mut Map<String, Value>) -> Vec<(String, String)> {
+    let mut moves = Vec::new();
     let items = root.get_mut("components").and_then(Value::as_object_mut).and_then(|c| c.remove("pathItems"));
-    let Some(Value::Object(items)) = items else { return };
+    let Some(Value::Object(items)) = items else { return moves };
     if let Some(Value::Object(paths)) = root.get_mut("paths") {
-        for item in paths.values_mut() {
+        for (path, item) in paths.iter_mut() {
             let target =
                 item.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/pathItems/"));
-            if let Some(found) = target.and_then(|name| items.get(&crate::load::percent_decode(name))) {
+            let Some(name) = target.map(crate::load::percent_decode) else { continue };
+            if let Some(found) = items.get(&name) {
                 *item = found.clone();
+                moves.push((push_pointer("/paths", path), push_pointer("/components/pathItems", &name)));
             }
         }
     }
+    moves
 }
 
 /// `mutualTLS` security schemes (new in 3.1) are the transport's business,
@@ -182,10 +193,12 @@ fn schema_to_30(
     pointer: &str,
     anchors: &BTreeMap<String, String>,
     warnings: &mut Vec<Warning>,
+    moves: &mut Vec<(String, String)>,
 ) {
     let mut warn = |kind: WarningKind, key: &str, message: String| {
         warnings.push(Warning::new(kind, push_pointer(pointer, key), message));
     };
+    let at = |path: &[&str]| path.iter().fold(pointer.to_string(), |p, key| push_pointer(&p, key));
     schema.remove("$schema");
     schema.remove("$anchor");
     schema.remove("$id");
@@ -200,7 +213,11 @@ fn schema_to_30(
             let reference = schema.remove("$ref").unwrap_or_default();
             let all_of = schema.remove("allOf");
             let mut parts = vec![json!({ "$ref": reference })];
+            moves.push((at(&["allOf", "0", "$ref"]), at(&["$ref"])));
             if let Some(Value::Array(more)) = all_of {
+                for i in 0..more.len() {
+                    moves.push((at(&["allOf", &(i + 1).to_string()]), at(&["allOf", &i.to_string()])));
+                }
                 parts.extend(more);
             }
             schema.insert("allOf".into(), Value::Array(parts));
@@ -217,7 +234,9 @@ fn schema_to_30(
         match schema.get(bound) {
             Some(Value::Number(n)) => {
                 let n = Value::Number(n.clone());
-                schema.insert(if bound == "exclusiveMinimum" { "minimum" } else { "maximum" }.into(), n);
+                let plain = if bound == "exclusiveMinimum" { "minimum" } else { "maximum" };
+                moves.push((at(&[plain]), at(&[bound])));
+                schema.insert(plain.into(), n);
                 schema.insert(bound.into(), Value::Bool(true));
             }
             Some(Value::Bool(_)) => {
@@ -236,10 +255,12 @@ fn schema_to_30(
                 schema.insert("type".into(), json!(t));
             }
         }
+        moves.push((at(&["enum", "0"]), at(&["const"])));
         schema.insert("enum".into(), Value::Array(vec![value]));
     }
     if let Some(Value::Array(mut examples)) = schema.remove("examples") {
         if !examples.is_empty() && !schema.contains_key("example") {
+            moves.push((at(&["example"]), at(&["examples", "0"])));
             schema.insert("example".into(), examples.swap_remove(0));
         }
     }
@@ -250,8 +271,21 @@ fn schema_to_30(
     schema.remove("unevaluatedProperties");
     if let Some(Value::Object(patterns)) = schema.remove("patternProperties") {
         if !schema.contains_key("additionalProperties") {
-            let mut values: Vec<Value> = patterns.into_iter().map(|(_, s)| s).collect();
-            let values = if values.len() == 1 { values.swap_remove(0) } else { json!({ "anyOf": values }) };
+            let one = patterns.len() == 1;
+            let mut values = Vec::with_capacity(patterns.len());
+            for (i, (pattern, value)) in patterns.into_iter().enumerate() {
+                let now = if one {
+                    at(&["additionalProperties"])
+                } else {
+                    at(&["additionalProperties", "anyOf", &i.to_string()])
+                };
+                moves.push((now, at(&["patternProperties", &pattern])));
+                values.push(value);
+            }
+            if !one {
+                moves.push((at(&["additionalProperties"]), at(&["patternProperties"])));
+            }
+            let values = if one { values.swap_remove(0) } else { json!({ "anyOf": values }) };
             schema.insert("additionalProperties".into(), values);
         }
     }
@@ -283,12 +317,13 @@ fn schema_to_30(
             }
         }
     }
-    types_to_30(schema);
-    null_variants_to_30(schema);
+    types_to_30(schema, pointer, moves);
+    null_variants_to_30(schema, pointer, moves);
 }
 
 /// `type: [T, "null"]` is a nullable `T`; several types are an `anyOf`.
-pub(crate) fn types_to_30(schema: &mut Map<String, Value>) {
+pub(crate) fn types_to_30(schema: &mut Map<String, Value>, pointer: &str, moves: &mut Vec<(String, String)>) {
+    let at = |path: &[&str]| path.iter().fold(pointer.to_string(), |p, key| push_pointer(&p, key));
     let Some(Value::Array(types)) = schema.get("type") else {
         if schema.get("type") == Some(&json!("null")) {
             schema.remove("type");
@@ -297,6 +332,10 @@ pub(crate) fn types_to_30(schema: &mut Map<String, Value>) {
         }
         return;
     };
+    const KNOWN: [&str; 7] = ["null", "string", "number", "integer", "boolean", "array", "object"];
+    if !types.iter().all(|t| t.as_str().is_some_and(|t| KNOWN.contains(&t))) {
+        return; // refused when read, at `type`
+    }
     let mut types: Vec<String> = types.iter().filter_map(|t| t.as_str().map(str::to_string)).collect();
     let nullable = types.iter().any(|t| t == "null");
     types.retain(|t| t != "null");
@@ -314,13 +353,27 @@ pub(crate) fn types_to_30(schema: &mut Map<String, Value>) {
         several => {
             // Each type gets the keywords that apply to it.
             let several = several.to_vec();
-            schema.remove("type");
+            let listed: Vec<Value> = match schema.remove("type") {
+                Some(Value::Array(listed)) => listed,
+                _ => Vec::new(),
+            };
+            let existing = schema.contains_key("anyOf");
             let mut branches = Vec::new();
-            for t in several {
+            for (i, t) in several.into_iter().enumerate() {
                 let mut branch = Map::new();
+                let here = |rest: &[&str]| {
+                    let mut path = if existing { vec!["allOf", "0", "anyOf"] } else { vec!["anyOf"] };
+                    let i = i.to_string();
+                    path.push(&i);
+                    path.extend_from_slice(rest);
+                    at(&path)
+                };
+                let index = listed.iter().position(|l| l == &json!(t)).unwrap_or(0).to_string();
+                moves.push((here(&["type"]), at(&["type", &index])));
                 branch.insert("type".into(), json!(t));
                 for key in keywords_of(&t) {
                     if let Some(v) = schema.get(*key) {
+                        moves.push((here(&[key]), at(&[key])));
                         branch.insert(key.to_string(), v.clone());
                     }
                 }
@@ -338,6 +391,7 @@ pub(crate) fn types_to_30(schema: &mut Map<String, Value>) {
             match any_of {
                 // An `anyOf` already there is kept, the types joining it in an `allOf`.
                 Some(existing) => {
+                    moves.push((at(&["allOf", "1", "anyOf"]), at(&["anyOf"])));
                     schema.insert("allOf".into(), json!([{ "anyOf": branches }, { "anyOf": existing }]));
                 }
                 None => {
@@ -362,7 +416,8 @@ fn keywords_of(t: &str) -> &'static [&'static str] {
 }
 
 /// `anyOf`/`oneOf` with a `{type: "null"}` variant: the rest, nullable.
-fn null_variants_to_30(schema: &mut Map<String, Value>) {
+fn null_variants_to_30(schema: &mut Map<String, Value>, pointer: &str, moves: &mut Vec<(String, String)>) {
+    let at = |path: &[&str]| path.iter().fold(pointer.to_string(), |p, key| push_pointer(&p, key));
     for key in ["anyOf", "oneOf"] {
         let Some(Value::Array(variants)) = schema.get_mut(key) else { continue };
         let is_null = |v: &Value| {
@@ -370,18 +425,22 @@ fn null_variants_to_30(schema: &mut Map<String, Value>) {
                 || v.get("type") == Some(&json!(["null"]))
                 || v.get("enum") == Some(&json!([null]))
         };
-        let before = variants.len();
-        variants.retain(|v| !is_null(v));
-        let left = variants.len();
-        if left == before {
+        let kept: Vec<usize> = (0..variants.len()).filter(|&i| !is_null(&variants[i])).collect();
+        if kept.len() == variants.len() {
             continue;
         }
+        variants.retain(|v| !is_null(v));
         schema.insert("nullable".into(), Value::Bool(true));
-        if left == 1 && !schema.contains_key("allOf") {
+        if kept.len() == 1 && !schema.contains_key("allOf") {
             let only = schema.remove(key).and_then(|v| v.as_array().cloned()).unwrap_or_default();
+            moves.push((at(&["allOf", "0"]), at(&[key, &kept[0].to_string()])));
             schema.insert("allOf".into(), Value::Array(only));
-        } else if left == 0 {
+        } else if kept.is_empty() {
             schema.remove(key);
+        } else {
+            for (now, was) in kept.iter().enumerate() {
+                moves.push((at(&[key, &now.to_string()]), at(&[key, &was.to_string()])));
+            }
         }
     }
 }

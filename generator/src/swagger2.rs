@@ -52,7 +52,7 @@ pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, St
             let at = push_pointer("/parameters", &name);
             if p.get("in").and_then(Value::as_str) == Some("body") {
                 body_params.insert(name.clone());
-                moves.push((push_pointer("/components/requestBodies", &name), at));
+                body_moves(&push_pointer("/components/requestBodies", &name), &at, &consumes, &mut moves);
                 bodies.insert(name, request_body(p, &consumes));
             } else if p.get("in").and_then(Value::as_str) == Some("formData") {
                 warnings.push(Warning::new(
@@ -62,7 +62,9 @@ pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, St
                 ));
                 params.insert(name, p);
             } else {
-                moves.push((push_pointer("/components/parameters", &name), at.clone()));
+                let now = push_pointer("/components/parameters", &name);
+                moves.push((push_pointer(&now, "schema"), at.clone()));
+                moves.push((now, at.clone()));
                 params.insert(name, parameter(p, warnings, &at));
             }
         }
@@ -72,6 +74,14 @@ pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, St
         }
     }
     if let Some(Value::Object(responses)) = root.remove("responses") {
+        for name in responses.keys() {
+            response_moves(
+                &push_pointer("/components/responses", name),
+                &push_pointer("/responses", name),
+                &produces,
+                &mut moves,
+            );
+        }
         let converted: Map<String, Value> =
             responses.into_iter().map(|(name, r)| (name, response(r, &produces))).collect();
         components.insert("responses".into(), Value::Object(converted));
@@ -121,6 +131,7 @@ pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, St
                     let target = p.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/parameters/"));
                     if let Some(name) = target.map(crate::load::percent_decode) {
                         if body_params.contains(&name) {
+                            moves.push((push_pointer(&at, "requestBody"), p_at));
                             op.insert(
                                 "requestBody".into(),
                                 json!({ "$ref": format!("#/components/requestBodies/{name}") }),
@@ -133,18 +144,21 @@ pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, St
                             form.push((shared.clone(), p_at));
                             continue;
                         }
+                        let now = push_pointer(&push_pointer(&at, "parameters"), &params.len().to_string());
+                        moves.push((now, p_at));
                         params.push(json!({ "$ref": format!("#/components/parameters/{name}") }));
                         continue;
                     }
                     match p.get("in").and_then(Value::as_str) {
                         Some("body") => {
-                            moves.push((push_pointer(&at, "requestBody"), p_at));
+                            body_moves(&push_pointer(&at, "requestBody"), &p_at, &op_consumes, &mut moves);
                             op.insert("requestBody".into(), request_body(p, &op_consumes));
                         }
                         Some("formData") => form.push((p, p_at)),
                         _ => {
-                            let index = params.len().to_string();
-                            moves.push((push_pointer(&push_pointer(&at, "parameters"), &index), p_at.clone()));
+                            let now = push_pointer(&push_pointer(&at, "parameters"), &params.len().to_string());
+                            moves.push((push_pointer(&now, "schema"), p_at.clone()));
+                            moves.push((now, p_at.clone()));
                             params.push(parameter(p, warnings, &p_at));
                         }
                     }
@@ -156,6 +170,10 @@ pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, St
                     op.insert("parameters".into(), Value::Array(params));
                 }
                 if let Some(Value::Object(responses)) = op.remove("responses") {
+                    for code in responses.keys() {
+                        let here = push_pointer(&push_pointer(&at, "responses"), code);
+                        response_moves(&here, &here, &op_produces, &mut moves);
+                    }
                     let converted: Map<String, Value> =
                         responses.into_iter().map(|(code, r)| (code, response(r, &op_produces))).collect();
                     op.insert("responses".into(), Value::Object(converted));
@@ -172,8 +190,26 @@ pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, St
     }
     // `$ref`s and schema keywords, now that everything is where 3.0 has it.
     rewrite_refs(tree);
-    crate::normalize::for_each_schema(tree, &mut |schema, _| schema_to_30(schema));
+    crate::normalize::for_each_schema(tree, &mut |schema, pointer| schema_to_30(schema, pointer, &mut moves));
     moves
+}
+
+/// Where a body parameter's parts land in its request body.
+fn body_moves(body: &str, param: &str, consumes: &[String], moves: &mut Vec<(String, String)>) {
+    for media in json_first(consumes) {
+        let now = push_pointer(&push_pointer(&push_pointer(body, "content"), media), "schema");
+        moves.push((now, push_pointer(param, "schema")));
+    }
+    moves.push((body.to_string(), param.to_string()));
+}
+
+/// Where a response's `schema` and `examples` land in its `content`.
+fn response_moves(now: &str, spec: &str, produces: &[String], moves: &mut Vec<(String, String)>) {
+    for media in json_first(produces) {
+        let content = push_pointer(&push_pointer(now, "content"), media);
+        moves.push((push_pointer(&content, "schema"), push_pointer(spec, "schema")));
+        moves.push((push_pointer(&content, "example"), push_pointer(&push_pointer(spec, "examples"), media)));
+    }
 }
 
 fn is_method(key: &str) -> bool {
@@ -428,10 +464,11 @@ fn rewrite_refs(tree: &mut Value) {
 
 /// 2.0's schema extensions in their 3.0 spelling (and `type` lists, which
 /// real 2.0 documents borrow from JSON Schema: Slack's `["string", "null"]`).
-fn schema_to_30(schema: &mut Map<String, Value>) {
-    crate::openapi31::types_to_30(schema);
+fn schema_to_30(schema: &mut Map<String, Value>, pointer: &str, moves: &mut Vec<(String, String)>) {
+    crate::openapi31::types_to_30(schema, pointer, moves);
     // Draft 4's list of `items` (Slack's): read as any of them, as swagger2openapi does.
     if let Some(Value::Array(items)) = schema.get_mut("items") {
+        moves.push((push_pointer(&push_pointer(pointer, "items"), "anyOf"), push_pointer(pointer, "items")));
         let any_of = std::mem::take(items);
         schema.insert("items".into(), json!({ "anyOf": any_of }));
     }

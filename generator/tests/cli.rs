@@ -74,7 +74,7 @@ fn unsupported_constructs_name_the_pointer() {
         "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: strin}}\n"
     );
     expect_bad_input(&typ, "/paths/~1a/get/responses/200/content/application~1json/schema/type");
-    expect_bad_input("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n", "/openapi");
+    expect_bad_input("openapi: 4.0.0\ninfo: {title: T, version: '1'}\npaths: {}\n", "/openapi");
 }
 
 #[test]

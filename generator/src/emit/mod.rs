@@ -7,6 +7,7 @@ mod resources;
 
 pub use resources::example_call;
 mod types;
+mod webhooks;
 
 use crate::ir::{Api, SchemeKind, TypeDef};
 use crate::naming;
@@ -51,9 +52,10 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
 }
 
 /// `#[cfg(...)]` for items used by the given top-level resources, when
-/// resources are features; empty otherwise.
+/// resources are features; empty otherwise, and for items no resource uses
+/// (what webhooks use).
 pub(crate) fn feature_cfg(api: &Api, modules: &[String]) -> TokenStream {
-    if !api.features {
+    if !api.features || modules.is_empty() {
         return TokenStream::new();
     }
     let names = modules.iter().map(|m| naming::feature_name(m));
@@ -180,8 +182,11 @@ fn head(api: &Api, user_agent: &str) -> TokenStream {
         "A client with default settings and the credentials found in the environment ({}).",
         if vars.is_empty() { "none are needed".to_string() } else { vars.join(", ") }
     )));
+    let webhooks = webhooks::module(api);
     quote! {
         pub use runtime::{ApiError, Client, ClientBuilder, Error, ResponseInfo, ResponseInfoSource, Secret};
+
+        #webhooks
 
         /// What the runtime needs to know about this API.
         static API_SPEC: runtime::ApiSpec = runtime::ApiSpec {

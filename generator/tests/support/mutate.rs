@@ -10,11 +10,14 @@
 use serde_json::{json, Map, Value};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// The specs that are mutated, by name (our own, from `openapi/`).
-pub const SEEDS: [(&str, &str); 3] = [
+/// The specs that are mutated, by name (our own, from `openapi/`: OpenAPI
+/// 3.0, 3.1 and Swagger 2.0).
+pub const SEEDS: [(&str, &str); 5] = [
     ("images-edit", include_str!("../../../openapi/images-edit.yaml")),
     ("images", include_str!("../../../openapi/images.yaml")),
     ("kitchen-sink", include_str!("../../../openapi/kitchen-sink.yaml")),
+    ("notes-3.1", include_str!("../../../openapi/notes-3.1.yaml")),
+    ("store-swagger2", include_str!("../../../openapi/store-swagger2.yaml")),
 ];
 
 /// The seed specs as JSON trees.
