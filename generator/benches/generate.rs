@@ -7,9 +7,12 @@
 //!
 //! Each measurement runs in a child process (this binary re-executed), so
 //! that peak memory (the child's max RSS from `wait4`) belongs to one
-//! generation alone. Rows: for each spec, the parse floor (serde straight
-//! into `openapiv3::OpenAPI`, nothing else) and sdkgen's full generation split
-//! by phase. A `ploidy` row is added when `ploidy` is on `PATH`.
+//! generation alone. Rows: our specs, OpenAI's (3.1) and Cloudflare's when
+//! `../shared` is there; for each, the parse floor (serde straight into
+//! `openapiv3::OpenAPI`, nothing else; for a 3.1 document, which those types
+//! cannot hold, into a JSON tree) and sdkgen's full generation split by phase,
+//! `upgrade` being the part of `parse` that rewrites 3.1 into the 3.0 model.
+//! A `ploidy` row is added when `ploidy` is on `PATH`.
 //! Times are medians over the runs; memory is the largest peak seen.
 
 #[cfg(feature = "mimalloc")]
@@ -27,6 +30,10 @@ fn inputs(root: &Path) -> Vec<(&'static str, PathBuf)> {
         ("images-edit.yaml", root.join("openapi/images-edit.yaml")),
         ("images.yaml", root.join("openapi/images.yaml")),
     ];
+    let openai = root.join("../shared/specs/corpus/openai.yaml");
+    if openai.is_file() {
+        inputs.push(("openai.yaml (3.1)", openai));
+    }
     let full = root.join("../shared/specs/cloudflare/openapi.json");
     if full.is_file() {
         inputs.push(("cloudflare openapi.json", full));
@@ -48,11 +55,12 @@ fn main() {
     let scratch = std::env::temp_dir().join(format!("sdkgen-bench-{}", std::process::id()));
     println!("sdkgen generation benchmark: median of {runs} runs per row, each in its own process; peak = max RSS\n");
     println!(
-        "| {:<24} | {:>5} | {:>8} | {:>8} | {:>8} | {:>8} | {:>8} | {:>8} | {:>8} | {:>11} | {:>8} | {:>8} | {:>7} |",
+        "| {:<24} | {:>5} | {:>8} | {:>8} | {:>8} | {:>8} | {:>8} | {:>8} | {:>8} | {:>8} | {:>11} | {:>8} | {:>8} | {:>7} |",
         "input",
         "ops",
         "floor",
         "parse",
+        "upgrade",
         "IR",
         "emit",
         "format",
@@ -64,8 +72,8 @@ fn main() {
         "lines/op"
     );
     println!(
-        "|{:-<26}|{:->7}|{:->10}|{:->10}|{:->10}|{:->10}|{:->10}|{:->10}|{:->10}|{:->13}|{:->10}|{:->10}|{:->9}|",
-        "", "", "", "", "", "", "", "", "", "", "", "", ""
+        "|{:-<26}|{:->7}|{:->10}|{:->10}|{:->10}|{:->10}|{:->10}|{:->10}|{:->10}|{:->10}|{:->13}|{:->10}|{:->10}|{:->9}|",
+        "", "", "", "", "", "", "", "", "", "", "", "", "", ""
     );
     let mut full_total = None;
     for (name, path) in inputs(&root) {
@@ -79,11 +87,12 @@ fn main() {
         let lines = gen.field("lines");
         let total = gen.time("total");
         println!(
-            "| {:<24} | {:>5} | {:>8} | {:>8} | {:>8} | {:>8} | {:>8} | {:>8} | {:>8} | {:>10.1}× | {:>8.0} | {:>8} | {:>7.0} |",
+            "| {:<24} | {:>5} | {:>8} | {:>8} | {:>8} | {:>8} | {:>8} | {:>8} | {:>8} | {:>8} | {:>10.1}× | {:>8.0} | {:>8} | {:>7.0} |",
             name,
             ops,
             ms(floor.time("parse")),
             ms(gen.time("parse")),
+            ms(gen.time("upgrade")),
             ms(gen.time("lower")),
             ms(gen.time("emit")),
             ms(gen.time("format")),
@@ -221,13 +230,21 @@ fn child(mode: &str, spec: &Path, out: Option<&Path>) {
     match mode {
         "parse" => {
             let start = Instant::now();
-            let doc: openapiv3::OpenAPI = if text.trim_start().starts_with('{') {
-                serde_json::from_str(&text).expect("parse JSON")
-            } else {
-                serde_yaml::from_str(&text).expect("parse YAML")
-            };
+            // The floor: serde straight into `openapiv3`'s 3.0 types; a 3.1
+            // document, which they cannot hold, into a JSON tree instead.
+            let json = text.trim_start().starts_with('{');
+            let typed: Option<openapiv3::OpenAPI> =
+                if json { serde_json::from_str(&text).ok() } else { serde_yaml::from_str(&text).ok() };
+            if typed.is_none() {
+                let tree: serde_json::Value = if json {
+                    serde_json::from_str(&text).expect("JSON")
+                } else {
+                    serde_yaml::from_str(&text).expect("YAML")
+                };
+                std::hint::black_box(&tree);
+            }
             let parse = start.elapsed();
-            std::hint::black_box(&doc);
+            std::hint::black_box(&typed);
             println!("parse_ns={}", parse.as_nanos());
         }
         "generate" => {
@@ -241,9 +258,10 @@ fn child(mode: &str, spec: &Path, out: Option<&Path>) {
             let total = start.elapsed();
             let lines: usize = files.values().map(|f| f.lines().count()).sum();
             println!(
-                "read_ns={} parse_ns={} lower_ns={} emit_ns={} format_ns={} write_ns={} total_ns={} ops={} lines={}",
+                "read_ns={} parse_ns={} upgrade_ns={} lower_ns={} emit_ns={} format_ns={} write_ns={} total_ns={} ops={} lines={}",
                 read.as_nanos(),
                 t.parse.as_nanos(),
+                t.upgrade.as_nanos(),
                 t.lower.as_nanos(),
                 t.emit.as_nanos(),
                 t.format.as_nanos(),

@@ -27,6 +27,8 @@ pub struct Timings {
     pub emit: Duration,
     /// Tokens → `syn` → `prettyplease` text.
     pub format: Duration,
+    /// Of `parse`: rewriting a 3.1 or Swagger 2.0 document into the 3.0 model.
+    pub upgrade: Duration,
 }
 
 /// How to generate an SDK.
@@ -126,7 +128,7 @@ impl Config {
         timings: &mut Timings,
     ) -> Result<Generated> {
         let start = Instant::now();
-        let (spec, mut warnings, moves) = load::parse_located(text)?;
+        let (spec, mut warnings, moves) = load::parse_located(text, &mut timings.upgrade)?;
         timings.parse = start.elapsed();
         let start = Instant::now();
         let (api, mut lowered) = lower(&spec, overrides).map_err(|e| moves.locate(e))?;

@@ -16,17 +16,24 @@ pub fn parse(text: &str) -> Result<OpenAPI> {
 /// which are tolerated (a boolean default written as a string, a lowercase
 /// `4xx`, a malformed media type).
 pub fn parse_with_warnings(text: &str) -> Result<(OpenAPI, Vec<Warning>)> {
-    parse_located(text).map(|(spec, warnings, _)| (spec, warnings))
+    parse_located(text, &mut Default::default()).map(|(spec, warnings, _)| (spec, warnings))
 }
 
 /// [`parse_with_warnings`], also saying where the nodes that normalizing
 /// moved or copied are in the spec, to translate later pointers with.
-pub(crate) fn parse_located(text: &str) -> Result<(OpenAPI, Vec<Warning>, Relocations)> {
+/// `upgraded` gets the time the 3.1 or 2.0 rewrite took.
+pub(crate) fn parse_located(
+    text: &str,
+    upgraded: &mut std::time::Duration,
+) -> Result<(OpenAPI, Vec<Warning>, Relocations)> {
     let mut tree = to_tree(text)?;
     let mut warnings = Vec::new();
     // Reading 3.1 or 2.0 moves nodes to where 3.0 has them; normalizing
     // moves more. Pointers are translated back through both.
-    let upgraded = Relocations { moved: Vec::new(), upgraded: upgrade(&mut tree, &mut warnings)? };
+    let start = std::time::Instant::now();
+    let upgrade_moves = upgrade(&mut tree, &mut warnings)?;
+    *upgraded = start.elapsed();
+    let upgraded = Relocations { moved: Vec::new(), upgraded: upgrade_moves };
     let mut moves = crate::normalize::normalize(&mut tree, &mut warnings).map_err(|e| upgraded.locate(e))?;
     moves.upgraded = upgraded.upgraded;
     let mut schema_depth = 0;

@@ -382,6 +382,12 @@ fn fix_schema_keywords(map: &mut Map<String, Value>, pointer: &str, warnings: &m
             drop.push((*key, String::new()));
         }
     }
+    // A `type` that is neither a name nor a list of names (codat.io's
+    // `type: {…a schema…}`) says nothing sdkgen can use.
+    if let Some(t @ (Value::Object(_) | Value::Number(_) | Value::Bool(_))) = map.get("type") {
+        let shown = if t.is_object() { "an object".to_string() } else { t.to_string() };
+        drop.push(("type", format!("`type` cannot be {shown}; ignored")));
+    }
     // 3.0's boolean exclusiveMinimum; a number (3.1's form) is the bound itself.
     for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
         match map.get(exclusive) {
