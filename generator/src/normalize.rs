@@ -93,26 +93,35 @@ fn translate(moves: &[(String, String)], pointer: &str) -> Option<String> {
     Some(format!("{before}{}", &pointer[now.len()..]))
 }
 
-/// Calls `f` on every schema object of the document (as [`Role`] finds
-/// them), a parent before its children, so that what `f` adds to a schema
-/// is visited too. Data (examples, defaults, extensions) is never entered.
-pub(crate) fn for_each_schema(tree: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
+/// Where a node of the tree is, for [`walk_objects`]'s visitor.
+pub(crate) struct Place<'a> {
+    /// Its JSON pointer.
+    pub pointer: &'a str,
+    /// What it is.
+    pub role: Role,
+    /// Its own key, and its parent's.
+    pub own: &'a str,
+    pub parent: &'a str,
+}
+
+/// Calls `f` on every object of the document that is not data (examples,
+/// defaults, extensions), with its role, a parent before its children, so
+/// that what `f` adds is visited too.
+pub(crate) fn walk_objects(tree: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>, &Place<'_>)) {
     fn go(
         node: &mut Value,
         pointer: &mut String,
         role: Role,
         own: &str,
         parent: &str,
-        f: &mut dyn FnMut(&mut Map<String, Value>, &str),
+        f: &mut dyn FnMut(&mut Map<String, Value>, &Place<'_>),
     ) {
         if role == Role::Data {
             return;
         }
         match node {
             Value::Object(map) => {
-                if role == Role::Schema {
-                    f(map, pointer);
-                }
+                f(map, &Place { pointer, role, own, parent });
                 for (key, value) in map.iter_mut() {
                     let child = role.child(key, own, parent);
                     if child == Role::Data || !(value.is_object() || value.is_array()) {
@@ -126,6 +135,9 @@ pub(crate) fn for_each_schema(tree: &mut Value, f: &mut dyn FnMut(&mut Map<Strin
             }
             Value::Array(items) => {
                 for (i, value) in items.iter_mut().enumerate() {
+                    if !(value.is_object() || value.is_array()) {
+                        continue;
+                    }
                     let index = i.to_string();
                     let len = pointer.len();
                     append_pointer(pointer, &index);
@@ -138,6 +150,15 @@ pub(crate) fn for_each_schema(tree: &mut Value, f: &mut dyn FnMut(&mut Map<Strin
         }
     }
     go(tree, &mut String::new(), Role::Other, "", "", f);
+}
+
+/// Calls `f` on every schema object of the document (see [`walk_objects`]).
+pub(crate) fn for_each_schema(tree: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
+    walk_objects(tree, &mut |map, place| {
+        if place.role == Role::Schema {
+            f(map, place.pointer);
+        }
+    });
 }
 
 /// Where the nodes that normalizing moved or copied are in the spec: a
@@ -179,7 +200,7 @@ impl Relocations {
 pub fn normalize(tree: &mut Value, warnings: &mut Vec<Warning>) -> Result<Relocations> {
     resolve_component_aliases(tree)?;
     let mut found = Found::default();
-    visit(tree, &mut String::new(), Role::Other, "", "", &mut found, warnings);
+    walk_objects(tree, &mut |map, place| visit(map, place, &mut found, warnings));
     let mut moves = Relocations::default();
     follow_other_refs(tree, &found.other_refs, &mut moves)?;
     if !found.schema_refs.is_empty() {
@@ -205,80 +226,44 @@ struct Found {
     other_refs: Vec<(String, bool)>,
 }
 
-fn visit(
-    node: &mut Value,
-    pointer: &mut String,
-    role: Role,
-    own: &str,
-    parent: &str,
-    found: &mut Found,
-    warnings: &mut Vec<Warning>,
-) {
-    if role == Role::Data {
-        return;
-    }
+/// What the walk of [`normalize`] does at each object: notes `$ref`s that
+/// need work, fixes a schema's keywords, drops callbacks.
+fn visit(map: &mut Map<String, Value>, place: &Place<'_>, found: &mut Found, warnings: &mut Vec<Warning>) {
+    let (pointer, role, own, parent) = (place.pointer, place.role, place.own, place.parent);
     let at = |pointer: &str, key: &str| push_pointer(pointer, key);
-    match node {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                match role {
-                    Role::Schema => {
-                        if let Some(target) = reference.strip_prefix('#') {
-                            let target = crate::load::percent_decode(target);
-                            // Only a schema can be a component schema; a `$ref` to
-                            // anything else is refused later, at its own pointer.
-                            if !is_component(&target, "schemas") && role_at(&target) == Role::Schema {
-                                found.schema_refs.insert(target);
-                            }
-                        }
+    if let Some(Value::String(reference)) = map.get("$ref") {
+        match role {
+            Role::Schema => {
+                if let Some(target) = reference.strip_prefix('#') {
+                    let target = crate::load::percent_decode(target);
+                    // Only a schema can be a component schema; a `$ref` to
+                    // anything else is refused later, at its own pointer.
+                    if !is_component(&target, "schemas") && role_at(&target) == Role::Schema {
+                        found.schema_refs.insert(target);
                     }
-                    Role::Other if parent == "paths" => found.other_refs.push((pointer.clone(), true)),
-                    Role::Other
-                        if reference_position(own, parent)
-                            && (!reference.starts_with('#')
-                                || !is_any_component(&crate::load::percent_decode(&reference[1..]))) =>
-                    {
-                        found.other_refs.push((pointer.clone(), false));
-                    }
-                    _ => {}
                 }
             }
-            if role == Role::Schema {
-                fix_schema_keywords(map, pointer, warnings);
+            Role::Other if parent == "paths" => found.other_refs.push((pointer.to_string(), true)),
+            Role::Other
+                if reference_position(own, parent)
+                    && (!reference.starts_with('#')
+                        || !is_any_component(&crate::load::percent_decode(&reference[1..]))) =>
+            {
+                found.other_refs.push((pointer.to_string(), false));
             }
-            if role == Role::Other && map.contains_key("callbacks") && map.contains_key("responses") {
-                map.remove("callbacks");
-                warnings.push(Warning::new(
-                    WarningKind::Callbacks,
-                    at(pointer, "callbacks"),
-                    "callbacks describe requests the API sends, not calls of the client: left out",
-                ));
-            }
-            for (key, value) in map.iter_mut() {
-                let child = role.child(key, own, parent);
-                if child == Role::Data || !(value.is_object() || value.is_array()) {
-                    continue;
-                }
-                let len = pointer.len();
-                append_pointer(pointer, key);
-                visit(value, pointer, child, key, own, found, warnings);
-                pointer.truncate(len);
-            }
+            _ => {}
         }
-        Value::Array(items) => {
-            for (i, value) in items.iter_mut().enumerate() {
-                if !(value.is_object() || value.is_array()) {
-                    continue;
-                }
-                let index = i.to_string();
-                let len = pointer.len();
-                append_pointer(pointer, &index);
-                let child = role.child(&index, own, parent);
-                visit(value, pointer, child, &index, own, found, warnings);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
+    }
+    if role == Role::Schema {
+        fix_schema_keywords(map, pointer, warnings);
+    }
+    if role == Role::Other && map.contains_key("callbacks") && map.contains_key("responses") {
+        map.remove("callbacks");
+        warnings.push(Warning::new(
+            WarningKind::Callbacks,
+            at(pointer, "callbacks"),
+            "callbacks describe requests the API sends, not calls of the client: left out",
+        ));
     }
 }
 
