@@ -309,7 +309,7 @@ async fn gives_up_after_max_retries() {
 }
 
 #[tokio::test]
-async fn long_retry_after_falls_back_to_backoff() {
+async fn a_retry_after_beyond_the_cap_ends_the_retries() {
     let server = MockServer::start().await;
     let throttled = ResponseTemplate::new(429).insert_header("retry-after", "3600");
     Mock::given(any()).respond_with(throttled).up_to_n_times(1).mount(&server).await;
@@ -319,8 +319,31 @@ async fn long_retry_after_falls_back_to_backoff() {
     let call = edit(&client, "img456", require_signed());
     let result = tokio::time::timeout(Duration::from_secs(5), call).await;
 
-    result.expect("a Retry-After over 60 s must not be honoured").unwrap();
-    assert_eq!(received(&server).await.len(), 2);
+    // Neither waited out nor replaced by a short backoff that would hammer the API.
+    let err = result.expect("an hour's Retry-After is not waited").unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    assert_eq!(received(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_write_is_not_repeated_after_a_failure_the_server_may_have_acted_on() {
+    // PATCH: a 500 or 502 may come after the change was made; a 503 is a refusal.
+    for (status, attempts) in [(500, 1), (502, 1), (503, 3)] {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(ResponseTemplate::new(status)).mount(&server).await;
+        let client = builder(&server).max_retries(2).build().unwrap();
+        let err = edit(&client, "img456", require_signed()).await.unwrap_err();
+        assert_eq!(err.status(), Some(status));
+        assert_eq!(received(&server).await.len(), attempts, "HTTP {status}");
+    }
+    // A timed-out PATCH is not sent again either.
+    let server = MockServer::start().await;
+    let slow = ResponseTemplate::new(200).set_delay(Duration::from_millis(400)).set_body_json(json!({}));
+    Mock::given(any()).respond_with(slow).mount(&server).await;
+    let client = builder(&server).timeout(Duration::from_millis(100)).max_retries(2).build().unwrap();
+    let err = edit(&client, "img456", require_signed()).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout), "{err:?}");
+    assert_eq!(received(&server).await.len(), 1);
 }
 
 /// Answers `first`, then the seed response; returns how long the call took.

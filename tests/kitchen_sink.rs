@@ -381,3 +381,18 @@ async fn documented_error_bodies_decode_into_their_types_with_status_headers_and
     assert_eq!(err.to_string(), "HTTP 422 Unprocessable Entity: kind is required");
     assert!(err.api().unwrap().json::<Problem>().is_err(), "a body of another shape does not decode");
 }
+
+#[tokio::test]
+async fn reads_are_retried_on_a_server_error() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(500)).up_to_n_times(1).mount(&server).await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .basic_auth("ann:s3cret")
+        .retry_delays(std::time::Duration::from_millis(1), std::time::Duration::from_millis(5))
+        .build()
+        .unwrap();
+    client.pets().list(PetsListParams::new("s")).await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 2, "a GET is safe to repeat");
+}

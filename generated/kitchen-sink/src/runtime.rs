@@ -18,7 +18,8 @@ use serde_json::{Map, Value};
 
 /// Maximum number of body bytes kept in error snippets.
 const SNIPPET_LEN: usize = 512;
-/// `Retry-After` hints longer than this are ignored in favour of exponential backoff.
+/// A `Retry-After` longer than this ends the retries: the error is returned
+/// for the caller to decide, rather than waited out or ignored.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// Maximum number of (same-origin) redirects followed by the default HTTP client.
 const MAX_REDIRECTS: usize = 10;
@@ -407,7 +408,8 @@ impl Client {
                 Ok(value) => return Ok(value),
                 Err(failure) => failure,
             };
-            if retry >= self.inner.max_retries || !error.is_retryable() {
+            let too_long = retry_after.is_some_and(|d| d > MAX_RETRY_AFTER);
+            if retry >= self.inner.max_retries || !may_retry(&prepared.method, &error) || too_long {
                 return Err(error);
             }
             tokio::time::sleep(retry_after.unwrap_or_else(|| self.backoff(retry))).await;
@@ -1132,7 +1134,9 @@ impl Error {
     }
 
     /// Whether retrying the same request may succeed: connection failures, timeouts and
-    /// HTTP 408, 409, 429 and 5xx.
+    /// HTTP 408, 409, 429 and 5xx. The client retries reads and idempotent writes on these,
+    /// but a `POST` or `PATCH` only when the server cannot have acted on it (no connection,
+    /// 408, 429, 503), and never after a `Retry-After` of more than a minute.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => matches!(api.status, 408 | 409 | 429 | 500..=599),
@@ -1341,7 +1345,7 @@ fn snippet(body: &[u8]) -> String {
 }
 
 /// The server's retry hint (`retry-after-ms`, or `Retry-After` in seconds or as an HTTP date),
-/// if present and at most [`MAX_RETRY_AFTER`].
+/// if present.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let header = |name: &str| headers.get(name)?.to_str().ok().map(str::trim);
     let delay = if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
@@ -1357,7 +1361,23 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
             }
         }
     };
-    (delay <= MAX_RETRY_AFTER).then_some(delay)
+    Some(delay)
+}
+
+/// Whether a failed attempt of a `method` request may be sent again. Reads
+/// and idempotent writes (`PUT`, `DELETE`) on any retryable error; `POST`
+/// and `PATCH` only when the server cannot have acted on it: the connection
+/// was never made, or the answer was 408, 429 or 503 (a timeout, a 500 or a
+/// 502 may come after the write was done, and repeating it could do it twice).
+fn may_retry(method: &Method, error: &Error) -> bool {
+    let idempotent = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE);
+    match error {
+        _ if !error.is_retryable() => false,
+        _ if idempotent => true,
+        Error::Api(api) => matches!(api.status, 408 | 429 | 503),
+        Error::Transport(e) => e.is_connect(),
+        _ => false,
+    }
 }
 
 /// Follows redirects only within the same origin, so credentials never reach another host.
