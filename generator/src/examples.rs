@@ -11,6 +11,7 @@
 
 use crate::error::{push_pointer, Warning, WarningKind};
 use crate::ir::{Api, Body, Operation, Response, TypeRef};
+use crate::lower::{local, pick_media, success_response};
 use openapiv3::{
     AdditionalProperties, MediaType, OpenAPI, ReferenceOr, Schema, SchemaKind, StatusCode, StringFormat, Type,
     VariantOrUnknownOrEmpty,
@@ -67,32 +68,23 @@ pub fn collect(spec: &OpenAPI, api: &Api) -> (Examples, Vec<Warning>) {
         let pointer = push_pointer(&push_pointer("/paths", &op.path), &op.method.to_ascii_lowercase());
         let mut bodies: Vec<(String, Option<BodyType>, &MediaType)> = Vec::new();
         let body_at = push_pointer(&pointer, "requestBody");
-        let body = spec_op.request_body.as_ref().and_then(|b| component(spec, b, "requestBodies", body_at));
+        let bodies_section = spec.components.as_ref().map(|c| &c.request_bodies);
+        let body = spec_op.request_body.as_ref().and_then(|b| local(b, "requestBodies", bodies_section, &body_at).ok());
         if let Some((body, at)) = body {
-            if let Some((media, content)) = json_media(&body.content) {
+            if let Some((media, content)) = pick_media(&body.content) {
                 let at = push_pointer(&push_pointer(&at, "content"), media);
                 bodies.push((at, body_type(op, content, &component_type), content));
             }
         }
-        // The success response the method returns: as lowering picks it, the
-        // lowest 2xx code, else `2XX`; other successes have no type here.
-        let returned = spec_op
-            .responses
-            .responses
-            .keys()
-            .filter_map(|code| match code {
-                StatusCode::Code(c @ 200..=299) => Some((*c, code)),
-                StatusCode::Range(2) => Some((299, code)),
-                _ => None,
-            })
-            .min_by_key(|(order, _)| *order)
-            .map(|(_, code)| code);
+        // The success response the method returns; other successes have no type here.
+        let returned = success_response(&spec_op.responses).map(|(code, _)| code);
+        let responses_section = spec.components.as_ref().map(|c| &c.responses);
         let responses = spec_op.responses.responses.iter().map(|(code, r)| (Some(code), r));
         for (code, response) in responses.chain(spec_op.responses.default.iter().map(|r| (None, r))) {
             let status = code.map_or_else(|| "default".to_string(), ToString::to_string);
             let at = push_pointer(&push_pointer(&pointer, "responses"), &status);
-            let Some((response, at)) = component(spec, response, "responses", at) else { continue };
-            let Some((media, content)) = json_media(&response.content) else { continue };
+            let Some((response, at)) = local(response, "responses", responses_section, &at).ok() else { continue };
+            let Some((media, content)) = pick_media(&response.content) else { continue };
             let ty = match code {
                 Some(c) if Some(c) == returned => match &op.response {
                     Response::Json { ty, enveloped, .. } => Some((ty.clone(), *enveloped)),
@@ -133,39 +125,6 @@ pub fn collect(spec: &OpenAPI, api: &Api) -> (Examples, Vec<Warning>) {
     (found, warnings)
 }
 
-/// The object at `at`, or the `components/<section>` entry it refers to,
-/// with its pointer (so an example shared through a `$ref` is one example).
-fn component<'a, T>(spec: &'a OpenAPI, item: &'a ReferenceOr<T>, section: &str, at: String) -> Option<(&'a T, String)>
-where
-    openapiv3::Components: ComponentsOf<T>,
-{
-    match item {
-        ReferenceOr::Item(item) => Some((item, at)),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/")?.strip_prefix(section)?.strip_prefix('/')?;
-            let found = spec.components.as_ref()?.section().get(name)?.as_item()?;
-            Some((found, push_pointer(&push_pointer("/components", section), name)))
-        }
-    }
-}
-
-/// The map of `components` that holds `T`s.
-trait ComponentsOf<T> {
-    fn section(&self) -> &indexmap::IndexMap<String, ReferenceOr<T>>;
-}
-
-impl ComponentsOf<openapiv3::Response> for openapiv3::Components {
-    fn section(&self) -> &indexmap::IndexMap<String, ReferenceOr<openapiv3::Response>> {
-        &self.responses
-    }
-}
-
-impl ComponentsOf<openapiv3::RequestBody> for openapiv3::Components {
-    fn section(&self) -> &indexmap::IndexMap<String, ReferenceOr<openapiv3::RequestBody>> {
-        &self.request_bodies
-    }
-}
-
 /// The type a body's example decodes into, when the SDK has one.
 fn body_type(op: &Operation, content: &MediaType, component_type: &BTreeMap<&str, &str>) -> Option<BodyType> {
     match &op.body {
@@ -178,13 +137,6 @@ fn body_type(op: &Operation, content: &MediaType, component_type: &BTreeMap<&str
         }
         _ => None,
     }
-}
-
-fn json_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
-    content.iter().find(|(media, _)| {
-        let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        essence == "application/json" || essence.ends_with("+json")
-    })
 }
 
 /// A media type's examples with their pointers: `example`, each of
@@ -211,16 +163,8 @@ fn media_examples(spec: &OpenAPI, content: &MediaType, at: &str) -> Vec<(String,
         }
     }
     if found.is_empty() {
-        let schema = match &content.schema {
-            Some(ReferenceOr::Item(schema)) => Some((schema, push_pointer(at, "schema"))),
-            Some(ReferenceOr::Reference { reference }) => {
-                reference.strip_prefix("#/components/schemas/").and_then(|n| {
-                    let schema = spec.components.as_ref()?.schemas.get(n)?.as_item()?;
-                    Some((schema, push_pointer("/components/schemas", n)))
-                })
-            }
-            None => None,
-        };
+        let schema =
+            content.schema.as_ref().and_then(|s| local(s, "schemas", schemas(spec), &push_pointer(at, "schema")).ok());
         if let Some((schema, pointer)) = schema {
             if let Some(value) = &schema.schema_data.example {
                 found.push((push_pointer(&pointer, "example"), value.clone()));
@@ -247,8 +191,7 @@ impl Validator<'_> {
         let schema: &Schema = match schema {
             ReferenceOr::Item(schema) => schema.borrow(),
             ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/schemas/")?;
-                self.spec.components.as_ref()?.schemas.get(name)?.as_item()?
+                schemas(self.spec)?.get(reference.strip_prefix("#/components/schemas/")?)?.as_item()?
             }
         };
         self.depth += 1;
@@ -407,6 +350,11 @@ impl Validator<'_> {
     }
 }
 
+/// The spec's component schemas.
+fn schemas(spec: &OpenAPI) -> Option<&indexmap::IndexMap<String, ReferenceOr<Schema>>> {
+    spec.components.as_ref().map(|c| &c.schemas)
+}
+
 /// A schema that constrains nothing: any JSON value, `null` included.
 fn is_free(schema: &Schema) -> bool {
     match &schema.schema_kind {
@@ -427,13 +375,7 @@ fn is_free(schema: &Schema) -> bool {
 /// allows for examples that YAML cannot hold), when the body is not a string.
 fn unquote(spec: &OpenAPI, schema: Option<&ReferenceOr<Schema>>, value: Value) -> Value {
     let Value::String(text) = &value else { return value };
-    let target = match schema {
-        Some(ReferenceOr::Item(schema)) => Some(schema),
-        Some(ReferenceOr::Reference { reference }) => reference
-            .strip_prefix("#/components/schemas/")
-            .and_then(|n| spec.components.as_ref()?.schemas.get(n)?.as_item()),
-        None => None,
-    };
+    let target = schema.and_then(|s| local(s, "schemas", schemas(spec), "").ok()).map(|(s, _)| s);
     if matches!(target.map(|s| &s.schema_kind), Some(SchemaKind::Type(Type::String(_)))) {
         return value;
     }

@@ -609,19 +609,7 @@ impl<'a> Lowering<'a> {
     }
 
     fn response(&mut self, op: &openapiv3::Operation, pointer: &str, hint: &str) -> Result<Response> {
-        // The first success response: exact 2xx codes in order, then 2XX.
-        let mut success: Vec<_> = op
-            .responses
-            .responses
-            .iter()
-            .filter_map(|(code, r)| match code {
-                StatusCode::Code(c @ 200..=299) => Some((*c, code, r)),
-                StatusCode::Range(2) => Some((299, code, r)),
-                _ => None,
-            })
-            .collect();
-        success.sort_by_key(|(order, ..)| *order);
-        let Some((_, code, response)) = success.first() else { return Ok(Response::Empty) };
+        let Some((code, response)) = success_response(&op.responses) else { return Ok(Response::Empty) };
         let at = push_pointer(pointer, &code.to_string());
         let (response, at) = local(response, "responses", self.spec.components.as_ref().map(|c| &c.responses), &at)?;
         let content_pointer = push_pointer(&at, "content");
@@ -746,7 +734,7 @@ impl<'a> Lowering<'a> {
 
 /// The item behind a possibly-`$ref`'d parameter, request body or response,
 /// with the pointer of where it is defined.
-fn local<'a, T>(
+pub(crate) fn local<'a, T>(
     r: &'a ReferenceOr<T>,
     section: &str,
     components: Option<&'a IndexMap<String, ReferenceOr<T>>>,
@@ -791,7 +779,24 @@ fn form_encoding(content: &MediaType, field: &str) -> (Style, bool) {
 }
 
 /// The JSON media type of a content map (`application/json`, `…+json`).
-fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
+/// The success response a method returns: the lowest exact 2xx code, else `2XX`.
+pub(crate) fn success_response(
+    responses: &openapiv3::Responses,
+) -> Option<(&StatusCode, &ReferenceOr<openapiv3::Response>)> {
+    responses
+        .responses
+        .iter()
+        .filter_map(|(code, r)| match code {
+            StatusCode::Code(c @ 200..=299) => Some((*c, (code, r))),
+            StatusCode::Range(2) => Some((299, (code, r))),
+            _ => None,
+        })
+        .min_by_key(|(order, _)| *order)
+        .map(|(_, found)| found)
+}
+
+/// The JSON media type of a body, if it has one (`*/*` counts).
+pub(crate) fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
     content.iter().find(|(media, _)| {
         let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         essence == "application/json" || essence.ends_with("+json") || essence == "*/*"

@@ -465,18 +465,16 @@ fn webhooks(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, Strin
     let mut listed = Map::new();
     let mut new_schemas = Map::new();
     for (name, item) in hooks {
-        let op = item.as_object().and_then(|item| {
-            ["post", "put", "patch", "get", "delete"].iter().find_map(|m| item.get(*m)).and_then(Value::as_object)
+        // The webhook's operation: the method its item gives first.
+        let operation = item.as_object().and_then(|item| {
+            ["post", "put", "patch", "get", "delete"].into_iter().find_map(|m| Some((m, item.get(m)?.as_object()?)))
         });
-        let content = op.and_then(|op| op.get("requestBody")).and_then(|b| b.get("content")).and_then(Value::as_object);
+        let content = operation.and_then(|(_, op)| op.get("requestBody")?.get("content")?.as_object());
         let found = content.and_then(|c| c.iter().find(|(media, _)| media.contains("json")));
         let schema = found.and_then(|(_, m)| m.get("schema")).cloned();
-        let method =
-            op.and_then(|_| ["post", "put", "patch", "get", "delete"].into_iter().find(|m| item.get(*m).is_some()));
-        let origin = match (method, found) {
-            (Some(m), Some((media, _))) => ["/webhooks", &name, m, "requestBody", "content", media, "schema"]
+        let origin = match (operation, found) {
+            (Some((method, _)), Some((media, _))) => [name.as_str(), method, "requestBody", "content", media, "schema"]
                 .iter()
-                .skip(1)
                 .fold("/webhooks".to_string(), |at, key| push_pointer(&at, key)),
             _ => push_pointer("/webhooks", &name),
         };

@@ -92,91 +92,25 @@ pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, St
         components.insert("securitySchemes".into(), Value::Object(converted));
         moves.push(("/components/securitySchemes".into(), "/securityDefinitions".into()));
     }
-    // Shared formData parameters, inlined where used (3.0 has no form parameters).
-    let shared_params = components.get("parameters").cloned().unwrap_or_default();
-    // Operations.
+    // Operations. Shared formData parameters are inlined where used (3.0 has no form parameters).
+    let form_params = components.get("parameters").cloned().unwrap_or_default();
+    let shared = Shared { consumes, produces, body_params, form_params };
     if let Some(Value::Object(paths)) = root.get_mut("paths") {
         for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else { continue };
             let item_at = push_pointer("/paths", path);
-            let shared: Vec<Value> = match item.remove("parameters") {
-                Some(Value::Array(list)) => list,
+            // Path-level parameters go to each operation (a body one cannot stay on the item).
+            let inherited: Vec<(Value, String)> = match item.remove("parameters") {
+                Some(Value::Array(list)) => list
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, push_pointer(&push_pointer(&item_at, "parameters"), &i.to_string())))
+                    .collect(),
                 _ => Vec::new(),
             };
-            // Path-level parameters go to each operation (a body one cannot stay on the item).
-            let methods: Vec<String> = item.keys().filter(|k| is_method(k)).cloned().collect();
-            for method in methods {
-                let Some(Value::Object(op)) = item.get_mut(&method) else { continue };
-                let at = push_pointer(&item_at, &method);
-                let op_consumes = op.remove("consumes").map(|c| strings(Some(c))).unwrap_or_else(|| consumes.clone());
-                let op_produces = op.remove("produces").map(|p| strings(Some(p))).unwrap_or_else(|| produces.clone());
-                let own: Vec<Value> = match op.remove("parameters") {
-                    Some(Value::Array(list)) => list,
-                    _ => Vec::new(),
-                };
-                let mut all: Vec<(Value, String)> = Vec::new();
-                for (i, p) in shared.iter().enumerate() {
-                    let overridden = own.iter().any(|o| same_param(o, p));
-                    if !overridden {
-                        all.push((p.clone(), push_pointer(&push_pointer(&item_at, "parameters"), &i.to_string())));
-                    }
-                }
-                for (i, p) in own.into_iter().enumerate() {
-                    all.push((p, push_pointer(&push_pointer(&at, "parameters"), &i.to_string())));
-                }
-                let mut params = Vec::new();
-                let mut form: Vec<(Value, String)> = Vec::new();
-                for (p, p_at) in all {
-                    // A `$ref` to a shared body or form parameter.
-                    let target = p.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/parameters/"));
-                    if let Some(name) = target.map(crate::load::percent_decode) {
-                        if body_params.contains(&name) {
-                            moves.push((push_pointer(&at, "requestBody"), p_at));
-                            op.insert(
-                                "requestBody".into(),
-                                json!({ "$ref": format!("#/components/requestBodies/{name}") }),
-                            );
-                            continue;
-                        }
-                        if let Some(shared) =
-                            shared_params.get(&name).filter(|s| s.get("in") == Some(&json!("formData")))
-                        {
-                            form.push((shared.clone(), p_at));
-                            continue;
-                        }
-                        let now = push_pointer(&push_pointer(&at, "parameters"), &params.len().to_string());
-                        moves.push((now, p_at));
-                        params.push(json!({ "$ref": format!("#/components/parameters/{name}") }));
-                        continue;
-                    }
-                    match p.get("in").and_then(Value::as_str) {
-                        Some("body") => {
-                            body_moves(&push_pointer(&at, "requestBody"), &p_at, &op_consumes, &mut moves);
-                            op.insert("requestBody".into(), request_body(p, &op_consumes));
-                        }
-                        Some("formData") => form.push((p, p_at)),
-                        _ => {
-                            let now = push_pointer(&push_pointer(&at, "parameters"), &params.len().to_string());
-                            moves.push((push_pointer(&now, "schema"), p_at.clone()));
-                            moves.push((now, p_at.clone()));
-                            params.push(parameter(p, warnings, &p_at));
-                        }
-                    }
-                }
-                if !form.is_empty() {
-                    op.insert("requestBody".into(), form_body(form, &op_consumes, &at, &mut moves));
-                }
-                if !params.is_empty() {
-                    op.insert("parameters".into(), Value::Array(params));
-                }
-                if let Some(Value::Object(responses)) = op.remove("responses") {
-                    for code in responses.keys() {
-                        let here = push_pointer(&push_pointer(&at, "responses"), code);
-                        response_moves(&here, &here, &op_produces, &mut moves);
-                    }
-                    let converted: Map<String, Value> =
-                        responses.into_iter().map(|(code, r)| (code, response(r, &op_produces))).collect();
-                    op.insert("responses".into(), Value::Object(converted));
+            for (method, op) in item.iter_mut().filter(|(k, _)| is_method(k)) {
+                if let Value::Object(op) = op {
+                    operation(op, &push_pointer(&item_at, method), &inherited, &shared, warnings, &mut moves);
                 }
             }
         }
@@ -209,6 +143,89 @@ fn response_moves(now: &str, spec: &str, produces: &[String], moves: &mut Vec<(S
         let content = push_pointer(&push_pointer(now, "content"), media);
         moves.push((push_pointer(&content, "schema"), push_pointer(spec, "schema")));
         moves.push((push_pointer(&content, "example"), push_pointer(&push_pointer(spec, "examples"), media)));
+    }
+}
+
+/// What the whole document says that each operation needs.
+struct Shared {
+    /// Default media types of request and response bodies.
+    consumes: Vec<String>,
+    produces: Vec<String>,
+    /// Names of the shared `body` parameters (now `components/requestBodies`).
+    body_params: std::collections::BTreeSet<String>,
+    /// The shared parameters, to inline the `formData` ones where used.
+    form_params: Value,
+}
+
+/// One operation, 2.0 → 3.0: its parameters (and the path's, `inherited`,
+/// with their pointers) split into parameters, a body or a form; its
+/// responses given content.
+fn operation(
+    op: &mut Map<String, Value>,
+    at: &str,
+    inherited: &[(Value, String)],
+    shared: &Shared,
+    warnings: &mut Vec<Warning>,
+    moves: &mut Vec<(String, String)>,
+) {
+    let consumes = op.remove("consumes").map(|c| strings(Some(c))).unwrap_or_else(|| shared.consumes.clone());
+    let produces = op.remove("produces").map(|p| strings(Some(p))).unwrap_or_else(|| shared.produces.clone());
+    let own: Vec<Value> = match op.remove("parameters") {
+        Some(Value::Array(list)) => list,
+        _ => Vec::new(),
+    };
+    let mut all: Vec<(Value, String)> =
+        inherited.iter().filter(|(p, _)| !own.iter().any(|o| same_param(o, p))).cloned().collect();
+    for (i, p) in own.into_iter().enumerate() {
+        all.push((p, push_pointer(&push_pointer(at, "parameters"), &i.to_string())));
+    }
+    let mut params = Vec::new();
+    let mut form: Vec<(Value, String)> = Vec::new();
+    for (p, p_at) in all {
+        // A `$ref` to a shared body or form parameter.
+        let target = p.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/parameters/"));
+        if let Some(name) = target.map(crate::load::percent_decode) {
+            if shared.body_params.contains(&name) {
+                moves.push((push_pointer(at, "requestBody"), p_at));
+                op.insert("requestBody".into(), json!({ "$ref": format!("#/components/requestBodies/{name}") }));
+            } else if let Some(field) =
+                shared.form_params.get(&name).filter(|f| f.get("in") == Some(&json!("formData")))
+            {
+                form.push((field.clone(), p_at));
+            } else {
+                moves.push((push_pointer(&push_pointer(at, "parameters"), &params.len().to_string()), p_at));
+                params.push(json!({ "$ref": format!("#/components/parameters/{name}") }));
+            }
+            continue;
+        }
+        match p.get("in").and_then(Value::as_str) {
+            Some("body") => {
+                body_moves(&push_pointer(at, "requestBody"), &p_at, &consumes, moves);
+                op.insert("requestBody".into(), request_body(p, &consumes));
+            }
+            Some("formData") => form.push((p, p_at)),
+            _ => {
+                let now = push_pointer(&push_pointer(at, "parameters"), &params.len().to_string());
+                moves.push((push_pointer(&now, "schema"), p_at.clone()));
+                moves.push((now, p_at.clone()));
+                params.push(parameter(p, warnings, &p_at));
+            }
+        }
+    }
+    if !form.is_empty() {
+        op.insert("requestBody".into(), form_body(form, &consumes, at, moves));
+    }
+    if !params.is_empty() {
+        op.insert("parameters".into(), Value::Array(params));
+    }
+    if let Some(Value::Object(responses)) = op.remove("responses") {
+        for code in responses.keys() {
+            let here = push_pointer(&push_pointer(at, "responses"), code);
+            response_moves(&here, &here, &produces, moves);
+        }
+        let converted: Map<String, Value> =
+            responses.into_iter().map(|(code, r)| (code, response(r, &produces))).collect();
+        op.insert("responses".into(), Value::Object(converted));
     }
 }
 
