@@ -9,7 +9,7 @@ mod prism;
 
 use futures_util::StreamExt;
 use images::images::*;
-use images::types::SortOrder;
+use images::types::ImagesV2ListSortOrder as SortOrder;
 use images::Client;
 use prism::Prism;
 use sdkgen_tests::variant_options;

@@ -5,7 +5,7 @@
 
 use futures_util::StreamExt;
 use images::images::*;
-use images::types::{ImageVariantOptions, ImageVariantOptionsFit, SortOrder};
+use images::types::{ImageVariantOptions, ImageVariantOptionsFit, ImagesV2ListSortOrder};
 use images::Client;
 use sdkgen_tests::{multipart_parts, variant_options};
 use serde_json::{json, Value};
@@ -98,7 +98,8 @@ async fn v2_list_stream_follows_the_continuation_token() {
         .mount(&s)
         .await;
     let c = client(&s);
-    let params = V2ListParams { sort_order: Some(SortOrder::Asc), per_page: Some(10), ..V2ListParams::new(ACC) };
+    let params =
+        V2ListParams { sort_order: Some(ImagesV2ListSortOrder::Asc), per_page: Some(10), ..V2ListParams::new(ACC) };
     let ids: Vec<String> = c.images().v2().list_stream(params).map(|r| r.unwrap().id.unwrap()).collect().await;
     assert_eq!(ids, ["a", "b", "c"]);
     let requests = s.received_requests().await.unwrap();

@@ -257,7 +257,9 @@ async fn unions_decode_each_shape_and_encode_back() {
 #[tokio::test]
 async fn every_parameter_style_goes_on_the_wire_as_openapi_says() {
     use kitchen_sink::search::SearchGetParams;
-    use kitchen_sink::types::{Filter, FilterSize, Options, Point};
+    use kitchen_sink::types::{
+        Point, SearchGetFilter as Filter, SearchGetFilterSize as FilterSize, SearchGetOptions as Options,
+    };
     let server = server_answering(ResponseTemplate::new(200).set_body_json(json!(["a"]))).await;
     let params = SearchGetParams {
         regions: vec!["eu west".into(), "us".into()],

@@ -3,7 +3,7 @@
 //! no I/O, and thin layers that read specs and write files.
 
 use crate::emit;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, Warning};
 use crate::lower::lower;
 use crate::output::{write_files, Generated, Stats};
 use crate::overrides::Overrides;
@@ -42,6 +42,8 @@ pub struct Config {
     strict: bool,
     threads: Option<usize>,
     example_tests: bool,
+    previous: Option<(crate::ir::Api, Option<String>)>,
+    bump: bool,
 }
 
 impl Config {
@@ -97,6 +99,50 @@ impl Config {
         self
     }
 
+    /// The SDK generated before (its `sdkgen-api.json`, see
+    /// [`Generated::api_json`]) and that crate's version: generation then
+    /// also reports what changed ([`Generated::changes`]).
+    pub fn previous(mut self, api: crate::ir::Api, version: Option<String>) -> Self {
+        self.previous = Some((api, version));
+        self
+    }
+
+    /// With [`Config::previous`]: the crate's version is the previous one
+    /// bumped as the changes need (major, minor or patch, by Cargo's rules).
+    pub fn bump(mut self, on: bool) -> Self {
+        self.bump = on;
+        self
+    }
+
+    /// The SDK's IR from spec text, without emitting code: what `sdkgen
+    /// diff` compares.
+    pub fn lower(&self, input_name: &str, text: &str) -> Result<crate::ir::Api> {
+        let overrides = self.overrides.clone().unwrap_or_default();
+        self.lower_with(text, &overrides).map(|(api, _)| api).map_err(|e| e.in_file(input_name))
+    }
+
+    /// [`Config::lower`] of the spec at `path`, with its overrides file as
+    /// [`Config::generate_file`] finds it.
+    pub fn lower_file(&self, path: &Path) -> Result<crate::ir::Api> {
+        let (text, overrides, _) = self.read_spec(path)?;
+        self.lower_with(&text, &overrides).map(|(api, _)| api).map_err(|e| e.in_file(path))
+    }
+
+    /// Parses and lowers, with pointers into the spec as written.
+    fn lower_with(&self, text: &str, overrides: &Overrides) -> Result<(crate::ir::Api, Vec<Warning>)> {
+        let mut upgrade = Duration::ZERO;
+        let (spec, mut warnings, moves) = load::parse_located(text, &mut upgrade)?;
+        let (mut api, lowered) = lower(&spec, overrides).map_err(|e| moves.locate(e))?;
+        for def in &mut api.types {
+            def.origin = moves.spec_pointer(&def.origin);
+        }
+        warnings.extend(lowered.into_iter().map(|mut w| {
+            w.pointer = moves.spec_pointer(&w.pointer);
+            w
+        }));
+        Ok((api, warnings))
+    }
+
     /// Makes every warning an error.
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
@@ -131,7 +177,7 @@ impl Config {
         let (spec, mut warnings, moves) = load::parse_located(text, &mut timings.upgrade)?;
         timings.parse = start.elapsed();
         let start = Instant::now();
-        let (api, mut lowered) = lower(&spec, overrides).map_err(|e| moves.locate(e))?;
+        let (mut api, mut lowered) = lower(&spec, overrides).map_err(|e| moves.locate(e))?;
         let examples = (self.example_tests || overrides.example_tests == Some(true)).then(|| {
             let (examples, found) = crate::examples::collect(&spec, &api);
             lowered.extend(found);
@@ -148,6 +194,9 @@ impl Config {
         timings.lower = start.elapsed();
         for w in &mut lowered {
             w.pointer = moves.spec_pointer(&w.pointer);
+        }
+        for def in &mut api.types {
+            def.origin = moves.spec_pointer(&def.origin);
         }
         warnings.extend(lowered);
         if self.strict {
@@ -166,7 +215,18 @@ impl Config {
         let stem = Path::new(input_name).file_stem().and_then(|s| s.to_str()).unwrap_or("sdk");
         let crate_name =
             self.crate_name.clone().or_else(|| overrides.crate_name.clone()).unwrap_or_else(|| crate_name_from(stem));
-        let version = self.crate_version.clone().unwrap_or_else(|| "0.1.0".into());
+        let changes = self.previous.as_ref().map(|(before, _)| crate::diff::diff(before, &api));
+        // The previous version, bumped when asked and the API changed (so
+        // that generating twice bumps once).
+        let previous_version = self.previous.as_ref().and_then(|(_, v)| v.clone());
+        let bumped = match (&previous_version, &changes) {
+            (Some(before), Some(changes)) if self.bump && !changes.changes.is_empty() => {
+                crate::diff::bump(before, changes.verdict())
+            }
+            _ => None,
+        };
+        let version =
+            bumped.or_else(|| self.crate_version.clone()).or(previous_version).unwrap_or_else(|| "0.1.0".into());
         let user_agent = format!("{crate_name}/{version} sdkgen/{VERSION}");
         let threads = self.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let rendered = crate::render::render(&api, &user_agent, threads)?;
@@ -206,7 +266,8 @@ impl Config {
         let stats = Stats {
             operations: api.operations.len(),
             operations_in_spec,
-            types: api.types.len(),
+            types: api.types.iter().filter(|t| !matches!(t.body, crate::ir::TypeBody::Alias { .. })).count(),
+            aliases: api.types.iter().filter(|t| matches!(t.body, crate::ir::TypeBody::Alias { .. })).count(),
             component_types: api.types.iter().filter(|t| t.component.is_some()).count(),
             examples: examples.as_ref().map_or(0, |e| e.checked.len()),
             example_spec_errors: examples.as_ref().map_or(0, |e| e.spec_errors),
@@ -218,12 +279,24 @@ impl Config {
             }
             emit::examples::tests_file(&api, &e.checked, &lib_name)
         });
+        let api_json = serde_json::to_string_pretty(&api).expect("the IR is plain data") + "\n";
         // The IR is done with: its memory serves the joined text instead.
         drop(api);
         let start = Instant::now();
         let api = rendered.join();
         timings.format += start.elapsed();
-        Ok(Generated { crate_name, header, crate_docs, api, cargo_toml, example_tests, warnings, stats })
+        Ok(Generated {
+            crate_name,
+            header,
+            crate_docs,
+            api,
+            cargo_toml,
+            example_tests,
+            api_json,
+            changes,
+            warnings,
+            stats,
+        })
     }
 
     /// Reads the spec at `path` (and its overrides file) and generates.
@@ -234,6 +307,15 @@ impl Config {
 
     /// [`Config::generate_file`], also returning how long each phase took.
     pub fn generate_file_timed(&self, path: &Path) -> Result<(Generated, Vec<PathBuf>, Timings)> {
+        let (text, overrides, files) = self.read_spec(path)?;
+        let name = path.display().to_string();
+        let mut timings = Timings::default();
+        let generated = self.generate_with(&name, &text, &overrides, &mut timings).map_err(|e| e.in_file(path))?;
+        Ok((generated, files, timings))
+    }
+
+    /// The spec's text, its overrides and the files read.
+    fn read_spec(&self, path: &Path) -> Result<(String, Overrides, Vec<PathBuf>)> {
         let read =
             |p: &Path| std::fs::read_to_string(p).map_err(|e| Error::new(ErrorKind::Io, "", e.to_string()).in_file(p));
         let text = read(path)?;
@@ -251,10 +333,7 @@ impl Config {
             }
             (None, None) => Overrides::default(),
         };
-        let name = path.display().to_string();
-        let mut timings = Timings::default();
-        let generated = self.generate_with(&name, &text, &overrides, &mut timings).map_err(|e| e.in_file(path))?;
-        Ok((generated, files, timings))
+        Ok((text, overrides, files))
     }
 
     /// For `build.rs`: generates from `spec` into `$OUT_DIR/<lib name>.rs`

@@ -2,34 +2,60 @@
 //!
 //! Specs repeat the same inline object in many places (Cloudflare writes
 //! the same `{errors: [{message}]}` body under hundreds of operations).
-//! Lowering names each after where it stands; this pass then merges types
+//! Lowering names each after where it stands; this pass then finds types
 //! whose bodies are equal, ignoring docs: an inline type equal to a
-//! component schema's type becomes that type, and equal inline types become
-//! the first of them by name. Merging children can make parents equal, so
-//! it repeats until nothing changes. Component schemas are never merged
-//! with each other: they are the spec's own names.
+//! component schema's type is that type, and equal inline types are the
+//! first of them by name. Merging children can make parents equal, so it
+//! repeats until nothing changes. Component schemas are never merged with
+//! each other: they are the spec's own names.
+//!
+//! An inline copy of a component is the component: every use is rewritten.
+//! Equal inline types keep their names as aliases of the first
+//! (`pub type ZonesListErrorsItem = AccountsListErrorsItem;`): one
+//! definition, while every use keeps the name of where it stands, so a new
+//! schema equal to an existing one never renames anything a user wrote.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::ir::{Operation, TypeBody, TypeDef, Webhook};
+use crate::ir::{Operation, TypeBody, TypeDef, TypeRef, Webhook};
 
-/// Merges equal inline types into one, rewriting every use; returns how
-/// many types were removed. `types` stays in name order.
+/// Merges equal types; returns how many inline types were merged. An
+/// inline type equal to a component's is removed and every use rewritten to
+/// the component; one equal to another inline type becomes an alias of it.
+/// `types` stays in name order.
 pub(crate) fn merge_equal_types(
     types: &mut Vec<TypeDef>,
     operations: &mut [Operation],
     webhooks: &mut [Webhook],
 ) -> usize {
-    let mut removed = 0;
+    // Merged name → the name it is merged into.
+    let mut canon: HashMap<String, String> = HashMap::new();
     loop {
-        let renames = duplicates(types);
+        let renames = duplicates(types, &canon);
         if renames.is_empty() {
-            return removed;
+            break;
         }
-        removed += renames.len();
-        types.retain(|t| !renames.contains_key(&t.name));
+        canon.extend(renames);
+    }
+    let merged = canon.len();
+    let components: HashSet<&str> = types.iter().filter(|t| t.component.is_some()).map(|t| t.name.as_str()).collect();
+    // Copies of a component are the component: the spec's own name, stable as it is.
+    let into_components: HashMap<String, String> = canon
+        .keys()
+        .map(|from| (from.clone(), final_name(&canon, from)))
+        .filter(|(_, to)| components.contains(to.as_str()))
+        .collect();
+    for def in types.iter_mut() {
+        if !into_components.contains_key(&def.name) {
+            if let Some(to) = canon.get(&def.name) {
+                def.body = TypeBody::Alias { target: TypeRef::Named(final_name(&canon, to)) };
+            }
+        }
+    }
+    if !into_components.is_empty() {
+        types.retain(|t| !into_components.contains_key(&t.name));
         let mut rename = |name: &mut String| {
-            if let Some(to) = renames.get(name.as_str()) {
+            if let Some(to) = into_components.get(name.as_str()) {
                 name.clone_from(to);
             }
         };
@@ -47,17 +73,28 @@ pub(crate) fn merge_equal_types(
             hook.ty.rename_named(&mut rename);
         }
     }
+    merged
 }
 
-/// Inline types whose body equals an earlier one's: duplicate → kept name.
-fn duplicates(types: &[TypeDef]) -> BTreeMap<String, String> {
+/// Follows `canon` to a name that is not merged.
+fn final_name(canon: &HashMap<String, String>, name: &str) -> String {
+    let mut name = name;
+    while let Some(next) = canon.get(name) {
+        name = next;
+    }
+    name.to_string()
+}
+
+/// Inline types (not yet merged) whose body, with names read through
+/// `canon`, equals an earlier one's: duplicate → kept name.
+fn duplicates(types: &[TypeDef], canon: &HashMap<String, String>) -> BTreeMap<String, String> {
     // Components first, so an inline copy of one becomes the component.
-    let mut order: Vec<&TypeDef> = types.iter().collect();
+    let mut order: Vec<&TypeDef> = types.iter().filter(|t| !canon.contains_key(&t.name)).collect();
     order.sort_by_key(|t| t.component.is_none());
     let mut first: HashMap<String, &str> = HashMap::with_capacity(types.len());
     let mut renames = BTreeMap::new();
     for def in order {
-        let key = shape(&def.body);
+        let key = shape(&def.body, canon);
         match first.get(&key) {
             Some(kept) if def.component.is_none() => {
                 renames.insert(def.name.clone(), (*kept).to_string());
@@ -71,13 +108,19 @@ fn duplicates(types: &[TypeDef]) -> BTreeMap<String, String> {
     renames
 }
 
-/// A type's body without its docs, as a comparable key.
-fn shape(body: &TypeBody) -> String {
+/// A type's body without its docs, with merged names read as the kept
+/// ones, as a comparable key.
+fn shape(body: &TypeBody, canon: &HashMap<String, String>) -> String {
+    let ty = |t: &TypeRef| {
+        let mut t = t.clone();
+        t.rename_named(&mut |n| *n = final_name(canon, n));
+        format!("{t:?}")
+    };
     match body {
         TypeBody::Struct { fields, extra, default } => {
             let mut key = format!("struct {extra} {default}");
             for f in fields {
-                key.push_str(&format!("|{} {} {:?} {:?}", f.rust, f.wire, f.presence, f.ty));
+                key.push_str(&format!("|{} {} {:?} {}", f.rust, f.wire, f.presence, ty(&f.ty)));
             }
             key
         }
@@ -88,14 +131,21 @@ fn shape(body: &TypeBody) -> String {
             }
             key
         }
-        TypeBody::Union { variants } => format!("union {variants:?}"),
+        TypeBody::Union { variants } => {
+            let mut key = "union".to_string();
+            for (name, t) in variants {
+                key.push_str(&format!("|{name} {}", ty(t)));
+            }
+            key
+        }
+        TypeBody::Alias { target } => format!("alias {}", ty(target)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Field, Presence, TypeRef};
+    use crate::ir::{Field, Presence};
 
     fn field(name: &str, ty: TypeRef) -> Field {
         Field { rust: name.into(), wire: name.into(), ty, presence: Presence::Optional, doc: Some(name.into()) }
@@ -108,6 +158,8 @@ mod tests {
             body: TypeBody::Struct { fields, extra: "extra".into(), default: true },
             used_by: Vec::new(),
             component: component.map(Into::into),
+            built: false,
+            origin: format!("/components/schemas/{name}"),
         }
     }
 
@@ -125,10 +177,24 @@ mod tests {
             object("Other", None, vec![field("code", TypeRef::I64)]),
         ];
         types[0].doc = Some("differs only in docs".into());
-        let removed = merge_equal_types(&mut types, &mut [], &mut []);
-        let names: Vec<&str> = types.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["AResponse", "Message", "Note", "Other"]);
-        assert_eq!(removed, 3);
+        let merged = merge_equal_types(&mut types, &mut [], &mut []);
+        assert_eq!(merged, 3);
+        let alias = |t: &TypeDef| match &t.body {
+            TypeBody::Alias { target: TypeRef::Named(n) } => Some(n.clone()),
+            _ => None,
+        };
+        let aliases: Vec<(&str, Option<String>)> = types.iter().map(|t| (t.name.as_str(), alias(t))).collect();
+        // Copies of a component are gone, their uses rewritten; equal inline types are aliases.
+        assert_eq!(
+            aliases,
+            [
+                ("AResponse", None),
+                ("BResponse", Some("AResponse".into())),
+                ("Message", None),
+                ("Note", None),
+                ("Other", None),
+            ]
+        );
         assert_eq!(types[0].type_refs(), [&named("Message")]);
     }
 

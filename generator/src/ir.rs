@@ -1,9 +1,29 @@
 //! The intermediate representation: what the generated SDK contains, with
 //! every Rust name already decided. Emission turns this into tokens and
 //! knows nothing about OpenAPI.
+//!
+//! The IR also serializes to JSON (`sdkgen-api.json` beside a generated
+//! crate), so that `sdkgen diff` and `generate` can compare an SDK with the
+//! one generated before it without the old spec.
+
+use serde::{Deserialize, Serialize};
+
+/// The type behind `name`, following aliases.
+pub fn resolve<'a>(types: &'a [TypeDef], name: &str) -> Option<&'a TypeDef> {
+    let mut def = types.binary_search_by(|t| t.name.as_str().cmp(name)).ok().map(|i| &types[i])?;
+    for _ in 0..types.len() {
+        match &def.body {
+            TypeBody::Alias { target: TypeRef::Named(next) } => {
+                def = types.binary_search_by(|t| t.name.as_str().cmp(next)).ok().map(|i| &types[i])?
+            }
+            _ => return Some(def),
+        }
+    }
+    None
+}
 
 /// A whole API, ready to emit.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Api {
     /// `info.title`.
     pub title: String,
@@ -27,7 +47,7 @@ pub struct Api {
 
 /// A webhook: a request the API sends to the user's server, decoded by
 /// `webhooks::Webhook::decode`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Webhook {
     /// The webhook's name in the spec (what `decode` is given).
     pub wire: String,
@@ -38,7 +58,7 @@ pub struct Webhook {
 }
 
 /// One security scheme and how the client is given its credential.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scheme {
     /// Name in `components.securitySchemes`.
     pub name: String,
@@ -53,7 +73,7 @@ pub struct Scheme {
 }
 
 /// How a credential is sent.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum SchemeKind {
     /// `Authorization: Bearer <token>`.
     Bearer,
@@ -66,7 +86,7 @@ pub enum SchemeKind {
 }
 
 /// A Rust type as used in a field or signature.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TypeRef {
     String,
     Bool,
@@ -118,7 +138,7 @@ impl TypeRef {
 }
 
 /// A named type.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TypeDef {
     /// The Rust name.
     pub name: String,
@@ -130,6 +150,13 @@ pub struct TypeDef {
     pub used_by: Vec<String>,
     /// The `components/schemas` entry it is, or `None` for an inline schema's type.
     pub component: Option<String>,
+    /// Whether callers build it: it is reached from a request's parameters or
+    /// body. Types only decoded from responses are `#[non_exhaustive]`, so
+    /// the API adding a field to them is not a breaking change.
+    pub built: bool,
+    /// The JSON pointer of the schema it was lowered from, in the spec as
+    /// written (for a merged type, the first of the schemas it stands for).
+    pub origin: String,
 }
 
 impl TypeDef {
@@ -139,6 +166,7 @@ impl TypeDef {
             TypeBody::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
             TypeBody::Union { variants } => variants.iter().map(|(_, ty)| ty).collect(),
             TypeBody::Enum { .. } => Vec::new(),
+            TypeBody::Alias { target } => vec![target],
         }
     }
 
@@ -148,12 +176,13 @@ impl TypeDef {
             TypeBody::Struct { fields, .. } => fields.iter_mut().map(|f| &mut f.ty).collect(),
             TypeBody::Union { variants } => variants.iter_mut().map(|(_, ty)| ty).collect(),
             TypeBody::Enum { .. } => Vec::new(),
+            TypeBody::Alias { target } => vec![target],
         }
     }
 }
 
 /// The body of a named type.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TypeBody {
     /// A struct whose unknown fields are kept in a flattened map named `extra`.
     Struct { fields: Vec<Field>, extra: String, default: bool },
@@ -162,10 +191,14 @@ pub enum TypeBody {
     /// An untagged union (`anyOf`/`oneOf`): the first variant that decodes wins,
     /// so variants are ordered from the most to the least specific.
     Union { variants: Vec<(String, TypeRef)> },
+    /// Another name of an equal type (`pub type Name = Target;`): an inline
+    /// schema keeps the name of where it stands even when its type is shared,
+    /// so a name never changes because another schema equal to it was added.
+    Alias { target: TypeRef },
 }
 
 /// A struct field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// The Rust name.
     pub rust: String,
@@ -180,7 +213,7 @@ pub struct Field {
 }
 
 /// Required / optional × nullable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Presence {
     /// `T`.
     Required,
@@ -193,7 +226,7 @@ pub enum Presence {
 }
 
 /// A variant of a string enum.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
     /// The Rust name.
     pub rust: String,
@@ -202,7 +235,7 @@ pub struct Variant {
 }
 
 /// One API operation, as a method of a resource.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     /// `operationId` (or `METHOD /path` when missing).
     pub id: String,
@@ -275,7 +308,7 @@ impl Operation {
 }
 
 /// An error response an operation documents, with its JSON body's type.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorResponse {
     /// The status as the spec writes it: `404`, `4XX` or `default`.
     pub status: String,
@@ -286,7 +319,7 @@ pub struct ErrorResponse {
 }
 
 /// How a list operation pages, so it can also be a stream of all items.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pagination {
     /// How the next page is asked for.
     pub kind: PageKind,
@@ -298,7 +331,7 @@ pub struct Pagination {
 }
 
 /// Page-number or cursor pagination.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum PageKind {
     /// `page` (and perhaps `per_page`) query parameters: the params field
     /// names; `float` when the spec types them as `number` rather than `integer`.
@@ -308,7 +341,7 @@ pub enum PageKind {
 }
 
 /// Where a parameter goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Location {
     Path,
     Query,
@@ -317,7 +350,7 @@ pub enum Location {
 }
 
 /// How a parameter's value is written (OpenAPI's `style`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Style {
     Form,
     SpaceDelimited,
@@ -329,7 +362,7 @@ pub enum Style {
 }
 
 /// A path, query or header parameter.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     /// The Rust name.
     pub rust: String,
@@ -350,7 +383,7 @@ pub struct Param {
 }
 
 /// A request body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Body {
     /// A JSON object whose fields are flattened into the params struct.
     Fields { fields: Vec<Field>, extra: String },
@@ -370,7 +403,7 @@ pub enum Body {
 }
 
 /// What a successful call returns.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Response {
     /// A JSON body (or, when `enveloped`, the `result` of a
     /// `{success, errors, messages, result}` envelope); `optional` when it may be `null`.

@@ -13,6 +13,7 @@
 
 mod config;
 mod dedupe;
+pub mod diff;
 mod emit;
 pub mod error;
 mod examples;

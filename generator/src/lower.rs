@@ -112,6 +112,10 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
     let (mut types, type_warnings) = types.finish();
     crate::dedupe::merge_equal_types(&mut types, &mut operations, &mut webhooks);
     mark_users(&mut types, &operations, &webhooks);
+    let built = crate::diff::request_types(&types, &operations);
+    for def in &mut types {
+        def.built = built.contains(&def.name);
+    }
     for op in &mut operations {
         op.pagination = pagination(op, &types);
     }
@@ -147,7 +151,7 @@ fn pagination(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
     let (items, item, fields) = match ty {
         TypeRef::Vec(inner) => (None, (**inner).clone(), &[][..]),
         TypeRef::Named(name) => {
-            let TypeBody::Struct { fields, .. } = &types.iter().find(|t| &t.name == name)?.body else { return None };
+            let TypeBody::Struct { fields, .. } = &crate::ir::resolve(types, name)?.body else { return None };
             let mut lists = fields.iter().filter(|f| matches!(f.ty, TypeRef::Vec(_)));
             let (Some(list), None) = (lists.next(), lists.next()) else { return None };
             let TypeRef::Vec(inner) = &list.ty else { return None };
@@ -317,10 +321,10 @@ impl<'a> Lowering<'a> {
             (Some(s), Some(d)) if s.trim() != d.trim() => Some(format!("{s}\n\n{d}")),
             (s, d) => s.clone().or_else(|| d.clone()),
         };
-        let params = self.parameters(path, op, shared, pointer)?;
+        let resource_hint = resource.iter().map(|s| naming::pascal(s)).collect::<String>();
+        let hint = format!("{resource_hint}{}", naming::pascal(&verb));
+        let params = self.parameters(path, op, shared, pointer, (&resource_hint, &hint))?;
         let security = self.security(op, pointer)?;
-        let hint =
-            format!("{}{}", resource.iter().map(|s| naming::pascal(s)).collect::<String>(), naming::pascal(&verb));
         let response = self.response(op, &push_pointer(pointer, "responses"), &hint)?;
         let errors = self.errors(op, &push_pointer(pointer, "responses"), &hint)?;
         // A GET that returns one object, not a list or a page of one, reads
@@ -379,6 +383,7 @@ impl<'a> Lowering<'a> {
         op: &'a openapiv3::Operation,
         shared: &'a [ReferenceOr<Parameter>],
         pointer: &str,
+        (resource_hint, op_hint): (&str, &str),
     ) -> Result<Vec<Param>> {
         // Operation parameters override path-item ones with the same name and location.
         let mut declared: IndexMap<(String, &'static str), (&Parameter, String)> = IndexMap::new();
@@ -403,7 +408,7 @@ impl<'a> Lowering<'a> {
         let mut out = Vec::new();
         for name in path_template_names(path) {
             match declared.get(&(name.to_string(), "path")) {
-                Some((param, at)) => out.push(self.param(param, Location::Path, at)?),
+                Some((param, at)) => out.push(self.param(param, Location::Path, at, (resource_hint, op_hint))?),
                 None => {
                     self.warn(
                         WarningKind::UndeclaredPathParam,
@@ -430,17 +435,30 @@ impl<'a> Lowering<'a> {
                 "cookie" => Location::Cookie,
                 _ => continue, // path parameters were taken in path order above
             };
-            out.push(self.param(param, location, at)?);
+            out.push(self.param(param, location, at, (resource_hint, op_hint))?);
         }
         Ok(out)
     }
 
-    fn param(&mut self, param: &Parameter, location: Location, pointer: &str) -> Result<Param> {
+    /// One parameter. An inline type of its schema is named after where the
+    /// parameter is declared, so that no other operation's parameter of the
+    /// same name can take the name first: a shared parameter
+    /// (`components/parameters`) by its name, one of a path item by the
+    /// resource and its name, one of an operation by the operation
+    /// (`RadarHttpTopGetFormat`).
+    fn param(&mut self, param: &Parameter, location: Location, pointer: &str, hints: (&str, &str)) -> Result<Param> {
         let data = param.parameter_data_ref();
         let (ty, doc) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let norm = Norm::from_ref_or(schema, &push_pointer(pointer, "schema"))?;
-                let hint = naming::pascal(&data.name);
+                let context = if pointer.starts_with("/components/") {
+                    ""
+                } else if pointer.rsplit('/').nth(2).is_some_and(|segment| segment.starts_with('~')) {
+                    hints.0 // `/paths/<path>/parameters/<i>`: the path item's
+                } else {
+                    hints.1
+                };
+                let hint = format!("{context}{}", naming::pascal(&data.name));
                 (self.types.type_of(&norm, &hint)?, data.description.clone().or_else(|| self.types.description(&norm)))
             }
             ParameterSchemaOrContent::Content(_) => {

@@ -1,7 +1,11 @@
 //! The `sdkgen` command line: `generate` writes an SDK crate, `check`
 //! verifies committed output. Exit codes: 0 ok, 1 stale output, 2 bad input.
 
+use sdkgen::diff::ApiDiff;
+use sdkgen::ir::Api;
+use sdkgen::output::API_JSON;
 use sdkgen::{Config, Generated, Warning};
+use std::path::Path;
 
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
@@ -16,6 +20,7 @@ sdkgen - generate a typed async Rust SDK from an OpenAPI 3.0 document
 USAGE:
     sdkgen generate <SPEC> --out <DIR> [OPTIONS]
     sdkgen check <SPEC> --out <DIR> [OPTIONS]
+    sdkgen diff <OLD> <NEW> [--format text|json|markdown] [--all]
 
 COMMANDS:
     generate   Write a complete SDK crate (Cargo.toml, src/lib.rs, src/runtime.rs)
@@ -23,6 +28,12 @@ COMMANDS:
                error nothing is written.
     check      Generate in memory and compare with <DIR>. Exits 1 with a diff
                when the committed output is stale (same as `generate --check`).
+    diff       What changed in the SDK between two specs (or generated crates,
+               by their sdkgen-api.json): methods, parameters, types, fields,
+               enum values, auth, base URL, pagination and errors, in Rust
+               names with the spec pointer behind each, and the semver
+               release it needs. `generate` and `check` print a summary of
+               the same when the SDK in <DIR> changes.
 
 OPTIONS:
     -o, --out <DIR>           Directory of the generated crate
@@ -32,12 +43,17 @@ OPTIONS:
         --strict              Treat warnings as errors
         --example-tests       Also write tests/examples.rs: the spec's examples decode
                               into the generated types and encode back
+        --bump                With generate: the version in <DIR>/Cargo.toml, bumped
+                              as the API changes need (major, minor or patch)
+        --format <FORMAT>     With diff: text (default), json or markdown
+        --all                 With diff: list every change, not the first 20
     -v, --verbose             List every warning, not just the first of each kind
     -h, --help                Show this help
     -V, --version             Show the version
 
 EXIT CODES:
     0  success    1  `check`: output is stale    2  bad input or usage
+    (`diff` exits 0 whatever the verdict; read it from the output)
 
 EXAMPLE:
     sdkgen generate openapi/images-edit.yaml --out generated/images-edit
@@ -46,6 +62,7 @@ EXAMPLE:
 struct Args {
     command: String,
     spec: PathBuf,
+    /// `--out`, or diff's <NEW>.
     out: PathBuf,
     overrides: Option<PathBuf>,
     crate_name: Option<String>,
@@ -53,6 +70,9 @@ struct Args {
     strict: bool,
     example_tests: bool,
     verbose: bool,
+    bump: bool,
+    format: String,
+    all: bool,
 }
 
 fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -61,6 +81,8 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Str
     let mut out = None;
     let (mut overrides, mut crate_name) = (None, None);
     let (mut check, mut strict, mut verbose, mut example_tests) = (false, false, false, false);
+    let (mut bump, mut all, mut format) = (false, false, "text".to_string());
+    let mut second = None;
     while let Some(arg) = raw.next() {
         let mut value = |name: &str| raw.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
@@ -76,20 +98,43 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Str
             "--strict" => strict = true,
             "--example-tests" => example_tests = true,
             "-v" | "--verbose" => verbose = true,
+            "--bump" => bump = true,
+            "--all" => all = true,
+            "--format" => format = value("--format")?,
             flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
             word if command.is_none() => command = Some(word.to_string()),
             word if spec.is_none() => spec = Some(PathBuf::from(word)),
+            word if second.is_none() && command.as_deref() == Some("diff") => second = Some(PathBuf::from(word)),
             word => return Err(format!("unexpected argument `{word}`")),
         }
     }
-    let command = command.ok_or("missing command: generate or check")?;
-    if command != "generate" && command != "check" {
-        return Err(format!("unknown command `{command}`: expected generate or check"));
+    let command = command.ok_or("missing command: generate, check or diff")?;
+    if !["generate", "check", "diff"].contains(&command.as_str()) {
+        return Err(format!("unknown command `{command}`: expected generate, check or diff"));
     }
-    let spec = spec.ok_or("missing <SPEC>")?;
-    let out = out.ok_or("missing --out <DIR>")?;
+    if !["text", "json", "markdown"].contains(&format.as_str()) {
+        return Err(format!("unknown format `{format}`: expected text, json or markdown"));
+    }
+    let (spec, out) = if command == "diff" {
+        (spec.ok_or("missing <OLD>")?, second.ok_or("missing <NEW>")?)
+    } else {
+        (spec.ok_or("missing <SPEC>")?, out.ok_or("missing --out <DIR>")?)
+    };
     let check = check || command == "check";
-    Ok(Some(Args { command, spec, out, overrides, crate_name, check, strict, verbose, example_tests }))
+    Ok(Some(Args {
+        command,
+        spec,
+        out,
+        overrides,
+        crate_name,
+        check,
+        strict,
+        verbose,
+        example_tests,
+        bump,
+        format,
+        all,
+    }))
 }
 
 fn main() -> ExitCode {
@@ -104,7 +149,25 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut config = Config::new().strict(args.strict).example_tests(args.example_tests);
+    if args.command == "diff" {
+        return diff(&args);
+    }
+    let mut config = Config::new().strict(args.strict).example_tests(args.example_tests).bump(args.bump);
+    // The SDK generated before, to say what changed (and bump its version).
+    match previous(&args.out) {
+        Ok(Some((api, version))) => config = config.previous(api, version),
+        Ok(None) if args.bump => {
+            eprintln!("error: --bump needs the SDK generated before: no {}", args.out.join(API_JSON).display());
+            return ExitCode::from(2);
+        }
+        Ok(None) => {}
+        Err(message) if args.bump => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+        // Without --bump the summary is a courtesy: an unreadable old IR only loses it.
+        Err(message) => eprintln!("note: no change summary: {message}"),
+    }
     if let Some(file) = &args.overrides {
         config = config.overrides_file(file);
     }
@@ -131,6 +194,9 @@ fn main() -> ExitCode {
         }
     };
     eprint!("{}", report(&generated, args.verbose));
+    if let Some(changes) = generated.changes.as_ref().filter(|c| !c.changes.is_empty()) {
+        eprint!("{}", changes.text(Some(10)));
+    }
     if args.check {
         let stale = generated.check(&args.out);
         if stale.is_empty() {
@@ -173,11 +239,15 @@ fn report(generated: &Generated, verbose: bool) -> String {
         by_kind.entry(w.kind).or_default().push(w);
     }
     let mut out = format!(
-        "sdkgen: {}/{} operations, {} types ({} of them the spec's schemas), {} warnings\n",
+        "sdkgen: {}/{} operations, {} types ({} of them the spec's schemas{}), {} warnings\n",
         generated.stats.operations,
         generated.stats.operations_in_spec,
         generated.stats.types,
         generated.stats.component_types,
+        match generated.stats.aliases {
+            0 => String::new(),
+            n => format!("; {n} more names of inline schemas are aliases of equal types"),
+        },
         generated.warnings.len()
     );
     if generated.example_tests.is_some() {
@@ -198,4 +268,58 @@ fn report(generated: &Generated, verbose: bool) -> String {
         }
     }
     out
+}
+
+/// `sdkgen diff <OLD> <NEW>`.
+fn diff(args: &Args) -> ExitCode {
+    let mut config = Config::new();
+    if let Some(file) = &args.overrides {
+        config = config.overrides_file(file);
+    }
+    let load = |path: &Path| -> Result<Api, String> {
+        match previous(path)? {
+            Some((api, _)) => Ok(api),
+            None if path.is_dir() => Err(format!("{}: no {API_JSON} (generate the SDK there first)", path.display())),
+            None => config.lower_file(path).map_err(|e| e.to_string()),
+        }
+    };
+    let start = std::time::Instant::now();
+    let (old, new) = match (load(&args.spec), load(&args.out)) {
+        (Ok(old), Ok(new)) => (old, new),
+        (Err(message), _) | (_, Err(message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let changes: ApiDiff = sdkgen::diff::diff(&old, &new);
+    match args.format.as_str() {
+        "json" => print!("{}", changes.json()),
+        "markdown" => print!("{}", changes.markdown()),
+        _ => print!("{}", changes.text(if args.all { None } else { Some(20) })),
+    }
+    if args.verbose {
+        eprintln!("sdkgen: diff in {:.0} ms", start.elapsed().as_secs_f64() * 1000.0);
+    }
+    ExitCode::SUCCESS
+}
+
+/// The IR and version of the SDK generated in `path` (a crate directory or
+/// its `sdkgen-api.json`); `None` when there is none, an error when it
+/// cannot be read.
+fn previous(path: &Path) -> Result<Option<(Api, Option<String>)>, String> {
+    let (json, dir) = if path.is_dir() {
+        (path.join(API_JSON), path.to_path_buf())
+    } else if path.file_name().is_some_and(|n| n == API_JSON) {
+        (path.to_path_buf(), path.parent().unwrap_or(Path::new(".")).to_path_buf())
+    } else {
+        return Ok(None);
+    };
+    let Ok(text) = std::fs::read_to_string(&json) else { return Ok(None) };
+    let api: Api = serde_json::from_str(&text).map_err(|e| {
+        format!("{}: not an SDK's IR as this sdkgen writes it ({e}); regenerate it with this version", json.display())
+    })?;
+    let version = std::fs::read_to_string(dir.join("Cargo.toml")).ok().and_then(|toml| {
+        toml.lines().find_map(|l| l.strip_prefix("version = \"")?.strip_suffix('"').map(String::from))
+    });
+    Ok(Some((api, version)))
 }

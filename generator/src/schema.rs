@@ -424,6 +424,11 @@ impl Components {
         Ok(Components { schemas, flat: RefCell::default() })
     }
 
+    /// The component names, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.schemas.keys().map(String::as_str)
+    }
+
     /// The schema a component name stands for.
     pub fn get(&self, name: &str, pointer: &str) -> Result<&Norm> {
         self.schemas.get(name).ok_or_else(|| {

@@ -27,6 +27,9 @@ pub struct TypeBuilder<'a> {
     renames: &'a BTreeMap<String, String>,
     /// Names taken in the `types` module.
     names: Scope,
+    /// The Rust name of every component that is a struct or an enum,
+    /// claimed before any inline type is named (see [`TypeBuilder::new`]).
+    reserved: BTreeMap<String, String>,
     /// Components already lowered.
     memo: BTreeMap<String, TypeRef>,
     /// Inline structs, enums and unions already lowered, by the pointer of
@@ -48,12 +51,31 @@ pub struct TypeBuilder<'a> {
 
 impl<'a> TypeBuilder<'a> {
     /// A builder over `comps`, stripping `prefix` from component names.
+    ///
+    /// The spec's own schemas are named first, in name order, so that an
+    /// inline schema never takes a component's name: adding an operation or
+    /// an inline schema to a spec never renames a component's type.
     pub fn new(comps: &'a Components, prefix: String, renames: &'a BTreeMap<String, String>) -> Self {
+        let mut names = Scope::default();
+        let mut reserved = BTreeMap::new();
+        for name in comps.names() {
+            let Ok(target) = comps.get(name, "") else { continue };
+            if matches!(target.kind, Kind::Ref(_)) {
+                continue; // an alias: named after the schema it stands for
+            }
+            let Ok(flat) = comps.deref(target).and_then(|t| comps.flatten(t)) else { continue };
+            let is_struct = matches!(&flat.kind, Kind::Object(o) if !o.properties.is_empty());
+            let is_enum = matches!(flat.kind, Kind::String) && !flat.enum_values.is_empty();
+            if is_struct || is_enum {
+                reserved.insert(name.to_string(), names.claim(component_name(name, &prefix, renames)));
+            }
+        }
         TypeBuilder {
             comps,
             prefix,
             renames,
-            names: Scope::default(),
+            names,
+            reserved,
             memo: BTreeMap::new(),
             inline: std::collections::HashMap::new(),
             building: BTreeSet::new(),
@@ -191,10 +213,7 @@ impl<'a> TypeBuilder<'a> {
         let flat = comps.flatten(resolved)?;
         let is_struct = matches!(&flat.kind, Kind::Object(o) if !o.properties.is_empty());
         let is_enum = matches!(flat.kind, Kind::String) && !flat.enum_values.is_empty();
-        // A user's rename goes through the naming rules too, so it is always an identifier.
-        let rust_name = self.renames.get(name).map(|n| naming::type_name(n)).unwrap_or_else(|| {
-            naming::type_name(name.strip_prefix(self.prefix.as_str()).filter(|s| !s.is_empty()).unwrap_or(name))
-        });
+        let rust_name = component_name(name, &self.prefix, self.renames);
         if !is_struct && !is_enum {
             // Not a named type, so a cycle through it (`a: array of a`) has
             // no Rust spelling: it degrades to a JSON value.
@@ -214,7 +233,10 @@ impl<'a> TypeBuilder<'a> {
             self.memo.insert(name.to_string(), ty.clone());
             return Ok(ty);
         }
-        let rust_name = self.names.claim(rust_name);
+        let rust_name = match self.reserved.get(name) {
+            Some(reserved) => reserved.clone(),
+            None => self.names.claim(rust_name),
+        };
         self.memo.insert(name.to_string(), TypeRef::Named(rust_name.clone()));
         let ty = if is_struct {
             // A named type starts a new count of inline nesting.
@@ -227,6 +249,7 @@ impl<'a> TypeBuilder<'a> {
         };
         if let Some(def) = self.defs.get_mut(&rust_name) {
             def.component = Some(name.to_string());
+            def.origin = target.pointer.clone();
         }
         Ok(ty)
     }
@@ -261,6 +284,8 @@ impl<'a> TypeBuilder<'a> {
                 body: TypeBody::Struct { fields, extra, default: false },
                 used_by: Vec::new(),
                 component: None,
+                built: false,
+                origin: flat.pointer.clone(),
             },
         );
         Ok(TypeRef::Named(name))
@@ -285,6 +310,8 @@ impl<'a> TypeBuilder<'a> {
                 body: TypeBody::Enum { variants },
                 used_by: Vec::new(),
                 component: None,
+                built: false,
+                origin: flat.pointer.clone(),
             },
         );
         TypeRef::Named(name)
@@ -337,6 +364,8 @@ impl<'a> TypeBuilder<'a> {
             body: TypeBody::Union { variants },
             used_by: Vec::new(),
             component: None,
+            built: false,
+            origin: flat.pointer.clone(),
         };
         self.defs.insert(name.clone(), def);
         Ok(TypeRef::Named(name))
@@ -391,6 +420,16 @@ impl<'a> TypeBuilder<'a> {
         }
         (defs.into_values().collect(), self.warnings)
     }
+}
+
+/// The Rust name of component `name`: the user's rename, else the name
+/// without the spec's common prefix. A rename goes through the naming rules
+/// too, so it is always an identifier.
+fn component_name(name: &str, prefix: &str, renames: &BTreeMap<String, String>) -> String {
+    renames
+        .get(name)
+        .map(|n| naming::type_name(n))
+        .unwrap_or_else(|| naming::type_name(name.strip_prefix(prefix).filter(|s| !s.is_empty()).unwrap_or(name)))
 }
 
 /// The name of a union variant holding `ty`.

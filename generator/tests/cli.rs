@@ -103,13 +103,13 @@ fn generate_writes_only_changes_and_check_catches_staleness() {
     let (spec, out_s) = (seed_spec(), out.to_str().unwrap().to_string());
     let first = sdkgen(&["generate", spec.to_str().unwrap(), "--out", &out_s]);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
-    assert!(stderr(&first).contains("wrote 4 file(s)"), "{}", stderr(&first));
+    assert!(stderr(&first).contains("wrote 5 file(s)"), "{}", stderr(&first));
     assert!(
         stderr(&first).contains("1/1 operations, 4 types (1 of them the spec's schemas), 0 warnings"),
         "{}",
         stderr(&first)
     );
-    for f in ["Cargo.toml", "rustfmt.toml", "src/lib.rs", "src/runtime.rs"] {
+    for f in ["Cargo.toml", "rustfmt.toml", "sdkgen-api.json", "src/lib.rs", "src/runtime.rs"] {
         assert!(out.join(f).is_file(), "{f} written");
     }
     let lib = out.join("src/lib.rs");
@@ -156,4 +156,56 @@ fn help_and_usage_errors() {
     let missing = sdkgen(&["generate", "/nonexistent/spec.yaml", "--out", "/tmp/never"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("/nonexistent/spec.yaml"), "{}", stderr(&missing));
+}
+
+#[test]
+fn generate_summarises_what_changed_and_bumps_the_version_once() {
+    let dir = temp_dir("bump");
+    let out = dir.join("sdk");
+    let out_s = out.to_str().unwrap().to_string();
+    let spec = dir.join("pets.yaml");
+    let old = "openapi: 3.0.3\ninfo: {title: Pets, version: '1'}\npaths:\n  /pets:\n    get:\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}\ncomponents:\n  schemas:\n    Pet: {type: object, properties: {name: {type: string}}}\n";
+    std::fs::write(&spec, old).unwrap();
+    let spec_s = spec.to_str().unwrap().to_string();
+    let version = || {
+        let toml = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+        toml.lines().find_map(|l| l.strip_prefix("version = ").map(String::from)).unwrap()
+    };
+    // Without an SDK before it, --bump has nothing to bump.
+    let refused = sdkgen(&["generate", &spec_s, "--out", &out_s, "--bump"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("sdkgen-api.json"), "{}", stderr(&refused));
+    let first = sdkgen(&["generate", &spec_s, "--out", &out_s]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(version(), "\"0.1.0\"");
+
+    // A field added to a response type: a minor release, 0.1.0 → 0.1.1 by Cargo's rules below 1.0.
+    std::fs::write(&spec, old.replace("name: {type: string}", "name: {type: string}, age: {type: integer}")).unwrap();
+    let stale = sdkgen(&["check", &spec_s, "--out", &out_s]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(stderr(&stale).contains("minor release"), "{}", stderr(&stale));
+    assert!(stderr(&stale).contains("field added: types::Pet::age"), "{}", stderr(&stale));
+    let bumped = sdkgen(&["generate", &spec_s, "--out", &out_s, "--bump"]);
+    assert_eq!(bumped.status.code(), Some(0), "{}", stderr(&bumped));
+    assert_eq!(version(), "\"0.1.1\"");
+    let again = sdkgen(&["generate", &spec_s, "--out", &out_s, "--bump"]);
+    assert!(stderr(&again).contains("wrote 0 file(s)"), "{}", stderr(&again));
+    assert_eq!(version(), "\"0.1.1\"", "nothing changed: no second bump");
+
+    // A field removed: breaking, 0.1.1 → 0.2.0; and `diff` says so from the crate and the spec.
+    let before = dir.join("before");
+    std::fs::create_dir_all(&before).unwrap();
+    std::fs::copy(out.join("sdkgen-api.json"), before.join("sdkgen-api.json")).unwrap();
+    std::fs::write(&spec, old.replace("name: {type: string}", "age: {type: integer}")).unwrap();
+    let breaking = sdkgen(&["generate", &spec_s, "--out", &out_s, "--bump"]);
+    assert!(stderr(&breaking).contains("major release"), "{}", stderr(&breaking));
+    assert_eq!(version(), "\"0.2.0\"");
+    let diffed = sdkgen(&["diff", before.to_str().unwrap(), &spec_s, "--format", "json"]);
+    assert_eq!(diffed.status.code(), Some(0), "{}", stderr(&diffed));
+    let json: serde_json::Value = serde_json::from_slice(&diffed.stdout).unwrap();
+    assert_eq!(json["verdict"], "major");
+    assert_eq!(json["changes"][0]["kind"], "field-removed");
+    assert_eq!(json["changes"][0]["item"], "types::Pet::name");
+    assert_eq!(json["changes"][0]["pointer"], "/components/schemas/Pet/properties/name");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -90,6 +90,7 @@ pub mod types {
 
     /// An image stored in Cloudflare Images.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct Image {
         /// Unique identifier of the image.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,6 +123,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImagesV1EditError4xx {
         pub errors: Vec<ImagesV1EditError4xxErrorsItem>,
         pub messages: Vec<ImagesV1EditError4xxErrorsItem>,
@@ -134,6 +136,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImagesV1EditError4xxErrorsItem {
         pub code: i64,
         pub message: String,
@@ -147,6 +150,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImagesV1EditError4xxErrorsItemSource {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pointer: Option<String>,

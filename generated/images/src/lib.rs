@@ -89,6 +89,7 @@ pub mod types {
     use serde::{Deserialize, Serialize};
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ApiResponseCommonFailure {
         pub errors: Vec<ImagesV1ListError4xxErrorsItem>,
         pub messages: Vec<ImagesV1ListError4xxErrorsItem>,
@@ -102,6 +103,7 @@ pub mod types {
 
     /// An image stored in Cloudflare Images.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct Image {
         /// Unique identifier of the image.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,6 +136,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImageKeys {
         /// Name of the key.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,6 +150,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImageKeysResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub keys: Option<Vec<ImageKeys>>,
@@ -156,6 +160,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImageVariantDefinition {
         /// Name of a variant.
         pub id: String,
@@ -191,6 +196,7 @@ pub mod types {
 
     /// How the image fits in the width and height.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub enum ImageVariantOptionsFit {
         #[serde(rename = "scale-down")]
         ScaleDown,
@@ -229,6 +235,7 @@ pub mod types {
 
     /// What EXIF metadata is kept.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub enum ImageVariantOptionsMetadata {
         #[serde(rename = "keep")]
         Keep,
@@ -260,6 +267,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImageVariantResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub variant: Option<ImageVariantDefinition>,
@@ -269,6 +277,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImageVariantsResponse {
         /// The variants, by name.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -279,6 +288,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImagesStats {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub count: Option<ImagesStatsCount>,
@@ -288,6 +298,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImagesStatsCount {
         /// How many images the account may store.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -301,6 +312,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImagesV1ListError4xxErrorsItem {
         pub code: i64,
         pub message: String,
@@ -314,6 +326,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImagesV1ListError4xxErrorsItemSource {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pointer: Option<String>,
@@ -323,6 +336,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImagesV1ListResult {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub images: Option<Vec<Image>>,
@@ -332,6 +346,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImagesV2DirectUploadsNewResult {
         /// ID the image will have.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -345,6 +360,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImagesV2ListResult {
         /// Token for the next page; null on the last page.
         #[serde(
@@ -361,7 +377,8 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-    pub enum SortOrder {
+    #[non_exhaustive]
+    pub enum ImagesV2ListSortOrder {
         #[serde(rename = "asc")]
         Asc,
         #[serde(rename = "desc")]
@@ -371,7 +388,7 @@ pub mod types {
         Unknown(String),
     }
 
-    impl SortOrder {
+    impl ImagesV2ListSortOrder {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -382,7 +399,7 @@ pub mod types {
         }
     }
 
-    impl std::fmt::Display for SortOrder {
+    impl std::fmt::Display for ImagesV2ListSortOrder {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.as_str())
         }
@@ -1300,7 +1317,7 @@ pub mod images {
         /// Query parameter `per_page`. How many images a page holds.
         pub per_page: Option<i64>,
         /// Query parameter `sort_order`. The order of the images by upload time.
-        pub sort_order: Option<super::types::SortOrder>,
+        pub sort_order: Option<super::types::ImagesV2ListSortOrder>,
     }
 
     impl V2ListParams {

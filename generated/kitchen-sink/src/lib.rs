@@ -92,39 +92,6 @@ pub mod types {
     use serde::{Deserialize, Serialize};
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    pub struct Filter {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub color: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub size: Option<FilterSize>,
-        /// Fields the spec does not describe: kept when decoding, sent when encoding.
-        #[serde(flatten)]
-        pub extra: serde_json::Map<String, serde_json::Value>,
-    }
-
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    pub struct FilterSize {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub min: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub max: Option<i64>,
-        /// Fields the spec does not describe: kept when decoding, sent when encoding.
-        #[serde(flatten)]
-        pub extra: serde_json::Map<String, serde_json::Value>,
-    }
-
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    pub struct Options {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub debug: Option<bool>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub page: Option<i64>,
-        /// Fields the spec does not describe: kept when decoding, sent when encoding.
-        #[serde(flatten)]
-        pub extra: serde_json::Map<String, serde_json::Value>,
-    }
-
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct OrdersNewLinesItem {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub price: Option<f64>,
@@ -136,6 +103,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct OrdersNewResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
@@ -183,6 +151,7 @@ pub mod types {
 
     /// What kind of animal a pet is.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub enum PetKind {
         #[serde(rename = "dog")]
         Dog,
@@ -216,12 +185,14 @@ pub mod types {
     /// Who owns the pet: a person, or the name of a shop.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum PetOwner {
         Person(Person),
         String(String),
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct PetsNewError4xx {
         pub error: PetsNewError4xxError,
         /// Fields the spec does not describe: kept when decoding, sent when encoding.
@@ -230,6 +201,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct PetsNewError4xxError {
         pub r#type: String,
         pub message: String,
@@ -251,6 +223,7 @@ pub mod types {
 
     /// RFC 9457 problem details.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct Problem {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
@@ -258,6 +231,39 @@ pub mod types {
         pub status: i32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub detail: Option<String>,
+        /// Fields the spec does not describe: kept when decoding, sent when encoding.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct SearchGetFilter {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub color: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub size: Option<SearchGetFilterSize>,
+        /// Fields the spec does not describe: kept when decoding, sent when encoding.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct SearchGetFilterSize {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub min: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub max: Option<i64>,
+        /// Fields the spec does not describe: kept when decoding, sent when encoding.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct SearchGetOptions {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub debug: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
         /// Fields the spec does not describe: kept when decoding, sent when encoding.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
@@ -863,7 +869,7 @@ pub mod search {
         /// Path parameter `regions`.
         pub regions: Vec<String>,
         /// Query parameter `filter`.
-        pub filter: Option<super::types::Filter>,
+        pub filter: Option<super::types::SearchGetFilter>,
         /// Query parameter `ids`.
         pub ids: Option<Vec<i64>>,
         /// Query parameter `fields`.
@@ -871,7 +877,7 @@ pub mod search {
         /// Query parameter `sort`.
         pub sort: Option<Vec<String>>,
         /// Query parameter `options`.
-        pub options: Option<super::types::Options>,
+        pub options: Option<super::types::SearchGetOptions>,
         /// Header parameter `X-Trace`.
         pub x_trace: Option<Vec<String>>,
         /// Cookie parameter `session`.

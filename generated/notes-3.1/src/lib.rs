@@ -26,6 +26,7 @@ pub mod webhooks {
     /// A webhook's payload, by the webhook's name.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum Webhook {
         /// The `noteDeleted` webhook.
         NoteDeleted(super::types::NoteDeletedWebhookPayload),
@@ -113,6 +114,7 @@ pub mod types {
     use serde::{Deserialize, Serialize};
 
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct Note {
         pub id: String,
         pub title: String,
@@ -158,6 +160,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub enum NoteColor {
         #[serde(rename = "red")]
         Red,
@@ -186,6 +189,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct NoteDeletedWebhookPayload {
         pub id: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -196,6 +200,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub enum NoteKind {
         #[serde(rename = "note")]
         Note,
@@ -223,12 +228,14 @@ pub mod types {
     /// Bytes, or "unknown".
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum NoteSize {
         Integer(i64),
         String(String),
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct NotesNewError {
         pub message: String,
         #[serde(
@@ -243,6 +250,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct Person {
         pub name: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -80,6 +80,7 @@ pub mod types {
     use serde::{Deserialize, Serialize};
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct Error {
         pub message: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,6 +91,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct Order {
         pub id: i64,
         pub status: OrderStatus,
@@ -107,6 +109,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub enum OrderStatus {
         #[serde(rename = "placed")]
         Placed,
@@ -133,6 +136,8 @@ pub mod types {
             f.write_str(self.as_str())
         }
     }
+
+    pub type OrdersListStatusItem = OrderStatus;
 }
 
 /// Operations under `feedback`.
@@ -330,7 +335,7 @@ pub mod orders {
         /// Query parameter `limit`.
         pub limit: Option<i32>,
         /// Query parameter `status`.
-        pub status: Option<Vec<super::types::OrderStatus>>,
+        pub status: Option<Vec<super::types::OrdersListStatusItem>>,
         /// Query parameter `tag`.
         pub tag: Option<Vec<String>>,
     }

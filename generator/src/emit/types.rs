@@ -102,10 +102,13 @@ pub fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
             let fields = fields.iter().map(|f| field(f, From::Types));
             let extra = extra_field(extra);
             let default = default.then(|| quote!(Default,));
+            // Only decoded, never built by callers: new fields are not breaking.
+            let non_exhaustive = (!def.built).then(|| quote!(#[non_exhaustive]));
             quote! {
                 #docs
                 #cfg
                 #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                #non_exhaustive
                 pub struct #name {
                     #(#fields)*
                     #extra
@@ -123,9 +126,18 @@ pub fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
                 #cfg
                 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(untagged)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                 }
+            }
+        }
+        TypeBody::Alias { target } => {
+            let target = self::ty(target, From::Types);
+            quote! {
+                #docs
+                #cfg
+                pub type #name = #target;
             }
         }
         TypeBody::Enum { variants } => {
@@ -135,6 +147,7 @@ pub fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
                 #docs
                 #cfg
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(
                         #[serde(rename = #wires)]

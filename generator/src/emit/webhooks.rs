@@ -33,6 +33,7 @@ pub fn module(api: &Api) -> TokenStream {
             /// A webhook's payload, by the webhook's name.
             #[derive(Debug, Clone, PartialEq)]
             #[allow(clippy::large_enum_variant)] // one value, decoded once: not worth a box
+            #[non_exhaustive]
             pub enum Webhook {
                 #(#variants)*
                 /// A webhook this SDK does not know, kept as JSON.
