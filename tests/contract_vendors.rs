@@ -76,7 +76,7 @@ async fn main() {
     let spotify = spotify::Client::builder().base_url(var("SPOTIFY_URL").unwrap()).oauth_2_0("token").max_retries(0).build().unwrap();
     check("spotify me().get (get-current-users-profile)", spotify.me().get().await);
     let search = spotify::search::SearchGetParams {
-        r#type: vec![spotify::types::TypeItem::Track, spotify::types::TypeItem::Album],
+        r#type: vec![spotify::types::SearchListTypeItem::Track, spotify::types::SearchListTypeItem::Album],
         limit: Some(10),
         ..spotify::search::SearchGetParams::new("remaster track:Doxy artist:Miles Davis")
     };

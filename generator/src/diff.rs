@@ -228,8 +228,18 @@ impl ApiDiff {
             }
             let _ = writeln!(out, "  {row:<16} {:>7} {:>7} {:>7}   {breaking:>8}", count(0), count(1), count(2));
         }
-        let reasons = self.reasons();
-        let _ = writeln!(out, "  {verdict} because of: {}", reasons.join(", "));
+        // The reasons, wrapped to the width of the table.
+        let mut line = format!("  {verdict} because of:");
+        for (i, reason) in self.reasons().iter().enumerate() {
+            let piece = if i == 0 { format!(" {reason}") } else { format!(", {reason}") };
+            if line.len() + piece.len() > 100 {
+                let _ = writeln!(out, "{},", line.trim_end_matches(','));
+                line = format!("    {}", piece.trim_start_matches(", "));
+            } else {
+                line.push_str(&piece);
+            }
+        }
+        let _ = writeln!(out, "{line}");
         let at: Vec<&Change> = self.changes.iter().filter(|c| c.level == verdict).collect();
         let limit = shown.unwrap_or(at.len()).min(at.len());
         let _ = writeln!(out, "{} changes (first {limit} of {}):", capitalized(verdict), at.len());

@@ -111,7 +111,9 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
     let Lowering { types, mut warnings, .. } = lowering;
     let (mut types, type_warnings) = types.finish();
     crate::dedupe::merge_equal_types(&mut types, &mut operations, &mut webhooks);
-    mark_users(&mut types, &operations, &webhooks);
+    let unused = mark_users(&mut types, &operations, &webhooks);
+    // An alias whose only user became an alias itself is used by nothing.
+    types.retain(|t| !(matches!(t.body, TypeBody::Alias { .. }) && unused.contains(&t.name)));
     let built = crate::diff::request_types(&types, &operations);
     for def in &mut types {
         def.built = built.contains(&def.name);
@@ -181,7 +183,12 @@ const FEATURES_FROM: usize = 8;
 
 /// Records, on every type, which top-level resources use it (through their
 /// parameters, bodies and responses, and through other types).
-fn mark_users(types: &mut [TypeDef], operations: &[Operation], webhooks: &[crate::ir::Webhook]) {
+/// Returns the types nothing uses.
+fn mark_users(
+    types: &mut [TypeDef],
+    operations: &[Operation],
+    webhooks: &[crate::ir::Webhook],
+) -> std::collections::BTreeSet<String> {
     let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
     let mut users: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); types.len()];
     for op in operations {
@@ -210,9 +217,14 @@ fn mark_users(types: &mut [TypeDef], operations: &[Operation], webhooks: &[crate
             }
         }
     }
+    let mut unused = std::collections::BTreeSet::new();
     for ((def, users), ungated) in types.iter_mut().zip(users).zip(ungated) {
+        if users.is_empty() && !ungated {
+            unused.insert(def.name.clone());
+        }
         def.used_by = if ungated { Vec::new() } else { users.into_iter().collect() };
     }
+    unused
 }
 
 /// A server URL with its variables replaced by their defaults, without a trailing `/`.

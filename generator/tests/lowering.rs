@@ -20,8 +20,10 @@ fn def<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
         .unwrap_or_else(|| panic!("no type {name}; have {:?}", api.types.iter().map(|t| &t.name).collect::<Vec<_>>()))
 }
 
+/// The fields of the struct `name` stands for (an alias is its target's).
 fn fields<'a>(api: &'a Api, name: &str) -> &'a [Field] {
-    match &def(api, name).body {
+    def(api, name);
+    match &sdkgen::ir::resolve(&api.types, name).expect("resolves").body {
         TypeBody::Struct { fields, .. } => fields,
         other => panic!("{name} is not a struct: {other:?}"),
     }
