@@ -85,7 +85,7 @@ fn builder(server: &MockServer) -> ClientBuilder {
 }
 
 fn require_signed() -> V1EditParams {
-    V1EditParams { require_signed_urls: Some(true), ..V1EditParams::new("acc123") }
+    V1EditParams::new("acc123").require_signed_urls(true)
 }
 
 async fn edit(client: &Client, image_id: &str, params: V1EditParams) -> Result<images_edit::types::Image, Error> {
@@ -129,12 +129,8 @@ async fn sends_email_and_key_headers_and_all_body_fields() {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(ok_response()).mount(&server).await;
     let client = Client::builder().base_url(server.uri()).api_email(EMAIL).api_key(KEY).build().unwrap();
-    let params = V1EditParams {
-        creator: Some("user-42".into()),
-        metadata: Some(json!({"ref": "abc"})),
-        require_signed_urls: Some(false),
-        ..V1EditParams::new("acc123")
-    };
+    let params =
+        V1EditParams::new("acc123").creator("user-42").metadata(json!({"ref": "abc"})).require_signed_urls(false);
 
     edit(&client, "img456", params).await.unwrap();
 
@@ -323,6 +319,63 @@ async fn a_retry_after_beyond_the_cap_ends_the_retries() {
     let err = result.expect("an hour's Retry-After is not waited").unwrap_err();
     assert_eq!(err.status(), Some(429));
     assert_eq!(received(&server).await.len(), 1);
+    // The error carries the delay, for the caller to decide.
+    assert_eq!(err.api().unwrap().retry_after, Some(Duration::from_secs(3600)));
+    assert!(err.to_string().ends_with("(retry after 3600 s)"), "{err}");
+
+    // A client that may wait longer waits it out.
+    let server = MockServer::start().await;
+    let throttled = ResponseTemplate::new(429).insert_header("retry-after", "1");
+    Mock::given(any()).respond_with(throttled).up_to_n_times(1).mount(&server).await;
+    Mock::given(any()).respond_with(ok_response()).mount(&server).await;
+    let short = builder(&server).max_retry_after(Duration::from_millis(500)).build().unwrap();
+    let err = edit(&short, "img456", require_signed()).await.unwrap_err();
+    assert_eq!(err.api().unwrap().retry_after, Some(Duration::from_secs(1)));
+    let patient = builder(&server).max_retry_after(Duration::from_secs(2)).build().unwrap();
+    edit(&patient, "img456", require_signed()).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_server_decides_with_x_should_retry() {
+    // `false` stops even a retryable 503; `true` makes even a 500 after a PATCH safe to repeat.
+    for (should, status, attempts) in [("false", 503, 1), ("true", 500, 3)] {
+        let server = MockServer::start().await;
+        let answer = ResponseTemplate::new(status).insert_header("x-should-retry", should);
+        Mock::given(any()).respond_with(answer).mount(&server).await;
+        let client = builder(&server).max_retries(2).build().unwrap();
+        let err = edit(&client, "img456", require_signed()).await.unwrap_err();
+        assert_eq!(err.status(), Some(status));
+        assert_eq!(received(&server).await.len(), attempts, "x-should-retry: {should}");
+    }
+}
+
+#[tokio::test]
+async fn a_write_with_an_idempotency_key_or_opted_in_is_repeated_safely() {
+    // With an idempotency header, every PATCH carries a fresh key, the same on each attempt.
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(500)).up_to_n_times(2).mount(&server).await;
+    Mock::given(any()).respond_with(ok_response()).mount(&server).await;
+    let client = builder(&server).idempotency_header("Idempotency-Key").build().unwrap();
+    edit(&client, "img456", require_signed()).await.unwrap();
+    edit(&client, "img456", require_signed()).await.unwrap();
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 4, "two failed attempts, then two calls");
+    let keys: Vec<&str> =
+        requests.iter().map(|r| r.headers.get("idempotency-key").unwrap().to_str().unwrap()).collect();
+    assert_eq!(keys[0], keys[1]);
+    assert_eq!(keys[1], keys[2], "the retries of one call share its key");
+    assert_ne!(keys[2], keys[3], "another call, another key");
+    assert!(keys[0].len() > 20, "{}", keys[0]);
+
+    // Opted in: repeated after a 500 without a key.
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(500)).up_to_n_times(1).mount(&server).await;
+    Mock::given(any()).respond_with(ok_response()).mount(&server).await;
+    let client = builder(&server).retry_writes(true).build().unwrap();
+    edit(&client, "img456", require_signed()).await.unwrap();
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 2);
+    assert!(requests[0].headers.get("idempotency-key").is_none());
 }
 
 #[tokio::test]

@@ -43,13 +43,10 @@ fn conforms(spec: &Path) -> Vec<Image> {
     let prism = Prism::start(spec);
     let images = run(async {
         let mut images = Vec::new();
-        let only_flag = V1EditParams { require_signed_urls: Some(true), ..V1EditParams::new(ACCOUNT) };
+        let only_flag = V1EditParams::new(ACCOUNT).require_signed_urls(true);
         images.push(token_client(&prism).images().v1().edit(IMAGE, only_flag).await.expect("token scheme"));
-        let mut all = V1EditParams {
-            require_signed_urls: Some(false),
-            metadata: Some(serde_json::json!({"key": "value"})),
-            ..V1EditParams::new(ACCOUNT)
-        };
+        let mut all =
+            V1EditParams::new(ACCOUNT).require_signed_urls(false).metadata(serde_json::json!({"key": "value"}));
         images.push(email_key_client(&prism).images().v1().edit(IMAGE, all.clone()).await.expect("email + key scheme"));
         all.creator = Some("107b9558-dd06-4bbd-5fef-9c2c16bb7900".into());
         images.push(token_client(&prism).images().v1().edit(IMAGE, all).await.expect("with creator"));

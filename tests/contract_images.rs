@@ -37,25 +37,20 @@ fn all_17_operations_conform_to_cloudflares_spec() {
     };
     runtime.block_on(async {
         let v1 = client.images().v1();
-        let list = v1.list(V1ListParams { page: Some(1), per_page: Some(10), ..V1ListParams::new(ACC) }).await;
+        let list = v1.list(V1ListParams::new(ACC).page(1).per_page(10)).await;
         check("v1.list", list.map(|page| assert!(!page.images.unwrap_or_default().is_empty())));
-        let all: Vec<_> =
-            v1.list_stream(V1ListParams { per_page: Some(10), ..V1ListParams::new(ACC) }).take(3).collect().await;
+        let all: Vec<_> = v1.list_stream(V1ListParams::new(ACC).per_page(10)).take(3).collect().await;
         assert!(!all.is_empty());
         check("v1.list_stream", all.into_iter().try_for_each(|r| r.map(drop)));
         // Multipart calls leave `metadata` out: Prism 5.14 validates a JSON
         // part as the string it arrives as, so an object-typed part always
         // "violates" (tests/images.rs checks that part byte for byte).
-        let upload = V1NewParams {
-            file: Some(b"\x89PNG\r\n\x1a\n".to_vec()),
-            require_signed_urls: Some(true),
-            ..V1NewParams::new(ACC)
-        };
+        let upload = V1NewParams::new(ACC).file(b"\x89PNG\r\n\x1a\n".to_vec()).require_signed_urls(true);
         check("v1.new (file)", v1.new(upload).await.map(drop));
-        let by_url = V1NewParams { url: Some("https://example.com/logo.png".into()), ..V1NewParams::new(ACC) };
+        let by_url = V1NewParams::new(ACC).url("https://example.com/logo.png");
         check("v1.new (url)", v1.new(by_url).await.map(drop));
         check("v1.get", v1.get(IMG, V1GetParams::new(ACC)).await.map(|i| assert!(i.id.is_some())));
-        let edit = V1EditParams { require_signed_urls: Some(false), ..V1EditParams::new(ACC) };
+        let edit = V1EditParams::new(ACC).require_signed_urls(false);
         check("v1.edit", v1.edit(IMG, edit).await.map(drop));
         check("v1.delete", v1.delete(IMG, V1DeleteParams::new(ACC)).await.map(drop));
         check("v1.blobs.get", v1.blobs().get(IMG, V1BlobsGetParams::new(ACC)).await.map(drop));
@@ -67,35 +62,22 @@ fn all_17_operations_conform_to_cloudflares_spec() {
         check("v1.stats.get", v1.stats().get(V1StatsGetParams::new(ACC)).await.map(drop));
         let variants = v1.variants();
         check("v1.variants.list", variants.list(V1VariantsListParams::new(ACC)).await.map(drop));
-        let new_variant = V1VariantsNewParams {
-            account_id: ACC.into(),
-            id: "h".into(),
-            never_require_signed_urls: Some(true),
-            options: variant_options(),
-            extra: Default::default(),
-        };
+        let new_variant = V1VariantsNewParams::new(ACC, "h", variant_options()).never_require_signed_urls(true);
         check("v1.variants.new", variants.new(new_variant).await.map(drop));
         check("v1.variants.get", variants.get("h", V1VariantsGetParams::new(ACC)).await.map(drop));
-        let edit_variant = V1VariantsEditParams {
-            account_id: ACC.into(),
-            never_require_signed_urls: None,
-            options: variant_options(),
-            extra: Default::default(),
-        };
+        let edit_variant = V1VariantsEditParams::new(ACC, variant_options());
         check("v1.variants.edit", variants.edit("h", edit_variant).await.map(drop));
         check("v1.variants.delete", variants.delete("h", V1VariantsDeleteParams::new(ACC)).await.map(drop));
         let v2 = client.images().v2();
-        let list = V2ListParams { per_page: Some(10), sort_order: Some(SortOrder::Asc), ..V2ListParams::new(ACC) };
+        let list = V2ListParams::new(ACC).per_page(10).sort_order(SortOrder::Asc);
         check("v2.list", v2.list(list.clone()).await.map(drop));
         // Prism repeats its example token forever: take a bounded number of items.
         let items: Vec<_> = v2.list_stream(list).take(3).collect().await;
         assert_eq!(items.len(), 3);
         check("v2.list_stream", items.into_iter().try_for_each(|r| r.map(drop)));
-        let direct = V2DirectUploadsNewParams {
-            id: Some("this/is/my-customid".into()),
-            expiry: Some("2035-01-02T02:20:00Z".parse().unwrap()),
-            ..V2DirectUploadsNewParams::new(ACC)
-        };
+        let direct = V2DirectUploadsNewParams::new(ACC)
+            .id("this/is/my-customid")
+            .expiry("2035-01-02T02:20:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap());
         check("v2.direct_uploads.new", v2.direct_uploads().new(direct).await.map(drop));
     });
     assert_eq!(calls, 20, "17 operations, two uploads ways and two streams");

@@ -52,40 +52,32 @@ async fn main() {
     // Send an SMS: a form body with required and optional fields. (No list: Prism 5 reads a
     // repeated form key as one value, stoplightio/prism#2473; lists go as OpenAPI's exploded
     // `form` says, checked in kitchen_sink.rs.)
-    let mut sms = twilio::messages::MessagesNewParams::new(account, "+15558675310");
-    sms.from = Some("+15017122661".into());
-    sms.body = Some("Hi there & welcome, 100% = ok?".into());
-    sms.send_as_mms = Some(false);
+    let sms = twilio::messages::MessagesNewParams::new(account, "+15558675310")
+        .set_from("+15017122661")
+        .body("Hi there & welcome, 100% = ok?")
+        .send_as_mms(false);
     check("twilio messages().new (CreateMessage)", twilio.messages().new(sms).await);
-    let list = twilio::messages::MessagesListParams { page_size: Some(20), ..twilio::messages::MessagesListParams::new(account) };
+    let list = twilio::messages::MessagesListParams::new(account).page_size(20);
     check("twilio messages().list (ListMessage)", twilio.messages().list(list).await);
-    let call = twilio::calls::CallsNewParams {
-        url: Some("http://demo.twilio.com/docs/voice.xml".into()),
-        ..twilio::calls::CallsNewParams::new(account, "+15558675310", "+15017122661")
-    };
+    let call = twilio::calls::CallsNewParams::new(account, "+15558675310", "+15017122661")
+        .url("http://demo.twilio.com/docs/voice.xml");
     check("twilio calls().new (CreateCall)", twilio.calls().new(call).await);
 
     let slack = slack::Client::builder().base_url(var("SLACK_URL").unwrap()).slack_auth("xoxb-1").max_retries(0).build().unwrap();
-    let mut post = slack::chat::ChatPostMessageParams::new("xoxb-1", "C0123456");
-    post.text = Some("Hello from sdkgen: <https://example.com|a link> & more".into());
-    post.unfurl_links = Some(false);
+    let post = slack::chat::ChatPostMessageParams::new("xoxb-1", "C0123456")
+        .text("Hello from sdkgen: <https://example.com|a link> & more")
+        .unfurl_links(false);
     check("slack chat().post_message (chat.postMessage)", slack.chat().post_message(post).await);
-    let info = slack::users::UsersInfoParams { user: Some("U0123456".into()), ..slack::users::UsersInfoParams::new("xoxb-1") };
+    let info = slack::users::UsersInfoParams::new("xoxb-1").user("U0123456");
     check("slack users().info (users.info)", slack.users().info(info).await);
 
     let spotify = spotify::Client::builder().base_url(var("SPOTIFY_URL").unwrap()).oauth_2_0("token").max_retries(0).build().unwrap();
     check("spotify me().get (get-current-users-profile)", spotify.me().get().await);
-    let search = spotify::search::SearchGetParams {
-        r#type: vec![spotify::types::SearchListTypeItem::Track, spotify::types::SearchListTypeItem::Album],
-        limit: Some(10),
-        ..spotify::search::SearchGetParams::new("remaster track:Doxy artist:Miles Davis")
-    };
+    let search = spotify::search::SearchGetParams::new("remaster track:Doxy artist:Miles Davis").r#type(vec![spotify::types::SearchListTypeItem::Track, spotify::types::SearchListTypeItem::Album]).limit(10);
     check("spotify search().get (search)", spotify.search().get(search).await);
-    let add = spotify::playlists::TracksNewParams {
-        uris_2: Some(vec!["spotify:track:4iV5W9uYEdYUVa79Axb7Rh".into()]),
-        position_2: Some(0),
-        ..Default::default()
-    };
+    let add = spotify::playlists::TracksNewParams::default()
+        .uris_2(vec!["spotify:track:4iV5W9uYEdYUVa79Axb7Rh".to_string()])
+        .position_2(0);
     let playlists = spotify.playlists();
     check("spotify playlists().tracks().new (add-tracks-to-playlist)", playlists.tracks().new("3cEYpjA9oz9GiPac4AsH4n", add).await);
 }

@@ -5,7 +5,7 @@
 
 use futures_util::StreamExt;
 use images::images::*;
-use images::types::{ImageVariantOptions, ImageVariantOptionsFit, ImagesV2ListSortOrder};
+use images::types::{ImageVariantOptionsFit, ImagesV2ListSortOrder};
 use images::Client;
 use sdkgen_tests::{multipart_parts, variant_options};
 use serde_json::{json, Value};
@@ -54,7 +54,7 @@ fn form(req: &Request) -> Vec<(String, Vec<u8>)> {
 #[tokio::test]
 async fn v1_list_one_page_with_query() {
     let s = server("GET", &format!("{BASE}/v1"), envelope(json!({"images": [image("a"), image("b")]}))).await;
-    let params = V1ListParams { page: Some(2), per_page: Some(50), ..V1ListParams::new(ACC) };
+    let params = V1ListParams::new(ACC).page(2).per_page(50);
     let page = client(&s).images().v1().list(params).await.unwrap();
     assert_eq!(page.images.unwrap().len(), 2);
     assert_eq!(only(&s).await.url.query(), Some("page=2&per_page=50"));
@@ -75,7 +75,7 @@ async fn v1_list_stream_walks_pages_until_a_short_one() {
             .await;
     }
     let c = client(&s);
-    let params = V1ListParams { page: Some(1), per_page: Some(2), ..V1ListParams::new(ACC) };
+    let params = V1ListParams::new(ACC).page(1).per_page(2);
     let ids: Vec<String> = c.images().v1().list_stream(params).map(|r| r.unwrap().id.unwrap()).collect().await;
     assert_eq!(ids, ["a", "b", "c", "d", "e"]);
 }
@@ -98,8 +98,7 @@ async fn v2_list_stream_follows_the_continuation_token() {
         .mount(&s)
         .await;
     let c = client(&s);
-    let params =
-        V2ListParams { sort_order: Some(ImagesV2ListSortOrder::Asc), per_page: Some(10), ..V2ListParams::new(ACC) };
+    let params = V2ListParams::new(ACC).sort_order(ImagesV2ListSortOrder::Asc).per_page(10);
     let ids: Vec<String> = c.images().v2().list_stream(params).map(|r| r.unwrap().id.unwrap()).collect().await;
     assert_eq!(ids, ["a", "b", "c"]);
     let requests = s.received_requests().await.unwrap();
@@ -118,13 +117,11 @@ async fn a_stream_yields_the_error_and_ends() {
 #[tokio::test]
 async fn v1_new_uploads_a_file_as_multipart() {
     let s = server("POST", &format!("{BASE}/v1"), envelope(image("new"))).await;
-    let params = V1NewParams {
-        file: Some(b"\x89PNG\r\n".to_vec()),
-        metadata: Some(json!({"key": "value"})),
-        require_signed_urls: Some(true),
-        creator: Some("user-1".into()),
-        ..V1NewParams::new(ACC)
-    };
+    let params = V1NewParams::new(ACC)
+        .file(b"\x89PNG\r\n".to_vec())
+        .metadata(json!({"key": "value"}))
+        .require_signed_urls(true)
+        .creator("user-1");
     let img = client(&s).images().v1().new(params).await.unwrap();
     assert_eq!(img.id.as_deref(), Some("new"));
     let parts = form(&only(&s).await);
@@ -138,7 +135,7 @@ async fn v1_new_uploads_a_file_as_multipart() {
 #[tokio::test]
 async fn v1_new_uploads_by_url() {
     let s = server("POST", &format!("{BASE}/v1"), envelope(image("u"))).await;
-    let params = V1NewParams { url: Some("https://example.com/logo.png".into()), ..V1NewParams::new(ACC) };
+    let params = V1NewParams::new(ACC).url("https://example.com/logo.png");
     client(&s).images().v1().new(params).await.unwrap();
     let parts = form(&only(&s).await);
     assert_eq!(parts, [("url".to_string(), b"https://example.com/logo.png".to_vec())]);
@@ -153,7 +150,7 @@ async fn v1_get_edit_delete_an_image() {
     only(&s).await;
 
     let s = server("PATCH", &route, envelope(image("img"))).await;
-    let params = V1EditParams { require_signed_urls: Some(false), ..V1EditParams::new(ACC) };
+    let params = V1EditParams::new(ACC).require_signed_urls(false);
     client(&s).images().v1().edit("img", params).await.unwrap();
     assert_eq!(json_body(&only(&s).await), json!({"requireSignedURLs": false}));
 
@@ -217,13 +214,7 @@ async fn v1_variants_crud() {
     only(&s).await;
 
     let s = server("POST", &route, envelope(json!({"variant": variant.clone()}))).await;
-    let params = V1VariantsNewParams {
-        account_id: ACC.into(),
-        id: "hero".into(),
-        never_require_signed_urls: Some(true),
-        options: variant_options(),
-        extra: Default::default(),
-    };
+    let params = V1VariantsNewParams::new(ACC, "hero", variant_options()).never_require_signed_urls(true);
     let created = client(&s).images().v1().variants().new(params).await.unwrap();
     assert_eq!(created.variant.unwrap().id, "hero");
     let sent = json!({"id": "hero", "neverRequireSignedURLs": true,
@@ -236,12 +227,7 @@ async fn v1_variants_crud() {
     only(&s).await;
 
     let s = server("PATCH", &one, envelope(json!({"variant": variant.clone()}))).await;
-    let params = V1VariantsEditParams {
-        account_id: ACC.into(),
-        never_require_signed_urls: None,
-        options: ImageVariantOptions { fit: ImageVariantOptionsFit::Cover, ..variant_options() },
-        extra: Default::default(),
-    };
+    let params = V1VariantsEditParams::new(ACC, variant_options().fit(ImageVariantOptionsFit::Cover));
     client(&s).images().v1().variants().edit("hero", params).await.unwrap();
     let body = json_body(&only(&s).await);
     assert_eq!(body, json!({"options": {"fit": "cover", "metadata": "none", "width": 1366.0, "height": 768.0}}));
@@ -259,11 +245,9 @@ async fn v2_direct_uploads_new() {
         envelope(json!({"id": "e22e", "uploadURL": "https://upload.example/e22e"})),
     )
     .await;
-    let params = V2DirectUploadsNewParams {
-        id: Some("this/is/my-customid".into()),
-        expiry: Some("2030-01-02T02:20:00Z".parse().unwrap()),
-        ..V2DirectUploadsNewParams::new(ACC)
-    };
+    let params = V2DirectUploadsNewParams::new(ACC)
+        .id("this/is/my-customid")
+        .expiry("2030-01-02T02:20:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap());
     let upload = client(&s).images().v2().direct_uploads().new(params).await.unwrap();
     assert_eq!(upload.upload_url.as_deref(), Some("https://upload.example/e22e"));
     let parts = form(&only(&s).await);

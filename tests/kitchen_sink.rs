@@ -38,14 +38,12 @@ async fn list_sends_query_and_header_params_and_decodes_leniently() {
         {"id": 2, "name": "Nessie", "kind": "dragon", "wings": 2}
     ]);
     let server = server_answering(ResponseTemplate::new(200).set_body_json(pets)).await;
-    let params = PetsListParams {
-        kind: Some(PetKind::SeaLion),
-        tags: Some(vec!["a b".into(), "c".into()]),
-        limit: Some(5),
-        born_after: Some("2021-01-02T03:04:05Z".parse().unwrap()),
-        x_request_id: Some("req-1".into()),
-        ..PetsListParams::new("shop 1")
-    };
+    let params = PetsListParams::new("shop 1")
+        .kind(PetKind::SeaLion)
+        .tags(vec!["a b".into(), "c".into()])
+        .limit(5)
+        .born_after("2021-01-02T03:04:05Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap())
+        .x_request_id("req-1");
     let pets = basic_client(&server).pets().list(params).await.unwrap();
 
     let req = only_request(&server).await;
@@ -87,7 +85,8 @@ async fn unset_query_params_are_not_sent() {
 async fn edit_sends_explicit_null_and_leaves_out_unset_fields() {
     let pet = json!({"id": 7, "name": "Rex"});
     let server = server_answering(ResponseTemplate::new(200).set_body_json(pet)).await;
-    let params = PetsEditParams { nickname: Some(None), ..PetsEditParams::new("s") };
+    let mut params = PetsEditParams::new("s");
+    params.nickname = Some(None); // an explicit `null`: the field, not a setter
     let pet = basic_client(&server).pets().edit(7, params).await.unwrap();
     assert_eq!((pet.id, pet.name.as_str()), (7, "Rex"));
 
@@ -97,8 +96,7 @@ async fn edit_sends_explicit_null_and_leaves_out_unset_fields() {
     assert_eq!(body, json!({"nickname": null}));
 
     let server = server_answering(ResponseTemplate::new(200).set_body_json(json!({"id": 7, "name": "Rex"}))).await;
-    let params =
-        PetsEditParams { nickname: Some(Some("R".into())), kind: Some(PetKind::Cat), ..PetsEditParams::new("s") };
+    let params = PetsEditParams::new("s").nickname("R").kind(PetKind::Cat);
     basic_client(&server).pets().edit(7, params).await.unwrap();
     let body: Value = serde_json::from_slice(&only_request(&server).await.body).unwrap();
     assert_eq!(body, json!({"nickname": "R", "kind": "cat"}));
@@ -107,14 +105,7 @@ async fn edit_sends_explicit_null_and_leaves_out_unset_fields() {
 #[tokio::test]
 async fn create_sends_required_fields_keyword_fields_and_extras() {
     let server = server_answering(ResponseTemplate::new(201).set_body_json(json!({"id": 9, "name": "Tom"}))).await;
-    let mut params = PetsNewParams {
-        shop_id: "s".into(),
-        name: "Tom".into(),
-        kind: PetKind::Cat,
-        r#type: Some("tabby".into()),
-        parent: None,
-        extra: Default::default(),
-    };
+    let mut params = PetsNewParams::new("s", "Tom", PetKind::Cat).r#type("tabby");
     params.extra.insert("microchip".into(), json!("abc"));
     let pet = basic_client(&server).pets().new(params).await.unwrap();
     assert_eq!(pet.id, 9);
@@ -128,7 +119,7 @@ async fn create_sends_required_fields_keyword_fields_and_extras() {
 async fn bytes_go_out_and_come_back_raw() {
     let png = vec![0x89, b'P', b'N', b'G', 0, 255];
     let server = server_answering(ResponseTemplate::new(204)).await;
-    let params = PhotosUpdateParams { shop_id: "s".into(), body: png.clone() };
+    let params = PhotosUpdateParams::new("s").body(png.clone());
     basic_client(&server).pets().photos().update(3, params).await.unwrap();
     let req = only_request(&server).await;
     assert_eq!((req.method.as_str(), req.url.path()), ("PUT", "/shops/s/pets/3/photo"));
@@ -144,7 +135,8 @@ async fn bytes_go_out_and_come_back_raw() {
 async fn json_array_bodies_map_responses_and_query_key_auth() {
     let server = server_answering(ResponseTemplate::new(200).set_body_json(json!({"a": 1, "b": 2}))).await;
     let client = Client::builder().base_url(server.uri()).query_key("k&1").build().unwrap();
-    let counts = client.tags().update(TagsUpdateParams { body: vec!["a".into(), "b".into()] }).await.unwrap();
+    let counts =
+        client.tags().update(TagsUpdateParams::default().body(vec!["a".to_string(), "b".to_string()])).await.unwrap();
     assert_eq!(counts.get("b"), Some(&2));
     let req = only_request(&server).await;
     assert_eq!(query_pairs(&req), [("key".to_string(), "k&1".to_string())]);
@@ -172,14 +164,10 @@ fn form_parts(req: &Request) -> Vec<(String, String, Vec<u8>)> {
 async fn multipart_upload_by_file_sends_file_text_and_json_parts() {
     use kitchen_sink::pets::DocumentsNewParams;
     let server = server_answering(ResponseTemplate::new(204)).await;
-    let params = DocumentsNewParams {
-        shop_id: "s".into(),
-        file: Some(vec![0, 1, 2, 255, b'\r', b'\n']),
-        metadata: Some(json!({"owner": "ann"})),
-        private: Some(true),
-        url: None,
-        expiry: None,
-    };
+    let params = DocumentsNewParams::new("s")
+        .file(vec![0, 1, 2, 255, b'\r', b'\n'])
+        .metadata(json!({"owner": "ann"}))
+        .private(true);
     basic_client(&server).pets().documents().new(4, params).await.unwrap();
     let req = only_request(&server).await;
     assert_eq!((req.method.as_str(), req.url.path()), ("POST", "/shops/s/pets/4/documents"));
@@ -201,11 +189,9 @@ async fn multipart_upload_by_file_sends_file_text_and_json_parts() {
 async fn multipart_upload_by_url_sends_text_parts() {
     use kitchen_sink::pets::DocumentsNewParams;
     let server = server_answering(ResponseTemplate::new(204)).await;
-    let params = DocumentsNewParams {
-        url: Some("https://example.com/a.pdf".into()),
-        expiry: Some("2030-01-01T00:00:00Z".parse().unwrap()),
-        ..DocumentsNewParams::new("s")
-    };
+    let params = DocumentsNewParams::new("s")
+        .url("https://example.com/a.pdf")
+        .expiry("2030-01-01T00:00:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap());
     basic_client(&server).pets().documents().new(4, params).await.unwrap();
     let parts = form_parts(&only_request(&server).await);
     let fields: Vec<(&str, String)> =
@@ -220,7 +206,7 @@ async fn multipart_upload_by_url_sends_text_parts() {
 async fn schemaless_required_json_body_defaults_to_an_empty_object() {
     use kitchen_sink::pets::DocumentsDeleteParams;
     let server = server_answering(ResponseTemplate::new(204)).await;
-    let params = DocumentsDeleteParams { pet_id: 4, ..DocumentsDeleteParams::new("s") };
+    let params = DocumentsDeleteParams::new("s").pet_id(4);
     basic_client(&server).pets().documents().delete("d1", params).await.unwrap();
     let last = only_request(&server).await;
     assert_eq!((last.method.as_str(), last.url.path()), ("DELETE", "/shops/s/pets/4/documents/d1"));
@@ -261,22 +247,16 @@ async fn every_parameter_style_goes_on_the_wire_as_openapi_says() {
         Point, SearchGetFilter as Filter, SearchGetFilterSize as FilterSize, SearchGetOptions as Options,
     };
     let server = server_answering(ResponseTemplate::new(200).set_body_json(json!(["a"]))).await;
-    let params = SearchGetParams {
-        regions: vec!["eu west".into(), "us".into()],
-        filter: Some(Filter {
-            color: Some("red".into()),
-            size: Some(FilterSize { min: Some(1), max: Some(9), ..Default::default() }),
-            ..Default::default()
-        }),
-        ids: Some(vec![1, 2, 3]),
-        fields: Some(vec!["name".into(), "age".into()]),
-        sort: Some(vec!["-age".into(), "name".into()]),
-        options: Some(Options { debug: Some(true), page: Some(2), ..Default::default() }),
-        x_trace: Some(vec!["t1".into(), "t2".into()]),
-        prefs: Some([("theme".to_string(), "dark; bold".to_string())].into()),
-        ..SearchGetParams::new("s 1")
-    };
-    let point = Point { lat: 1.5, lon: -2.0, extra: Default::default() };
+    let params = SearchGetParams::new("s 1")
+        .regions(vec!["eu west".into(), "us".into()])
+        .filter(Filter::default().color("red").size(FilterSize::default().min(1).max(9)))
+        .ids(vec![1, 2, 3])
+        .fields(vec!["name".into(), "age".into()])
+        .sort(vec!["-age".into(), "name".into()])
+        .options(Options::default().debug(true).page(2))
+        .x_trace(vec!["t1".into(), "t2".into()])
+        .prefs([("theme".to_string(), "dark; bold".to_string())]);
+    let point = Point::new(1.5, -2.0);
     let names = basic_client(&server).search().get(point, params).await.unwrap();
     assert_eq!(names, ["a"]);
 
@@ -307,7 +287,7 @@ async fn an_empty_styled_path_parameter_is_refused_before_sending() {
     use kitchen_sink::search::SearchGetParams;
     use kitchen_sink::types::Point;
     let server = server_answering(ResponseTemplate::new(200).set_body_json(json!([]))).await;
-    let point = Point { lat: 0.0, lon: 0.0, extra: Default::default() };
+    let point = Point::new(0.0, 0.0);
     let err = basic_client(&server).search().get(point, SearchGetParams::new("s")).await.unwrap_err();
     assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("regions")), "{err}");
     assert!(server.received_requests().await.unwrap().is_empty());
@@ -318,14 +298,12 @@ async fn form_bodies_are_typed_fields_encoded_as_form_apis_expect() {
     use kitchen_sink::orders::OrdersNewParams;
     use kitchen_sink::types::OrdersNewLinesItem;
     let server = server_answering(ResponseTemplate::new(201).set_body_json(json!({"id": "o1"}))).await;
-    let params = OrdersNewParams {
-        quantity: Some(2),
-        tags: Some(vec!["a".into(), "b c".into()]),
-        codes: Some(vec!["x".into(), "y".into()]),
-        metadata: Some([("note".to_string(), "ring twice".to_string())].into()),
-        lines: Some(vec![OrdersNewLinesItem { price: Some(1.5), qty: Some(3), ..Default::default() }]),
-        ..OrdersNewParams::new("s1", "tea & cake")
-    };
+    let params = OrdersNewParams::new("s1", "tea & cake")
+        .quantity(2)
+        .tags(vec!["a".into(), "b c".into()])
+        .codes(vec!["x".into(), "y".into()])
+        .metadata([("note".to_string(), "ring twice".to_string())])
+        .lines(vec![OrdersNewLinesItem::default().price(1.5).qty(3)]);
     let order = basic_client(&server).orders().new(params).await.unwrap();
     assert_eq!(order.id.as_deref(), Some("o1"));
 
@@ -343,14 +321,7 @@ async fn form_bodies_are_typed_fields_encoded_as_form_apis_expect() {
 #[tokio::test]
 async fn documented_error_bodies_decode_into_their_types_with_status_headers_and_request_id() {
     use kitchen_sink::types::{PetsNewError4xx, Problem};
-    let new_pet = || PetsNewParams {
-        shop_id: "s".into(),
-        name: "Tom".into(),
-        kind: PetKind::Cat,
-        r#type: None,
-        parent: None,
-        extra: Default::default(),
-    };
+    let new_pet = || PetsNewParams::new("s", "Tom", PetKind::Cat);
     let problem = json!({"type": "about:blank", "title": "Name taken", "status": 409, "detail": "Tom exists"});
     let server = server_answering(
         ResponseTemplate::new(409)

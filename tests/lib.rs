@@ -27,11 +27,10 @@ pub fn multipart_parts(content_type: &str, body: &[u8]) -> Vec<(String, String, 
 /// Options of an Images variant, as Cloudflare documents its `hero` example.
 pub fn variant_options() -> images::types::ImageVariantOptions {
     use images::types::{ImageVariantOptionsFit, ImageVariantOptionsMetadata};
-    images::types::ImageVariantOptions {
-        fit: ImageVariantOptionsFit::ScaleDown,
-        metadata: ImageVariantOptionsMetadata::None,
-        width: 1366.0,
-        height: 768.0,
-        extra: Default::default(),
-    }
+    images::types::ImageVariantOptions::new(
+        ImageVariantOptionsFit::ScaleDown,
+        ImageVariantOptionsMetadata::None,
+        1366.0,
+        768.0,
+    )
 }

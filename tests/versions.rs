@@ -51,7 +51,8 @@ async fn a_31_client_sends_nullable_and_bounded_values_and_reads_type_lists() {
         json!({"id": "n1", "title": "T", "kind": "note", "size": 12, "reviewer": null, "labels": {"home": "yes"}});
     let server = server_answering(ResponseTemplate::new(201).set_body_json(&note)).await;
     let client = notes_3_1::Client::builder().base_url(server.uri()).token("t0k3n").max_retries(0).build().unwrap();
-    let params = NotesNewParams { body: Some(None), ..NotesNewParams::new("T") };
+    let mut params = NotesNewParams::new("T");
+    params.body = Some(None); // an explicit `null`: the field, not a setter
     let created: Note = client.notes().new(params).await.unwrap();
     assert_eq!(created.size, Some(NoteSize::Integer(12)));
     assert_eq!(created.reviewer, Some(None), "anyOf [Person, null] is an optional Person");
@@ -62,7 +63,7 @@ async fn a_31_client_sends_nullable_and_bounded_values_and_reads_type_lists() {
 
     let server = server_answering(ResponseTemplate::new(200).set_body_json(json!([]))).await;
     let client = notes_3_1::Client::builder().base_url(server.uri()).token("t").build().unwrap();
-    client.notes().list(NotesListParams { tag: Some("home".into()), limit: Some(5) }).await.unwrap();
+    client.notes().list(NotesListParams::default().tag("home").limit(5)).await.unwrap();
     assert_eq!(query(&only_request(&server).await), [("tag".into(), "home".into()), ("limit".into(), "5".into())]);
 }
 
@@ -76,11 +77,9 @@ async fn a_swagger2_client_has_its_base_url_collection_formats_and_form_bodies()
     )
     .await;
     let client = store_swagger2::Client::builder().base_url(server.uri()).api_key("k").max_retries(0).build().unwrap();
-    let params = OrdersListParams {
-        status: Some(vec![OrderStatus::Placed, OrderStatus::Shipped]),
-        tag: Some(vec!["a".into(), "b".into()]),
-        ..Default::default()
-    };
+    let params = OrdersListParams::default()
+        .status(vec![OrderStatus::Placed, OrderStatus::Shipped])
+        .tag(vec!["a".into(), "b".into()]);
     let orders = client.orders().list(params).await.unwrap();
     assert_eq!(orders[0].note, Some(None), "x-nullable: an explicit null");
     let req = only_request(&server).await;
@@ -91,17 +90,16 @@ async fn a_swagger2_client_has_its_base_url_collection_formats_and_form_bodies()
 
     let server = server_answering(ResponseTemplate::new(201).set_body_json(json!({"id": 2, "status": "placed"}))).await;
     let client = store_swagger2::Client::builder().base_url(server.uri()).api_key("k").build().unwrap();
-    client.orders().new(OrdersNewParams { quantity: Some(3), ..OrdersNewParams::new("tea") }).await.unwrap();
+    client.orders().new(OrdersNewParams::new("tea").quantity(3)).await.unwrap();
     let body: Value = serde_json::from_slice(&only_request(&server).await.body).unwrap();
     assert_eq!(body, json!({"item": "tea", "quantity": 3}), "a body parameter is the JSON body");
 
     let server = server_answering(ResponseTemplate::new(204)).await;
     let client = store_swagger2::Client::builder().base_url(server.uri()).api_key("k").build().unwrap();
-    let feedback = FeedbackNewParams {
-        rating: 5,
-        comment: Some("fine & fast".into()),
-        topics: Some(vec!["speed".into(), "tea".into()]),
-    };
+    let feedback = FeedbackNewParams::default()
+        .rating(5)
+        .comment("fine & fast")
+        .topics(vec!["speed".to_string(), "tea".to_string()]);
     client.feedback().new(feedback).await.unwrap();
     let req = only_request(&server).await;
     assert_eq!(req.headers.get("content-type").unwrap(), "application/x-www-form-urlencoded");
@@ -109,7 +107,7 @@ async fn a_swagger2_client_has_its_base_url_collection_formats_and_form_bodies()
 
     let server = server_answering(ResponseTemplate::new(204)).await;
     let client = store_swagger2::Client::builder().base_url(server.uri()).api_key("k").build().unwrap();
-    let receipt = ReceiptsNewParams { file: b"%PDF".to_vec(), note: Some("paid".into()) };
+    let receipt = ReceiptsNewParams::default().file(b"%PDF".to_vec()).note("paid");
     client.orders().receipts().new(7, receipt).await.unwrap();
     let req = only_request(&server).await;
     assert_eq!(req.url.path(), "/orders/7/receipt");

@@ -8,11 +8,12 @@
 //! as a rename, not as one removal and one addition.
 //!
 //! Each change gets the level Rust's semver rules give it for the code
-//! sdkgen emits (see the README's "How a generated SDK evolves"): structs
-//! and enums are `#[non_exhaustive]`, request structs are built with `new`
-//! and setters, so a new optional field, enum value, union variant, type or
-//! operation is a minor release; anything that breaks code written against
-//! the old SDK is a major one.
+//! sdkgen emits (see the README's "How a generated SDK evolves"): structs,
+//! enums and unions are `#[non_exhaustive]`, and the structs callers build
+//! (params, request bodies) have `new`/`default` and setters, so a new
+//! optional parameter or field, enum value, union variant, type or operation
+//! is a minor release; anything that breaks code written against the old
+//! SDK is a major one.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -543,32 +544,49 @@ impl Differ<'_> {
         }
     }
 
-    /// Pairs old types with new ones: by what they are in the spec (the
-    /// same component, or the same inline schema), then by Rust name. A
-    /// pair with two names is a rename.
+    /// Pairs old types with new ones: a component with the same component;
+    /// an inline type with the inline type of the same Rust name, else with
+    /// the one lowered from the same schema (a rename); anything left by
+    /// Rust name. (A schema's pointer alone is weak: a parameter's schema
+    /// is at its index in the list, which moves when one is added.)
     fn match_types(&mut self) {
+        let new_types = &self.new.types;
         let by_component: BTreeMap<&str, &str> =
-            self.new.types.iter().filter_map(|t| t.component.as_deref().map(|c| (c, t.name.as_str()))).collect();
+            new_types.iter().filter_map(|t| t.component.as_deref().map(|c| (c, t.name.as_str()))).collect();
+        let inline_names: BTreeSet<&str> =
+            new_types.iter().filter(|t| t.component.is_none()).map(|t| t.name.as_str()).collect();
         let mut by_origin: BTreeMap<&str, &str> = BTreeMap::new();
-        for t in self.new.types.iter().filter(|t| t.component.is_none()) {
+        for t in new_types.iter().filter(|t| t.component.is_none()) {
             by_origin.entry(t.origin.as_str()).or_insert(t.name.as_str());
         }
+        let new_names: BTreeSet<&str> = new_types.iter().map(|t| t.name.as_str()).collect();
         let mut used: BTreeSet<String> = BTreeSet::new();
-        for t in &self.old.types {
-            let to = match &t.component {
-                Some(c) => by_component.get(c.as_str()),
-                None => by_origin.get(t.origin.as_str()),
-            };
-            if let Some(to) = to.filter(|to| !used.contains(**to)) {
-                used.insert(to.to_string());
-                self.renames.insert(t.name.clone(), to.to_string());
+        let mut pair = |renames: &mut BTreeMap<String, String>, from: &str, to: &str| {
+            if renames.contains_key(from) || used.contains(to) {
+                return;
+            }
+            used.insert(to.to_string());
+            renames.insert(from.to_string(), to.to_string());
+        };
+        let old_types = &self.old.types;
+        for t in old_types {
+            if let Some(to) = t.component.as_deref().and_then(|c| by_component.get(c)) {
+                pair(&mut self.renames, &t.name, to);
             }
         }
-        let new_names: BTreeSet<&str> = self.new.types.iter().map(|t| t.name.as_str()).collect();
-        for t in &self.old.types {
-            if !self.renames.contains_key(&t.name) && new_names.contains(t.name.as_str()) && !used.contains(&t.name) {
-                used.insert(t.name.clone());
-                self.renames.insert(t.name.clone(), t.name.clone());
+        for t in old_types.iter().filter(|t| t.component.is_none()) {
+            if inline_names.contains(t.name.as_str()) {
+                pair(&mut self.renames, &t.name, &t.name);
+            }
+        }
+        for t in old_types.iter().filter(|t| t.component.is_none()) {
+            if let Some(to) = by_origin.get(t.origin.as_str()) {
+                pair(&mut self.renames, &t.name, to);
+            }
+        }
+        for t in old_types {
+            if new_names.contains(t.name.as_str()) {
+                pair(&mut self.renames, &t.name, &t.name);
             }
         }
     }
@@ -732,9 +750,10 @@ impl Differ<'_> {
             let field_item = format!("{item}::{}", crate::naming::unraw(&fb.rust));
             let field_pointer = push_pointer(&format!("{pointer}/properties"), &fb.wire);
             let required = fb.presence == Presence::Required;
-            // A struct callers build is written as a struct literal, which a new field breaks;
-            // one only decoded is `#[non_exhaustive]`.
-            let level = if built { Level::Major } else { Level::Minor };
+            // Structs are `#[non_exhaustive]` and built with `new`/`default` and setters: a new
+            // optional field breaks nobody; a required one of a struct callers build changes
+            // what `new` takes (or takes `Default` away).
+            let level = if required && built { Level::Major } else { Level::Minor };
             let detail = format!("`{}`: `{}`{}", fb.wire, spell(&fb.ty), if required { ", required" } else { "" });
             self.push(ChangeKind::FieldAdded, level, &field_item, detail, &field_pointer);
         }
@@ -876,8 +895,9 @@ impl Differ<'_> {
         }
         for pb in b.iter().filter(|pb| !a.iter().any(|pa| pa.wire == pb.wire && pa.location == pb.location)) {
             let field_item = format!("{item}::{}", crate::naming::unraw(&pb.rust));
-            // Params structs are built as struct literals (`..X::new(…)`), which a new field breaks.
-            let (level, what) = (Level::Major, if pb.required { "required" } else { "optional" });
+            // Params structs are `#[non_exhaustive]`, built with `new` and setters: a new optional
+            // parameter breaks nobody; a required one must be given.
+            let (level, what) = if pb.required { (Level::Major, "required") } else { (Level::Minor, "optional") };
             let detail =
                 format!("{what} {:?} parameter `{}`: `{}`", pb.location, pb.wire, spell(&pb.ty)).to_lowercase();
             self.push(ChangeKind::ParamAdded, level, &field_item, detail, &pointer);

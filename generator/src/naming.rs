@@ -274,6 +274,65 @@ pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
+/// Methods a setter must not be named: the constructor, and the methods of
+/// std's traits (an inherent `clone` would hide `Clone::clone`; clippy asks
+/// for the trait when a method is named `add` or `next`).
+const NOT_SETTERS: &[&str] = &[
+    "new",
+    "default",
+    "clone",
+    "clone_from",
+    "eq",
+    "ne",
+    "cmp",
+    "partial_cmp",
+    "hash",
+    "fmt",
+    "into",
+    "from",
+    "to_owned",
+    "to_string",
+    "type_id",
+    "serialize",
+    "deserialize",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "rem",
+    "neg",
+    "not",
+    "shl",
+    "shr",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "borrow_mut",
+    "deref",
+    "deref_mut",
+    "drop",
+    "index",
+    "index_mut",
+    "into_iter",
+    "from_iter",
+    "from_str",
+    "next",
+];
+
+/// The chained setter of a field (`require_signed_urls(true)`): the field's
+/// name, or `set_<name>` where that would be a method std gives the type.
+pub fn setter(field: &str) -> String {
+    let plain = unraw(field);
+    if NOT_SETTERS.contains(&plain) {
+        format!("set_{plain}")
+    } else {
+        field.to_string()
+    }
+}
+
 /// Hands out names unique within one scope (a module, a struct's fields):
 /// the first comer keeps its name, later ones get `_2`, `_3`, … (snake) or
 /// `2`, `3`, … (Pascal). Callers visit in spec order, so the result is stable.

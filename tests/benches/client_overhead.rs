@@ -287,7 +287,7 @@ struct Clients {
 
 impl Clients {
     async fn generated(&self) -> images_edit::types::Image {
-        let params = V1EditParams { require_signed_urls: Some(true), ..V1EditParams::new(ACCOUNT_ID) };
+        let params = V1EditParams::new(ACCOUNT_ID).require_signed_urls(true);
         self.generated.images().v1().edit(IMAGE_ID, params).await.expect("generated client")
     }
 

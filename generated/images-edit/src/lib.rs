@@ -212,6 +212,7 @@ pub mod images {
 
     /// Parameters of [`V1::edit`].
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[non_exhaustive]
     pub struct V1EditParams {
         /// Path parameter `account_id`. Identifier of the account.
         #[serde(skip)]
@@ -234,6 +235,7 @@ pub mod images {
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V1EditParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -241,6 +243,30 @@ pub mod images {
                 account_id: account_id.into(),
                 ..Default::default()
             }
+        }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
+
+        /// Sets `creator`.
+        pub fn creator(mut self, value: impl Into<String>) -> Self {
+            self.creator = Some(value.into());
+            self
+        }
+
+        /// Sets `metadata`.
+        pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.metadata = Some(value.into());
+            self
+        }
+
+        /// Sets `requireSignedURLs`.
+        pub fn require_signed_urls(mut self, value: impl Into<bool>) -> Self {
+            self.require_signed_urls = Some(value.into());
+            self
         }
     }
 }

@@ -180,6 +180,7 @@ pub mod types {
 
     /// How the variant resizes and transforms images.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ImageVariantOptions {
         /// How the image fits in the width and height.
         pub fit: ImageVariantOptionsFit,
@@ -192,6 +193,52 @@ pub mod types {
         /// Fields the spec does not describe: kept when decoding, sent when encoding.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    #[allow(clippy::wrong_self_convention)]
+    impl ImageVariantOptions {
+        /// With the required fields given and the others unset.
+        pub fn new(
+            fit: impl Into<ImageVariantOptionsFit>,
+            metadata: impl Into<ImageVariantOptionsMetadata>,
+            width: impl Into<f64>,
+            height: impl Into<f64>,
+        ) -> Self {
+            Self {
+                fit: fit.into(),
+                metadata: metadata.into(),
+                width: width.into(),
+                height: height.into(),
+                extra: Default::default(),
+            }
+        }
+
+        /// Sets `fit`.
+        pub fn fit(mut self, value: impl Into<ImageVariantOptionsFit>) -> Self {
+            self.fit = value.into();
+            self
+        }
+
+        /// Sets `metadata`.
+        pub fn metadata(
+            mut self,
+            value: impl Into<ImageVariantOptionsMetadata>,
+        ) -> Self {
+            self.metadata = value.into();
+            self
+        }
+
+        /// Sets `width`.
+        pub fn width(mut self, value: impl Into<f64>) -> Self {
+            self.width = value.into();
+            self
+        }
+
+        /// Sets `height`.
+        pub fn height(mut self, value: impl Into<f64>) -> Self {
+            self.height = value.into();
+            self
+        }
     }
 
     /// How the image fits in the width and height.
@@ -1019,6 +1066,7 @@ pub mod images {
 
     /// Parameters of [`V1::list`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct V1ListParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
@@ -1028,6 +1076,7 @@ pub mod images {
         pub per_page: Option<i64>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V1ListParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1036,10 +1085,29 @@ pub mod images {
                 ..Default::default()
             }
         }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
+
+        /// Sets `page`.
+        pub fn page(mut self, value: impl Into<i64>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
+
+        /// Sets `per_page`.
+        pub fn per_page(mut self, value: impl Into<i64>) -> Self {
+            self.per_page = Some(value.into());
+            self
+        }
     }
 
     /// Parameters of [`V1::new`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct V1NewParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
@@ -1055,6 +1123,7 @@ pub mod images {
         pub creator: Option<String>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V1NewParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1063,15 +1132,53 @@ pub mod images {
                 ..Default::default()
             }
         }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
+
+        /// Sets `file`.
+        pub fn file(mut self, value: impl Into<Vec<u8>>) -> Self {
+            self.file = Some(value.into());
+            self
+        }
+
+        /// Sets `url`.
+        pub fn url(mut self, value: impl Into<String>) -> Self {
+            self.url = Some(value.into());
+            self
+        }
+
+        /// Sets `metadata`.
+        pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.metadata = Some(value.into());
+            self
+        }
+
+        /// Sets `requireSignedURLs`.
+        pub fn require_signed_urls(mut self, value: impl Into<bool>) -> Self {
+            self.require_signed_urls = Some(value.into());
+            self
+        }
+
+        /// Sets `creator`.
+        pub fn creator(mut self, value: impl Into<String>) -> Self {
+            self.creator = Some(value.into());
+            self
+        }
     }
 
     /// Parameters of [`V1Keys::list`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct V1KeysListParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V1KeysListParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1079,15 +1186,23 @@ pub mod images {
                 account_id: account_id.into(),
             }
         }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
     }
 
     /// Parameters of [`V1Keys::update`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct V1KeysUpdateParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V1KeysUpdateParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1095,15 +1210,23 @@ pub mod images {
                 account_id: account_id.into(),
             }
         }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
     }
 
     /// Parameters of [`V1Keys::delete`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct V1KeysDeleteParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V1KeysDeleteParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1111,15 +1234,23 @@ pub mod images {
                 account_id: account_id.into(),
             }
         }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
     }
 
     /// Parameters of [`V1Stats::get`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct V1StatsGetParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V1StatsGetParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1127,15 +1258,23 @@ pub mod images {
                 account_id: account_id.into(),
             }
         }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
     }
 
     /// Parameters of [`V1Variants::list`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct V1VariantsListParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V1VariantsListParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1143,10 +1282,17 @@ pub mod images {
                 account_id: account_id.into(),
             }
         }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
     }
 
     /// Parameters of [`V1Variants::new`].
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[non_exhaustive]
     pub struct V1VariantsNewParams {
         /// Path parameter `account_id`. Identifier of the account.
         #[serde(skip)]
@@ -1167,13 +1313,60 @@ pub mod images {
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
+    impl V1VariantsNewParams {
+        /// With the required fields given and the others unset.
+        pub fn new(
+            account_id: impl Into<String>,
+            id: impl Into<String>,
+            options: impl Into<super::types::ImageVariantOptions>,
+        ) -> Self {
+            Self {
+                account_id: account_id.into(),
+                id: id.into(),
+                never_require_signed_urls: None,
+                options: options.into(),
+                extra: Default::default(),
+            }
+        }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = value.into();
+            self
+        }
+
+        /// Sets `neverRequireSignedURLs`.
+        pub fn never_require_signed_urls(mut self, value: impl Into<bool>) -> Self {
+            self.never_require_signed_urls = Some(value.into());
+            self
+        }
+
+        /// Sets `options`.
+        pub fn options(
+            mut self,
+            value: impl Into<super::types::ImageVariantOptions>,
+        ) -> Self {
+            self.options = value.into();
+            self
+        }
+    }
+
     /// Parameters of [`V1Variants::get`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct V1VariantsGetParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V1VariantsGetParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1181,10 +1374,17 @@ pub mod images {
                 account_id: account_id.into(),
             }
         }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
     }
 
     /// Parameters of [`V1Variants::delete`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct V1VariantsDeleteParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
@@ -1192,6 +1392,7 @@ pub mod images {
         pub body: Option<serde_json::Value>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V1VariantsDeleteParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1200,10 +1401,23 @@ pub mod images {
                 ..Default::default()
             }
         }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
+
+        /// Sets `body`.
+        pub fn body(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
     }
 
     /// Parameters of [`V1Variants::edit`].
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[non_exhaustive]
     pub struct V1VariantsEditParams {
         /// Path parameter `account_id`. Identifier of the account.
         #[serde(skip)]
@@ -1222,13 +1436,52 @@ pub mod images {
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
+    impl V1VariantsEditParams {
+        /// With the required fields given and the others unset.
+        pub fn new(
+            account_id: impl Into<String>,
+            options: impl Into<super::types::ImageVariantOptions>,
+        ) -> Self {
+            Self {
+                account_id: account_id.into(),
+                never_require_signed_urls: None,
+                options: options.into(),
+                extra: Default::default(),
+            }
+        }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
+
+        /// Sets `neverRequireSignedURLs`.
+        pub fn never_require_signed_urls(mut self, value: impl Into<bool>) -> Self {
+            self.never_require_signed_urls = Some(value.into());
+            self
+        }
+
+        /// Sets `options`.
+        pub fn options(
+            mut self,
+            value: impl Into<super::types::ImageVariantOptions>,
+        ) -> Self {
+            self.options = value.into();
+            self
+        }
+    }
+
     /// Parameters of [`V1::get`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct V1GetParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V1GetParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1236,10 +1489,17 @@ pub mod images {
                 account_id: account_id.into(),
             }
         }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
     }
 
     /// Parameters of [`V1::delete`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct V1DeleteParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
@@ -1247,6 +1507,7 @@ pub mod images {
         pub body: Option<serde_json::Value>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V1DeleteParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1255,10 +1516,23 @@ pub mod images {
                 ..Default::default()
             }
         }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
+
+        /// Sets `body`.
+        pub fn body(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
     }
 
     /// Parameters of [`V1::edit`].
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[non_exhaustive]
     pub struct V1EditParams {
         /// Path parameter `account_id`. Identifier of the account.
         #[serde(skip)]
@@ -1281,6 +1555,7 @@ pub mod images {
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V1EditParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1289,15 +1564,41 @@ pub mod images {
                 ..Default::default()
             }
         }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
+
+        /// Sets `creator`.
+        pub fn creator(mut self, value: impl Into<String>) -> Self {
+            self.creator = Some(value.into());
+            self
+        }
+
+        /// Sets `metadata`.
+        pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.metadata = Some(value.into());
+            self
+        }
+
+        /// Sets `requireSignedURLs`.
+        pub fn require_signed_urls(mut self, value: impl Into<bool>) -> Self {
+            self.require_signed_urls = Some(value.into());
+            self
+        }
     }
 
     /// Parameters of [`V1Blobs::get`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct V1BlobsGetParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V1BlobsGetParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1305,10 +1606,17 @@ pub mod images {
                 account_id: account_id.into(),
             }
         }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
     }
 
     /// Parameters of [`V2::list`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct V2ListParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
@@ -1320,6 +1628,7 @@ pub mod images {
         pub sort_order: Option<super::types::ImagesV2ListSortOrder>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V2ListParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1328,10 +1637,38 @@ pub mod images {
                 ..Default::default()
             }
         }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
+
+        /// Sets `continuation_token`.
+        pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
+            self.continuation_token = Some(value.into());
+            self
+        }
+
+        /// Sets `per_page`.
+        pub fn per_page(mut self, value: impl Into<i64>) -> Self {
+            self.per_page = Some(value.into());
+            self
+        }
+
+        /// Sets `sort_order`.
+        pub fn sort_order(
+            mut self,
+            value: impl Into<super::types::ImagesV2ListSortOrder>,
+        ) -> Self {
+            self.sort_order = Some(value.into());
+            self
+        }
     }
 
     /// Parameters of [`V2DirectUploads::new`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct V2DirectUploadsNewParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
@@ -1347,6 +1684,7 @@ pub mod images {
         pub creator: Option<String>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl V2DirectUploadsNewParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
@@ -1354,6 +1692,45 @@ pub mod images {
                 account_id: account_id.into(),
                 ..Default::default()
             }
+        }
+
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
+            self.account_id = value.into();
+            self
+        }
+
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// Sets `expiry`.
+        pub fn expiry(
+            mut self,
+            value: impl Into<chrono::DateTime<chrono::Utc>>,
+        ) -> Self {
+            self.expiry = Some(value.into());
+            self
+        }
+
+        /// Sets `metadata`.
+        pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.metadata = Some(value.into());
+            self
+        }
+
+        /// Sets `requireSignedURLs`.
+        pub fn require_signed_urls(mut self, value: impl Into<bool>) -> Self {
+            self.require_signed_urls = Some(value.into());
+            self
+        }
+
+        /// Sets `creator`.
+        pub fn creator(mut self, value: impl Into<String>) -> Self {
+            self.creator = Some(value.into());
+            self
         }
     }
 }

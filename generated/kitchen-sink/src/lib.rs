@@ -92,6 +92,7 @@ pub mod types {
     use serde::{Deserialize, Serialize};
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct OrdersNewLinesItem {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub price: Option<f64>,
@@ -100,6 +101,21 @@ pub mod types {
         /// Fields the spec does not describe: kept when decoding, sent when encoding.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    #[allow(clippy::wrong_self_convention)]
+    impl OrdersNewLinesItem {
+        /// Sets `price`.
+        pub fn price(mut self, value: impl Into<f64>) -> Self {
+            self.price = Some(value.into());
+            self
+        }
+
+        /// Sets `qty`.
+        pub fn qty(mut self, value: impl Into<i64>) -> Self {
+            self.qty = Some(value.into());
+            self
+        }
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -113,6 +129,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct Person {
         pub name: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,7 +139,32 @@ pub mod types {
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
+    impl Person {
+        /// With the required fields given and the others unset.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                email: None,
+                extra: Default::default(),
+            }
+        }
+
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = value.into();
+            self
+        }
+
+        /// Sets `email`.
+        pub fn email(mut self, value: impl Into<String>) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct Pet {
         pub id: i64,
         pub name: String,
@@ -147,6 +189,72 @@ pub mod types {
         /// Fields the spec does not describe: kept when decoding, sent when encoding.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    #[allow(clippy::wrong_self_convention)]
+    impl Pet {
+        /// With the required fields given and the others unset.
+        pub fn new(id: impl Into<i64>, name: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+                nickname: None,
+                kind: None,
+                born: None,
+                parent: None,
+                tags: None,
+                owner: None,
+                extra: Default::default(),
+            }
+        }
+
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = value.into();
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = value.into();
+            self
+        }
+
+        /// Sets `nickname`.
+        pub fn nickname(mut self, value: impl Into<String>) -> Self {
+            self.nickname = Some(Some(value.into()));
+            self
+        }
+
+        /// Sets `kind`.
+        pub fn kind(mut self, value: impl Into<PetKind>) -> Self {
+            self.kind = Some(value.into());
+            self
+        }
+
+        /// Sets `born`.
+        pub fn born(mut self, value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
+            self.born = Some(value.into());
+            self
+        }
+
+        /// Sets `parent`.
+        pub fn parent(mut self, value: impl Into<Pet>) -> Self {
+            self.parent = Some(Box::new(value.into()));
+            self
+        }
+
+        /// Sets `tags`.
+        pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+
+        /// Sets `owner`.
+        pub fn owner(mut self, value: impl Into<PetOwner>) -> Self {
+            self.owner = Some(value.into());
+            self
+        }
     }
 
     /// What kind of animal a pet is.
@@ -213,12 +321,37 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct Point {
         pub lat: f64,
         pub lon: f64,
         /// Fields the spec does not describe: kept when decoding, sent when encoding.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    #[allow(clippy::wrong_self_convention)]
+    impl Point {
+        /// With the required fields given and the others unset.
+        pub fn new(lat: impl Into<f64>, lon: impl Into<f64>) -> Self {
+            Self {
+                lat: lat.into(),
+                lon: lon.into(),
+                extra: Default::default(),
+            }
+        }
+
+        /// Sets `lat`.
+        pub fn lat(mut self, value: impl Into<f64>) -> Self {
+            self.lat = value.into();
+            self
+        }
+
+        /// Sets `lon`.
+        pub fn lon(mut self, value: impl Into<f64>) -> Self {
+            self.lon = value.into();
+            self
+        }
     }
 
     /// RFC 9457 problem details.
@@ -237,6 +370,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct SearchGetFilter {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub color: Option<String>,
@@ -247,7 +381,23 @@ pub mod types {
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
+    impl SearchGetFilter {
+        /// Sets `color`.
+        pub fn color(mut self, value: impl Into<String>) -> Self {
+            self.color = Some(value.into());
+            self
+        }
+
+        /// Sets `size`.
+        pub fn size(mut self, value: impl Into<SearchGetFilterSize>) -> Self {
+            self.size = Some(value.into());
+            self
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct SearchGetFilterSize {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub min: Option<i64>,
@@ -258,7 +408,23 @@ pub mod types {
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
+    impl SearchGetFilterSize {
+        /// Sets `min`.
+        pub fn min(mut self, value: impl Into<i64>) -> Self {
+            self.min = Some(value.into());
+            self
+        }
+
+        /// Sets `max`.
+        pub fn max(mut self, value: impl Into<i64>) -> Self {
+            self.max = Some(value.into());
+            self
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct SearchGetOptions {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub debug: Option<bool>,
@@ -267,6 +433,21 @@ pub mod types {
         /// Fields the spec does not describe: kept when decoding, sent when encoding.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    #[allow(clippy::wrong_self_convention)]
+    impl SearchGetOptions {
+        /// Sets `debug`.
+        pub fn debug(mut self, value: impl Into<bool>) -> Self {
+            self.debug = Some(value.into());
+            self
+        }
+
+        /// Sets `page`.
+        pub fn page(mut self, value: impl Into<i64>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
     }
 }
 
@@ -345,6 +526,7 @@ pub mod orders {
 
     /// Parameters of [`Orders::new`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct OrdersNewParams {
         /// Path parameter `shop_id`.
         pub shop_id: String,
@@ -364,6 +546,7 @@ pub mod orders {
         pub lines: Option<Vec<super::types::OrdersNewLinesItem>>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl OrdersNewParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(shop_id: impl Into<String>, item: impl Into<String>) -> Self {
@@ -372,6 +555,60 @@ pub mod orders {
                 item: item.into(),
                 ..Default::default()
             }
+        }
+
+        /// Sets `shop_id`.
+        pub fn shop_id(mut self, value: impl Into<String>) -> Self {
+            self.shop_id = value.into();
+            self
+        }
+
+        /// Sets `item`.
+        pub fn item(mut self, value: impl Into<String>) -> Self {
+            self.item = value.into();
+            self
+        }
+
+        /// Sets `quantity`.
+        pub fn quantity(mut self, value: impl Into<i64>) -> Self {
+            self.quantity = Some(value.into());
+            self
+        }
+
+        /// Sets `gift`.
+        pub fn gift(mut self, value: impl Into<bool>) -> Self {
+            self.gift = Some(value.into());
+            self
+        }
+
+        /// Sets `tags`.
+        pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+
+        /// Sets `codes`.
+        pub fn codes(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.codes = Some(value.into());
+            self
+        }
+
+        /// Sets `metadata`.
+        pub fn metadata(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.metadata = Some(value.into());
+            self
+        }
+
+        /// Sets `lines`.
+        pub fn lines(
+            mut self,
+            value: impl Into<Vec<super::types::OrdersNewLinesItem>>,
+        ) -> Self {
+            self.lines = Some(value.into());
+            self
         }
     }
 }
@@ -612,6 +849,7 @@ pub mod pets {
 
     /// Parameters of [`Pets::list`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct PetsListParams {
         /// Path parameter `shop_id`.
         pub shop_id: String,
@@ -627,6 +865,7 @@ pub mod pets {
         pub x_request_id: Option<String>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl PetsListParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(shop_id: impl Into<String>) -> Self {
@@ -635,10 +874,50 @@ pub mod pets {
                 ..Default::default()
             }
         }
+
+        /// Sets `shop_id`.
+        pub fn shop_id(mut self, value: impl Into<String>) -> Self {
+            self.shop_id = value.into();
+            self
+        }
+
+        /// Sets `kind`.
+        pub fn kind(mut self, value: impl Into<super::types::PetKind>) -> Self {
+            self.kind = Some(value.into());
+            self
+        }
+
+        /// Sets `tags`.
+        pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+
+        /// Sets `limit`.
+        pub fn limit(mut self, value: impl Into<i32>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// Sets `born_after`.
+        pub fn born_after(
+            mut self,
+            value: impl Into<chrono::DateTime<chrono::Utc>>,
+        ) -> Self {
+            self.born_after = Some(value.into());
+            self
+        }
+
+        /// Sets `X-Request-Id`.
+        pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
+            self.x_request_id = Some(value.into());
+            self
+        }
     }
 
     /// Parameters of [`Pets::new`].
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[non_exhaustive]
     pub struct PetsNewParams {
         /// Path parameter `shop_id`.
         #[serde(skip)]
@@ -656,22 +935,80 @@ pub mod pets {
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
+    impl PetsNewParams {
+        /// With the required fields given and the others unset.
+        pub fn new(
+            shop_id: impl Into<String>,
+            name: impl Into<String>,
+            kind: impl Into<super::types::PetKind>,
+        ) -> Self {
+            Self {
+                shop_id: shop_id.into(),
+                name: name.into(),
+                kind: kind.into(),
+                r#type: None,
+                parent: None,
+                extra: Default::default(),
+            }
+        }
+
+        /// Sets `shop_id`.
+        pub fn shop_id(mut self, value: impl Into<String>) -> Self {
+            self.shop_id = value.into();
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = value.into();
+            self
+        }
+
+        /// Sets `kind`.
+        pub fn kind(mut self, value: impl Into<super::types::PetKind>) -> Self {
+            self.kind = value.into();
+            self
+        }
+
+        /// Sets `type`.
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+
+        /// Sets `parent`.
+        pub fn parent(mut self, value: impl Into<super::types::Pet>) -> Self {
+            self.parent = Some(value.into());
+            self
+        }
+    }
+
     /// Parameters of [`Pets::delete`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct PetsDeleteParams {
         /// Path parameter `shop_id`.
         pub shop_id: String,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl PetsDeleteParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(shop_id: impl Into<String>) -> Self {
             Self { shop_id: shop_id.into() }
         }
+
+        /// Sets `shop_id`.
+        pub fn shop_id(mut self, value: impl Into<String>) -> Self {
+            self.shop_id = value.into();
+            self
+        }
     }
 
     /// Parameters of [`Pets::edit`].
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[non_exhaustive]
     pub struct PetsEditParams {
         /// Path parameter `shop_id`.
         #[serde(skip)]
@@ -692,6 +1029,7 @@ pub mod pets {
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl PetsEditParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(shop_id: impl Into<String>) -> Self {
@@ -700,24 +1038,57 @@ pub mod pets {
                 ..Default::default()
             }
         }
+
+        /// Sets `shop_id`.
+        pub fn shop_id(mut self, value: impl Into<String>) -> Self {
+            self.shop_id = value.into();
+            self
+        }
+
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// Sets `nickname`.
+        pub fn nickname(mut self, value: impl Into<String>) -> Self {
+            self.nickname = Some(Some(value.into()));
+            self
+        }
+
+        /// Sets `kind`.
+        pub fn kind(mut self, value: impl Into<super::types::PetKind>) -> Self {
+            self.kind = Some(value.into());
+            self
+        }
     }
 
     /// Parameters of [`Photos::get`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct PhotosGetParams {
         /// Path parameter `shop_id`.
         pub shop_id: String,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl PhotosGetParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(shop_id: impl Into<String>) -> Self {
             Self { shop_id: shop_id.into() }
         }
+
+        /// Sets `shop_id`.
+        pub fn shop_id(mut self, value: impl Into<String>) -> Self {
+            self.shop_id = value.into();
+            self
+        }
     }
 
     /// Parameters of [`Photos::update`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct PhotosUpdateParams {
         /// Path parameter `shop_id`.
         pub shop_id: String,
@@ -727,6 +1098,7 @@ pub mod pets {
         pub body: Vec<u8>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl PhotosUpdateParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(shop_id: impl Into<String>) -> Self {
@@ -735,10 +1107,23 @@ pub mod pets {
                 ..Default::default()
             }
         }
+
+        /// Sets `shop_id`.
+        pub fn shop_id(mut self, value: impl Into<String>) -> Self {
+            self.shop_id = value.into();
+            self
+        }
+
+        /// Sets `body`.
+        pub fn body(mut self, value: impl Into<Vec<u8>>) -> Self {
+            self.body = value.into();
+            self
+        }
     }
 
     /// Parameters of [`Documents::new`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct DocumentsNewParams {
         /// Path parameter `shop_id`.
         pub shop_id: String,
@@ -754,6 +1139,7 @@ pub mod pets {
         pub expiry: Option<chrono::DateTime<chrono::Utc>>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl DocumentsNewParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(shop_id: impl Into<String>) -> Self {
@@ -762,10 +1148,50 @@ pub mod pets {
                 ..Default::default()
             }
         }
+
+        /// Sets `shop_id`.
+        pub fn shop_id(mut self, value: impl Into<String>) -> Self {
+            self.shop_id = value.into();
+            self
+        }
+
+        /// Sets `file`.
+        pub fn file(mut self, value: impl Into<Vec<u8>>) -> Self {
+            self.file = Some(value.into());
+            self
+        }
+
+        /// Sets `metadata`.
+        pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.metadata = Some(value.into());
+            self
+        }
+
+        /// Sets `private`.
+        pub fn private(mut self, value: impl Into<bool>) -> Self {
+            self.private = Some(value.into());
+            self
+        }
+
+        /// Sets `url`.
+        pub fn url(mut self, value: impl Into<String>) -> Self {
+            self.url = Some(value.into());
+            self
+        }
+
+        /// Sets `expiry`.
+        pub fn expiry(
+            mut self,
+            value: impl Into<chrono::DateTime<chrono::Utc>>,
+        ) -> Self {
+            self.expiry = Some(value.into());
+            self
+        }
     }
 
     /// Parameters of [`Documents::delete`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct DocumentsDeleteParams {
         /// Path parameter `shop_id`.
         pub shop_id: String,
@@ -775,6 +1201,7 @@ pub mod pets {
         pub body: Option<serde_json::Value>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl DocumentsDeleteParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(shop_id: impl Into<String>) -> Self {
@@ -782,6 +1209,24 @@ pub mod pets {
                 shop_id: shop_id.into(),
                 ..Default::default()
             }
+        }
+
+        /// Sets `shop_id`.
+        pub fn shop_id(mut self, value: impl Into<String>) -> Self {
+            self.shop_id = value.into();
+            self
+        }
+
+        /// Sets `pet_id`.
+        pub fn pet_id(mut self, value: impl Into<i64>) -> Self {
+            self.pet_id = value.into();
+            self
+        }
+
+        /// Sets `body`.
+        pub fn body(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.body = Some(value.into());
+            self
         }
     }
 }
@@ -865,6 +1310,7 @@ pub mod search {
 
     /// Parameters of [`Search::get`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct SearchGetParams {
         /// Path parameter `regions`.
         pub regions: Vec<String>,
@@ -886,6 +1332,7 @@ pub mod search {
         pub prefs: Option<std::collections::BTreeMap<String, String>>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl SearchGetParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(session: impl Into<String>) -> Self {
@@ -893,6 +1340,69 @@ pub mod search {
                 session: session.into(),
                 ..Default::default()
             }
+        }
+
+        /// Sets `regions`.
+        pub fn regions(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.regions = value.into();
+            self
+        }
+
+        /// Sets `filter`.
+        pub fn filter(
+            mut self,
+            value: impl Into<super::types::SearchGetFilter>,
+        ) -> Self {
+            self.filter = Some(value.into());
+            self
+        }
+
+        /// Sets `ids`.
+        pub fn ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.ids = Some(value.into());
+            self
+        }
+
+        /// Sets `fields`.
+        pub fn fields(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.fields = Some(value.into());
+            self
+        }
+
+        /// Sets `sort`.
+        pub fn sort(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.sort = Some(value.into());
+            self
+        }
+
+        /// Sets `options`.
+        pub fn options(
+            mut self,
+            value: impl Into<super::types::SearchGetOptions>,
+        ) -> Self {
+            self.options = Some(value.into());
+            self
+        }
+
+        /// Sets `X-Trace`.
+        pub fn x_trace(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.x_trace = Some(value.into());
+            self
+        }
+
+        /// Sets `session`.
+        pub fn session(mut self, value: impl Into<String>) -> Self {
+            self.session = value.into();
+            self
+        }
+
+        /// Sets `prefs`.
+        pub fn prefs(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.prefs = Some(value.into());
+            self
         }
     }
 }
@@ -927,8 +1437,18 @@ pub mod tags {
 
     /// Parameters of [`Tags::update`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct TagsUpdateParams {
         /// The request body.
         pub body: Vec<String>,
+    }
+
+    #[allow(clippy::wrong_self_convention)]
+    impl TagsUpdateParams {
+        /// Sets `body`.
+        pub fn body(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.body = value.into();
+            self
+        }
     }
 }

@@ -345,6 +345,7 @@ pub mod notes {
 
     /// Parameters of [`Notes::list`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct NotesListParams {
         /// Query parameter `tag`.
         pub tag: Option<String>,
@@ -352,8 +353,24 @@ pub mod notes {
         pub limit: Option<i64>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
+    impl NotesListParams {
+        /// Sets `tag`.
+        pub fn tag(mut self, value: impl Into<String>) -> Self {
+            self.tag = Some(value.into());
+            self
+        }
+
+        /// Sets `limit`.
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+    }
+
     /// Parameters of [`Notes::new`].
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[non_exhaustive]
     pub struct NotesNewParams {
         pub title: String,
         #[serde(
@@ -367,6 +384,7 @@ pub mod notes {
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl NotesNewParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(title: impl Into<String>) -> Self {
@@ -374,6 +392,18 @@ pub mod notes {
                 title: title.into(),
                 ..Default::default()
             }
+        }
+
+        /// Sets `title`.
+        pub fn title(mut self, value: impl Into<String>) -> Self {
+            self.title = value.into();
+            self
+        }
+
+        /// Sets `body`.
+        pub fn body(mut self, value: impl Into<String>) -> Self {
+            self.body = Some(Some(value.into()));
+            self
         }
     }
 }

@@ -185,6 +185,7 @@ pub mod feedback {
 
     /// Parameters of [`Feedback::new`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct FeedbackNewParams {
         /// Form field `rating`.
         pub rating: i64,
@@ -192,6 +193,27 @@ pub mod feedback {
         pub comment: Option<String>,
         /// Form field `topics`.
         pub topics: Option<Vec<String>>,
+    }
+
+    #[allow(clippy::wrong_self_convention)]
+    impl FeedbackNewParams {
+        /// Sets `rating`.
+        pub fn rating(mut self, value: impl Into<i64>) -> Self {
+            self.rating = value.into();
+            self
+        }
+
+        /// Sets `comment`.
+        pub fn comment(mut self, value: impl Into<String>) -> Self {
+            self.comment = Some(value.into());
+            self
+        }
+
+        /// Sets `topics`.
+        pub fn topics(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.topics = Some(value.into());
+            self
+        }
     }
 }
 
@@ -331,6 +353,7 @@ pub mod orders {
 
     /// Parameters of [`Orders::list`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct OrdersListParams {
         /// Query parameter `limit`.
         pub limit: Option<i32>,
@@ -340,8 +363,33 @@ pub mod orders {
         pub tag: Option<Vec<String>>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
+    impl OrdersListParams {
+        /// Sets `limit`.
+        pub fn limit(mut self, value: impl Into<i32>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// Sets `status`.
+        pub fn status(
+            mut self,
+            value: impl Into<Vec<super::types::OrdersListStatusItem>>,
+        ) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+
+        /// Sets `tag`.
+        pub fn tag(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.tag = Some(value.into());
+            self
+        }
+    }
+
     /// Parameters of [`Orders::new`].
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[non_exhaustive]
     pub struct OrdersNewParams {
         pub item: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -351,6 +399,7 @@ pub mod orders {
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 
+    #[allow(clippy::wrong_self_convention)]
     impl OrdersNewParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(item: impl Into<String>) -> Self {
@@ -359,14 +408,42 @@ pub mod orders {
                 ..Default::default()
             }
         }
+
+        /// Sets `item`.
+        pub fn item(mut self, value: impl Into<String>) -> Self {
+            self.item = value.into();
+            self
+        }
+
+        /// Sets `quantity`.
+        pub fn quantity(mut self, value: impl Into<i32>) -> Self {
+            self.quantity = Some(value.into());
+            self
+        }
     }
 
     /// Parameters of [`Receipts::new`].
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct ReceiptsNewParams {
         /// Form field `file`.
         pub file: Vec<u8>,
         /// Form field `note`.
         pub note: Option<String>,
+    }
+
+    #[allow(clippy::wrong_self_convention)]
+    impl ReceiptsNewParams {
+        /// Sets `file`.
+        pub fn file(mut self, value: impl Into<Vec<u8>>) -> Self {
+            self.file = value.into();
+            self
+        }
+
+        /// Sets `note`.
+        pub fn note(mut self, value: impl Into<String>) -> Self {
+            self.note = Some(value.into());
+            self
+        }
     }
 }

@@ -18,8 +18,9 @@ use serde_json::{Map, Value};
 
 /// Maximum number of body bytes kept in error snippets.
 const SNIPPET_LEN: usize = 512;
-/// A `Retry-After` longer than this ends the retries: the error is returned
-/// for the caller to decide, rather than waited out or ignored.
+/// A `Retry-After` longer than this ends the retries by default: the error,
+/// which carries the delay ([`ApiError::retry_after`]), is returned for the
+/// caller to decide, rather than waited out or ignored.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// Maximum number of (same-origin) redirects followed by the default HTTP client.
 const MAX_REDIRECTS: usize = 10;
@@ -107,6 +108,9 @@ pub struct ClientBuilder {
     max_retries: u32,
     initial_delay: Duration,
     max_delay: Duration,
+    max_retry_after: Duration,
+    retry_writes: bool,
+    idempotency_header: Option<HeaderName>,
     explicit: Vec<(String, Secret)>,
     from_env: Vec<(usize, Secret)>,
     http: Option<reqwest::Client>,
@@ -123,6 +127,9 @@ impl ClientBuilder {
             max_retries: 2,
             initial_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(8),
+            max_retry_after: MAX_RETRY_AFTER,
+            retry_writes: false,
+            idempotency_header: None,
             explicit: Vec::new(),
             from_env: Vec::new(),
             http: None,
@@ -151,7 +158,10 @@ impl ClientBuilder {
 
     /// Sets how many times a failed attempt is retried (so at most `n + 1` attempts).
     ///
-    /// Connection failures, timeouts and HTTP 408, 409, 429 and 5xx responses are retried.
+    /// Connection failures, timeouts and HTTP 408, 409, 429 and 5xx responses are retried,
+    /// a `POST` or `PATCH` only when the server cannot have acted on it (see
+    /// [`ClientBuilder::retry_writes`] and [`ClientBuilder::idempotency_header`]). A server's
+    /// `x-should-retry: true` or `false` overrides this.
     pub fn max_retries(mut self, n: u32) -> Self {
         self.max_retries = n;
         self
@@ -162,6 +172,30 @@ impl ClientBuilder {
     pub fn retry_delays(mut self, initial: Duration, max: Duration) -> Self {
         self.initial_delay = initial;
         self.max_delay = max;
+        self
+    }
+
+    /// Sets the longest `Retry-After` the client waits out (default 60 s). A server that asks
+    /// for a longer wait ends the retries: the error carries the delay
+    /// ([`ApiError::retry_after`]).
+    pub fn max_retry_after(mut self, d: Duration) -> Self {
+        self.max_retry_after = d;
+        self
+    }
+
+    /// Retries `POST` and `PATCH` requests like reads, also after a timeout or a 5xx that may
+    /// come after the server acted (default: only when it cannot have acted). Turn it on only
+    /// for an API whose writes are safe to repeat.
+    pub fn retry_writes(mut self, on: bool) -> Self {
+        self.retry_writes = on;
+        self
+    }
+
+    /// Sends every `POST` and `PATCH` with a fresh key in header `name` (`Idempotency-Key` for
+    /// APIs that honour one), the same key on each attempt, so that the server can tell a
+    /// retry from a new request; such requests are then retried like reads.
+    pub fn idempotency_header(mut self, name: &str) -> Self {
+        self.idempotency_header = HeaderName::from_bytes(name.as_bytes()).ok();
         self
     }
 
@@ -250,6 +284,9 @@ impl ClientBuilder {
                 max_retries: self.max_retries,
                 initial_delay: self.initial_delay,
                 max_delay: self.max_delay,
+                max_retry_after: self.max_retry_after,
+                retry_writes: self.retry_writes,
+                idempotency_header: self.idempotency_header,
                 credentials,
                 user_agent,
             }),
@@ -288,6 +325,9 @@ struct Inner {
     max_retries: u32,
     initial_delay: Duration,
     max_delay: Duration,
+    max_retry_after: Duration,
+    retry_writes: bool,
+    idempotency_header: Option<HeaderName>,
     /// Indexed like `spec.schemes`.
     credentials: Vec<Option<Credential>>,
     /// Made once; each request shares it.
@@ -401,15 +441,26 @@ impl Client {
     /// Validates `req`, then sends it, retrying as configured, until a 2xx reply, which
     /// `decode` reads, or a final error.
     async fn execute<T>(&self, req: Request, decode: impl Fn(&Reply<'_>) -> Result<T, Error>) -> Result<T, Error> {
-        let prepared = self.prepare(req)?;
+        let mut prepared = self.prepare(req)?;
+        let write = matches!(prepared.method, Method::POST | Method::PATCH);
+        let keyed = match &self.inner.idempotency_header {
+            Some(name) if write => {
+                let key = HeaderValue::from_str(&idempotency_key()).expect("hex digits are a header value");
+                prepared.headers.push((name.clone(), key));
+                true
+            }
+            _ => false,
+        };
+        let repeatable = !write || keyed || self.inner.retry_writes;
         let mut retry = 0;
         loop {
-            let (error, retry_after) = match self.attempt(&prepared, &decode).await {
+            let error = match self.attempt(&prepared, &decode).await {
                 Ok(value) => return Ok(value),
-                Err(failure) => failure,
+                Err(error) => error,
             };
-            let too_long = retry_after.is_some_and(|d| d > MAX_RETRY_AFTER);
-            if retry >= self.inner.max_retries || !may_retry(&prepared.method, &error) || too_long {
+            let retry_after = error.api().and_then(|api| api.retry_after);
+            let too_long = retry_after.is_some_and(|d| d > self.inner.max_retry_after);
+            if retry >= self.inner.max_retries || !may_retry(repeatable, &error) || too_long {
                 return Err(error);
             }
             tokio::time::sleep(retry_after.unwrap_or_else(|| self.backoff(retry))).await;
@@ -417,12 +468,8 @@ impl Client {
         }
     }
 
-    /// One attempt; a failure carries the server's `Retry-After` hint, if any.
-    async fn attempt<T>(
-        &self,
-        p: &Prepared,
-        decode: &impl Fn(&Reply<'_>) -> Result<T, Error>,
-    ) -> Result<T, (Error, Option<Duration>)> {
+    /// One attempt.
+    async fn attempt<T>(&self, p: &Prepared, decode: &impl Fn(&Reply<'_>) -> Result<T, Error>) -> Result<T, Error> {
         let mut request = reqwest::Request::new(p.method.clone(), p.url.clone());
         let headers = request.headers_mut();
         headers.reserve(p.headers.len());
@@ -431,16 +478,15 @@ impl Client {
         }
         *request.timeout_mut() = self.inner.request_timeout;
         *request.body_mut() = p.body.clone().map(reqwest::Body::from);
-        let mut response = self.inner.http.execute(request).await.map_err(|e| (self.transport_error(e), None))?;
+        let mut response = self.inner.http.execute(request).await.map_err(|e| self.transport_error(e))?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(|e| (self.transport_error(e), None))?;
+        let body = response.bytes().await.map_err(|e| self.transport_error(e))?;
         if status.is_success() {
             let reply = Reply { status, headers: &headers, body: &body };
-            return decode(&reply).map_err(|e| (e, None));
+            return decode(&reply);
         }
-        let retry_after = retry_after(&headers);
-        Err((api_error(status, headers, &body), retry_after))
+        Err(api_error(status, headers, &body))
     }
 
     /// Builds the URL and headers, and attaches credentials; nothing is sent yet.
@@ -1189,6 +1235,10 @@ pub struct ApiError {
     pub message: Option<String>,
     /// The whole response body, as text (invalid UTF-8 replaced).
     pub body: String,
+    /// How long the server asked to wait before trying again (`Retry-After`,
+    /// `retry-after-ms`), when it said: the client waits it out up to
+    /// [`ClientBuilder::max_retry_after`], and returns this error when it is longer.
+    pub retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -1223,6 +1273,7 @@ impl fmt::Debug for ApiError {
             .field("errors", &self.errors)
             .field("messages", &self.messages)
             .field("message", &self.message)
+            .field("retry_after", &self.retry_after)
             .field("headers", &headers)
             .field("body", &if body.len() < self.body.len() { format!("{body}…") } else { body })
             .finish()
@@ -1244,8 +1295,11 @@ impl fmt::Display for ApiError {
             }
             f.write_str(&info.message)?;
         }
-        match &self.message {
-            Some(message) if infos.is_empty() => write!(f, ": {message}"),
+        if let Some(message) = self.message.as_ref().filter(|_| infos.is_empty()) {
+            write!(f, ": {message}")?;
+        }
+        match self.retry_after {
+            Some(d) if self.status == 429 || self.status == 503 => write!(f, " (retry after {} s)", d.as_secs()),
             _ => Ok(()),
         }
     }
@@ -1308,6 +1362,7 @@ fn api_error(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Error {
     Error::Api(Box::new(ApiError {
         status: status.as_u16(),
         request_id: request_id(&headers),
+        retry_after: retry_after(&headers),
         headers,
         errors,
         messages: infos("messages"),
@@ -1364,20 +1419,40 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(delay)
 }
 
-/// Whether a failed attempt of a `method` request may be sent again. Reads
-/// and idempotent writes (`PUT`, `DELETE`) on any retryable error; `POST`
-/// and `PATCH` only when the server cannot have acted on it: the connection
-/// was never made, or the answer was 408, 429 or 503 (a timeout, a 500 or a
-/// 502 may come after the write was done, and repeating it could do it twice).
-fn may_retry(method: &Method, error: &Error) -> bool {
-    let idempotent = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE);
+/// Whether a failed attempt may be sent again. The server decides when it
+/// says so (`x-should-retry: true` or `false`). Otherwise a `repeatable`
+/// request (a read, an idempotent write, a write with an idempotency key or
+/// with [`ClientBuilder::retry_writes`]) on any retryable error; a `POST` or
+/// `PATCH` only when the server cannot have acted on it: the connection was
+/// never made, or the answer was 408, 429 or 503 (a timeout, a 500 or a 502
+/// may come after the write was done, and repeating it could do it twice).
+fn may_retry(repeatable: bool, error: &Error) -> bool {
+    if let Some(should) = error.api().and_then(|api| api.header("x-should-retry")) {
+        return should.trim().eq_ignore_ascii_case("true");
+    }
     match error {
         _ if !error.is_retryable() => false,
-        _ if idempotent => true,
+        _ if repeatable => true,
         Error::Api(api) => matches!(api.status, 408 | 429 | 503),
         Error::Transport(e) => e.is_connect(),
         _ => false,
     }
+}
+
+/// A key no other request of this process, or likely of any other, carries:
+/// the time, the process and a counter, mixed.
+fn idempotency_key() -> String {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    let mix = |x: u64| {
+        // splitmix64: spreads nearby inputs over the whole range.
+        let x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        let x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^ (x >> 31)
+    };
+    format!("sdkgen-{:016x}{:016x}", mix(nanos ^ u64::from(std::process::id()) << 32), mix(nanos.wrapping_add(n)))
 }
 
 /// Follows redirects only within the same origin, so credentials never reach another host.

@@ -510,6 +510,36 @@ fn param_call(p: &Param) -> TokenStream {
     }
 }
 
+/// The fields of an operation's params struct, for its setters and `new`.
+fn settable(op: &Operation) -> Vec<ty_emit::Settable<'_>> {
+    let mut out: Vec<ty_emit::Settable> = op
+        .params
+        .iter()
+        .map(|p| ty_emit::Settable {
+            rust: &p.rust,
+            wire: &p.wire,
+            ty: &p.ty,
+            presence: if p.required { Presence::Required } else { Presence::Optional },
+        })
+        .collect();
+    match &op.body {
+        Some(Body::Fields { fields, .. } | Body::Multipart { fields } | Body::UrlEncoded { fields, .. }) => {
+            out.extend(fields.iter().map(ty_emit::Settable::field))
+        }
+        Some(Body::Json { field, ty, required, schemaless, .. }) => out.push(ty_emit::Settable {
+            rust: field,
+            wire: "body",
+            ty,
+            presence: if *required && !*schemaless { Presence::Required } else { Presence::Optional },
+        }),
+        Some(Body::Bytes { field, .. }) => {
+            out.push(ty_emit::Settable { rust: field, wire: "body", ty: &TypeRef::Bytes, presence: Presence::Required })
+        }
+        None => {}
+    }
+    out
+}
+
 /// Whether an operation's params struct derives `Default`: every required
 /// field has one (named types are conservatively assumed not to).
 pub fn params_default(op: &Operation) -> bool {
@@ -629,25 +659,41 @@ fn params_struct(op: &Operation, names: &BTreeMap<&[String], String>) -> Option<
         (false, false) => quote!(#[derive(Debug, Clone, PartialEq)]),
     };
     let required = constructor_params(op);
-    let constructor = (default && !required.is_empty()).then(|| {
-        let names: Vec<_> = required.iter().map(|(rust, _)| ident(rust)).collect();
-        let all_given = op.body.is_none() && required.len() == op.params.len();
-        let rest = (!all_given).then(|| quote!(..Default::default()));
-        quote! {
-            impl #name {
+    let settable = settable(op);
+    let constructor = if default {
+        (!required.is_empty()).then(|| {
+            let names: Vec<_> = required.iter().map(|(rust, _)| ident(rust)).collect();
+            let all_given = op.body.is_none() && required.len() == op.params.len();
+            let rest = (!all_given).then(|| quote!(..Default::default()));
+            quote! {
                 /// Parameters with the required ones given and everything else unset.
                 pub fn new(#(#names: impl Into<String>),*) -> Self {
                     Self { #(#names: #names.into(),)* #rest }
                 }
             }
-        }
-    });
+        })
+    } else {
+        let extra = match &op.body {
+            Some(Body::Fields { extra, .. }) => Some(extra.as_str()),
+            _ => None,
+        };
+        Some(ty_emit::constructor(&settable, extra, From::Sibling))
+    };
+    let setters = ty_emit::setters(&settable, From::Sibling);
+    // `#[non_exhaustive]`: built with `new`/`default` and setters, so a
+    // parameter the API adds later breaks no caller.
     Some(quote! {
         #docs
         #derives
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
-        #constructor
+
+        #[allow(clippy::wrong_self_convention)]
+        impl #name {
+            #constructor
+            #setters
+        }
     })
 }

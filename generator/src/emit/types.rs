@@ -58,6 +58,89 @@ pub fn field_ty(t: &TypeRef, presence: Presence, from: From) -> TokenStream {
     }
 }
 
+/// A field a caller sets: of a request type or a params struct.
+pub struct Settable<'a> {
+    /// The field's Rust name.
+    pub rust: &'a str,
+    /// Its name on the wire, for the setter's docs.
+    pub wire: &'a str,
+    /// Its type, without the `Option`s of presence.
+    pub ty: &'a TypeRef,
+    /// Whether it is an `Option` (or two).
+    pub presence: Presence,
+}
+
+impl<'a> Settable<'a> {
+    /// A struct field.
+    pub fn field(f: &'a Field) -> Self {
+        Settable { rust: &f.rust, wire: &f.wire, ty: &f.ty, presence: f.presence }
+    }
+}
+
+/// Chained setters, one per field (`.require_signed_urls(true)`): with the
+/// struct `#[non_exhaustive]`, a caller builds it with `new` or `default`
+/// and setters, so a field the API adds later breaks no caller.
+pub fn setters(fields: &[Settable], from: From) -> TokenStream {
+    let setters = fields.iter().map(|f| {
+        let setter = ident(&crate::naming::setter(f.rust));
+        let field = ident(f.rust);
+        let (inner, boxed) = match f.ty {
+            TypeRef::Boxed(inner) => (&**inner, true),
+            other => (other, false),
+        };
+        let t = ty(inner, from);
+        let value = if boxed { quote!(Box::new(value.into())) } else { quote!(value.into()) };
+        let value = match f.presence {
+            Presence::Required => value,
+            Presence::RequiredNullable | Presence::Optional => quote!(Some(#value)),
+            Presence::OptionalNullable => quote!(Some(Some(#value))),
+        };
+        let doc = format!(" Sets `{}`.", f.wire);
+        quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: impl Into<#t>) -> Self {
+                self.#field = #value;
+                self
+            }
+        }
+    });
+    quote!(#(#setters)*)
+}
+
+/// `new` taking every required field (as `impl Into<T>`), the rest unset:
+/// for a struct without `Default`. `extra` names the unknown-fields map, if any.
+pub fn constructor(fields: &[Settable], extra: Option<&str>, from: From) -> TokenStream {
+    let required: Vec<&Settable> = fields.iter().filter(|f| f.presence == Presence::Required).collect();
+    let args = required.iter().map(|f| {
+        let name = ident(f.rust);
+        let t = match f.ty {
+            TypeRef::Boxed(inner) => ty(inner, from),
+            other => ty(other, from),
+        };
+        quote!(#name: impl Into<#t>)
+    });
+    let inits = fields.iter().map(|f| {
+        let name = ident(f.rust);
+        match (f.presence, f.ty) {
+            (Presence::Required, TypeRef::Boxed(_)) => quote!(#name: Box::new(#name.into()),),
+            (Presence::Required, _) => quote!(#name: #name.into(),),
+            _ => quote!(#name: None,),
+        }
+    });
+    let extra = extra.map(|e| {
+        let e = ident(e);
+        quote!(#e: Default::default(),)
+    });
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        /// With the required fields given and the others unset.
+        #many
+        pub fn new(#(#args),*) -> Self {
+            Self { #(#inits)* #extra }
+        }
+    }
+}
+
 /// One serde field: docs, rename, presence attributes.
 pub fn field(f: &Field, from: From) -> TokenStream {
     let docs = doc_attrs(f.doc.as_deref());
@@ -99,20 +182,36 @@ pub fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
     let name = format_ident!("{}", def.name);
     match &def.body {
         TypeBody::Struct { fields, extra, default } => {
-            let fields = fields.iter().map(|f| field(f, From::Types));
+            // Built by callers with `new`/`default` and setters, never as a literal:
+            // a field the API adds later is not a breaking change.
+            let building = def.built.then(|| {
+                let settable: Vec<Settable> = fields.iter().map(Settable::field).collect();
+                // `new` takes the required fields; a struct without any is built from `default()`.
+                let required = fields.iter().any(|f| f.presence == Presence::Required);
+                let new = (required || !default).then(|| constructor(&settable, Some(extra), From::Types));
+                let setters = setters(&settable, From::Types);
+                quote! {
+                    #cfg
+                    #[allow(clippy::wrong_self_convention)]
+                    impl #name {
+                        #new
+                        #setters
+                    }
+                }
+            });
+            let field_tokens = fields.iter().map(|f| field(f, From::Types));
             let extra = extra_field(extra);
             let default = default.then(|| quote!(Default,));
-            // Only decoded, never built by callers: new fields are not breaking.
-            let non_exhaustive = (!def.built).then(|| quote!(#[non_exhaustive]));
             quote! {
                 #docs
                 #cfg
                 #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
-                #non_exhaustive
+                #[non_exhaustive]
                 pub struct #name {
-                    #(#fields)*
+                    #(#field_tokens)*
                     #extra
                 }
+                #building
             }
         }
         TypeBody::Union { variants } => {

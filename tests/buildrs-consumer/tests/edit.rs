@@ -19,7 +19,7 @@ async fn edit_through_the_build_time_client() {
         .mount(&server)
         .await;
     let client = Client::builder().base_url(server.uri()).api_token("tok").build().unwrap();
-    let params = V1EditParams { require_signed_urls: Some(false), ..V1EditParams::new("acc") };
+    let params = V1EditParams::new("acc").require_signed_urls(false);
     let image = client.images().v1().edit("img", params).await.unwrap();
     assert_eq!(image.id.as_deref(), Some("img"));
     assert_eq!(image.require_signed_urls, Some(false));
