@@ -253,11 +253,6 @@ impl ApiDiff {
         out
     }
 
-    /// The highest level of any change of `kind`.
-    fn level_of(&self, kind: ChangeKind) -> Level {
-        self.changes.iter().filter(|c| c.kind == kind).map(|c| c.level).max().unwrap_or(Level::Patch)
-    }
-
     /// For a changelog or a pull request: the verdict, counts, then every
     /// change by level (long lists folded).
     pub fn markdown(&self) -> String {
@@ -269,11 +264,12 @@ impl ApiDiff {
         }
         let _ = writeln!(
             out,
-            "Operations in the spec: {} added, {} removed.\n\n| change | count | level |\n|---|---:|---|",
+            "Operations in the spec: {} added, {} removed.\n\n| change | count | breaking |\n|---|---:|---:|",
             self.operations.0, self.operations.1
         );
         for (kind, n) in self.counts() {
-            let _ = writeln!(out, "| {} | {n} | {} |", kind.label(), self.level_of(kind));
+            let breaking = self.changes.iter().filter(|c| c.kind == kind && c.level == Level::Major).count();
+            let _ = writeln!(out, "| {} | {n} | {breaking} |", kind.label());
         }
         for (level, title) in [(Level::Major, "Breaking"), (Level::Minor, "Added"), (Level::Patch, "Other")] {
             let at: Vec<&Change> = self.changes.iter().filter(|c| c.level == level).collect();

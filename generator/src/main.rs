@@ -292,11 +292,13 @@ fn diff(args: &Args) -> ExitCode {
         }
     };
     let changes: ApiDiff = sdkgen::diff::diff(&old, &new);
-    match args.format.as_str() {
-        "json" => print!("{}", changes.json()),
-        "markdown" => print!("{}", changes.markdown()),
-        _ => print!("{}", changes.text(if args.all { None } else { Some(20) })),
-    }
+    let text = match args.format.as_str() {
+        "json" => changes.json(),
+        "markdown" => changes.markdown(),
+        _ => changes.text(if args.all { None } else { Some(20) }),
+    };
+    // A reader that stops early (`| head`) is not an error.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
     if args.verbose {
         eprintln!("sdkgen: diff in {:.0} ms", start.elapsed().as_secs_f64() * 1000.0);
     }
