@@ -13,6 +13,7 @@
 //! # Ok(())
 //! # }
 //! ```
+#![allow(clippy::doc_lazy_continuation)]
 
 /// The HTTP runtime: client, retries, authentication and errors.
 pub mod runtime;

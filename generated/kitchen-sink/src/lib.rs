@@ -13,6 +13,7 @@
 //! # Ok(())
 //! # }
 //! ```
+#![allow(clippy::doc_lazy_continuation)]
 
 /// The HTTP runtime: client, retries, authentication and errors.
 pub mod runtime;
@@ -294,6 +295,7 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(untagged)]
     #[non_exhaustive]
+    #[allow(clippy::large_enum_variant)]
     pub enum PetOwner {
         Person(Person),
         String(String),

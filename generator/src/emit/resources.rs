@@ -125,8 +125,11 @@ fn resource_struct<'a>(
         let method = ident(child.last().expect("children are non-empty"));
         let child_struct = format_ident!("{}", names[child]);
         let docs = doc_attrs(Some(&format!("The `{}` resource.", child.join("."))));
+        // A sub-resource called `new` (`requests().new()`) is an accessor, not a constructor.
+        let allow = (child.last().is_some_and(|c| c == "new")).then(|| quote!(#[allow(clippy::new_ret_no_self)]));
         quote! {
             #docs
+            #allow
             pub fn #method(&self) -> #child_struct<'a> {
                 #child_struct { client: self.client }
             }
@@ -479,9 +482,13 @@ fn param_call(p: &Param) -> TokenStream {
     let scalar_style = matches!(p.style, Style::Form | Style::Simple);
     match &p.ty {
         ty if is_scalar(ty) && scalar_style => {
-            let display = |v: TokenStream| if *ty == TypeRef::DateTime { quote!(#v.to_rfc3339()) } else { v };
             if p.required {
-                let v = display(quote!(&params.#field));
+                // Numbers and booleans by value, text by reference (params is read again).
+                let v = match ty {
+                    TypeRef::DateTime => quote!(params.#field.to_rfc3339()),
+                    TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => quote!(params.#field),
+                    _ => quote!(&params.#field),
+                };
                 quote!(.#one(#wire, #v))
             } else if *ty == TypeRef::DateTime {
                 quote!(.#opt(#wire, params.#field.as_ref().map(|v| v.to_rfc3339())))

@@ -226,6 +226,7 @@ pub fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
                 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(untagged)]
                 #[non_exhaustive]
+                #[allow(clippy::large_enum_variant)] // decoded once; a box would be in every caller's way
                 pub enum #name {
                     #(#variants)*
                 }
