@@ -3,7 +3,7 @@
 //! no I/O, and thin layers that read specs and write files.
 
 use crate::emit;
-use crate::error::{Error, ErrorKind, Result, Warning};
+use crate::error::{Error, ErrorKind, Result};
 use crate::lower::lower;
 use crate::output::{write_files, Generated, Stats};
 use crate::overrides::Overrides;
@@ -118,29 +118,22 @@ impl Config {
     /// diff` compares.
     pub fn lower(&self, input_name: &str, text: &str) -> Result<crate::ir::Api> {
         let overrides = self.overrides.clone().unwrap_or_default();
-        self.lower_with(text, &overrides).map(|(api, _)| api).map_err(|e| e.in_file(input_name))
+        self.lower_with(text, &overrides).map_err(|e| e.in_file(input_name))
     }
 
     /// [`Config::lower`] of the spec at `path`, with its overrides file as
     /// [`Config::generate_file`] finds it.
     pub fn lower_file(&self, path: &Path) -> Result<crate::ir::Api> {
         let (text, overrides, _) = self.read_spec(path)?;
-        self.lower_with(&text, &overrides).map(|(api, _)| api).map_err(|e| e.in_file(path))
+        self.lower_with(&text, &overrides).map_err(|e| e.in_file(path))
     }
 
     /// Parses and lowers, with pointers into the spec as written.
-    fn lower_with(&self, text: &str, overrides: &Overrides) -> Result<(crate::ir::Api, Vec<Warning>)> {
-        let mut upgrade = Duration::ZERO;
-        let (spec, mut warnings, moves) = load::parse_located(text, &mut upgrade)?;
-        let (mut api, lowered) = lower(&spec, overrides).map_err(|e| moves.locate(e))?;
-        for def in &mut api.types {
-            def.origin = moves.spec_pointer(&def.origin);
-        }
-        warnings.extend(lowered.into_iter().map(|mut w| {
-            w.pointer = moves.spec_pointer(&w.pointer);
-            w
-        }));
-        Ok((api, warnings))
+    fn lower_with(&self, text: &str, overrides: &Overrides) -> Result<crate::ir::Api> {
+        let (spec, _, moves) = load::parse_located(text, &mut Duration::default())?;
+        let (mut api, _) = lower(&spec, overrides).map_err(|e| moves.locate(e))?;
+        locate_origins(&mut api, &moves);
+        Ok(api)
     }
 
     /// Makes every warning an error.
@@ -195,9 +188,7 @@ impl Config {
         for w in &mut lowered {
             w.pointer = moves.spec_pointer(&w.pointer);
         }
-        for def in &mut api.types {
-            def.origin = moves.spec_pointer(&def.origin);
-        }
+        locate_origins(&mut api, &moves);
         warnings.extend(lowered);
         if self.strict {
             if let Some(first) = warnings.first() {
@@ -357,6 +348,14 @@ impl Config {
         let name = PathBuf::from(format!("{}.rs", generated.crate_name.replace('-', "_")));
         write_files(out_dir, &BTreeMap::from([(name.clone(), generated.single_file())]))?;
         Ok(out_dir.join(name))
+    }
+}
+
+/// Each type's origin as a pointer into the spec as written (3.1 and 2.0
+/// documents are lowered from a rewritten tree).
+fn locate_origins(api: &mut crate::ir::Api, moves: &crate::normalize::Relocations) {
+    for def in &mut api.types {
+        def.origin = moves.spec_pointer(&def.origin);
     }
 }
 

@@ -996,38 +996,6 @@ impl Differ<'_> {
     }
 }
 
-/// The struct types a caller builds: reached from a request's parameters
-/// or body (they have `new` and setters; response types are only decoded).
-pub(crate) fn request_types(types: &[TypeDef], operations: &[Operation]) -> BTreeSet<String> {
-    let by_name: BTreeMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let mut seen = BTreeSet::new();
-    let mut todo: Vec<String> = Vec::new();
-    for op in operations {
-        let mut refs: Vec<&TypeRef> = op.params.iter().chain(&op.positional).map(|p| &p.ty).collect();
-        match &op.body {
-            Some(Body::Fields { fields, .. } | Body::Multipart { fields } | Body::UrlEncoded { fields, .. }) => {
-                refs.extend(fields.iter().map(|f| &f.ty))
-            }
-            Some(Body::Json { ty, .. }) => refs.push(ty),
-            Some(Body::Bytes { .. }) | None => {}
-        }
-        for r in refs {
-            r.visit_named(&mut |n| todo.push(n.to_string()));
-        }
-    }
-    while let Some(name) = todo.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        if let Some(def) = by_name.get(name.as_str()) {
-            for r in def.type_refs() {
-                r.visit_named(&mut |n| todo.push(n.to_string()));
-            }
-        }
-    }
-    seen
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -268,8 +268,8 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// Every type it uses: parameters, body, response and error bodies.
-    pub fn type_refs(&self) -> Vec<&TypeRef> {
+    /// The types a caller gives it: parameters and body.
+    pub fn request_type_refs(&self) -> Vec<&TypeRef> {
         let mut refs: Vec<&TypeRef> = self.positional.iter().chain(&self.params).map(|p| &p.ty).collect();
         match &self.body {
             Some(Body::Fields { fields, .. } | Body::Multipart { fields } | Body::UrlEncoded { fields, .. }) => {
@@ -278,6 +278,12 @@ impl Operation {
             Some(Body::Json { ty, .. }) => refs.push(ty),
             Some(Body::Bytes { .. }) | None => {}
         }
+        refs
+    }
+
+    /// Every type it uses: parameters, body, response and error bodies.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        let mut refs = self.request_type_refs();
         if let Response::Json { ty, .. } = &self.response {
             refs.push(ty);
         }

@@ -114,7 +114,7 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
     let unused = mark_users(&mut types, &operations, &webhooks);
     // An alias whose only user became an alias itself is used by nothing.
     types.retain(|t| !(matches!(t.body, TypeBody::Alias { .. }) && unused.contains(&t.name)));
-    let built = crate::diff::request_types(&types, &operations);
+    let built = request_types(&types, &operations);
     for def in &mut types {
         def.built = built.contains(&def.name);
     }
@@ -176,6 +176,26 @@ fn pagination(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
         })
     };
     Some(Pagination { kind: cursor.or_else(number)?, items, item })
+}
+
+/// The types a caller builds: reached from a request's parameters or body
+/// (they get `new` and setters; response-only types are only decoded).
+fn request_types(types: &[TypeDef], operations: &[Operation]) -> BTreeSet<String> {
+    let index: BTreeMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<String> = Vec::new();
+    for r in operations.iter().flat_map(Operation::request_type_refs) {
+        r.visit_named(&mut |n| todo.push(n.to_string()));
+    }
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        for r in index.get(name.as_str()).map(|def| def.type_refs()).unwrap_or_default() {
+            r.visit_named(&mut |n| todo.push(n.to_string()));
+        }
+    }
+    seen
 }
 
 /// With more top-level resources than this, each is a cargo feature by default.
@@ -398,13 +418,14 @@ impl<'a> Lowering<'a> {
         (resource_hint, op_hint): (&str, &str),
     ) -> Result<Vec<Param>> {
         // Operation parameters override path-item ones with the same name and location.
-        let mut declared: IndexMap<(String, &'static str), (&Parameter, String)> = IndexMap::new();
+        // Each with the name its inline type is named after (see `param`).
+        let mut declared: IndexMap<(String, &'static str), (&Parameter, String, &str)> = IndexMap::new();
         let item_pointer = pointer.rsplit_once('/').map_or("", |(p, _)| p);
         let lists = [
-            (shared, push_pointer(item_pointer, "parameters")),
-            (&op.parameters[..], push_pointer(pointer, "parameters")),
+            (shared, push_pointer(item_pointer, "parameters"), resource_hint),
+            (&op.parameters[..], push_pointer(pointer, "parameters"), op_hint),
         ];
-        for (list, base) in &lists {
+        for (list, base, hint) in &lists {
             for (i, r) in list.iter().enumerate() {
                 let components = self.spec.components.as_ref().map(|c| &c.parameters);
                 let (param, at) = local(r, "parameters", components, &push_pointer(base, &i.to_string()))?;
@@ -414,13 +435,14 @@ impl<'a> Lowering<'a> {
                     Parameter::Header { .. } => "header",
                     Parameter::Cookie { .. } => "cookie",
                 };
-                declared.insert((param.parameter_data_ref().name.clone(), loc), (param, at));
+                let hint = if at.starts_with("/components/") { "" } else { *hint };
+                declared.insert((param.parameter_data_ref().name.clone(), loc), (param, at, hint));
             }
         }
         let mut out = Vec::new();
         for name in path_template_names(path) {
             match declared.get(&(name.to_string(), "path")) {
-                Some((param, at)) => out.push(self.param(param, Location::Path, at, (resource_hint, op_hint))?),
+                Some((param, at, hint)) => out.push(self.param(param, Location::Path, at, hint)?),
                 None => {
                     self.warn(
                         WarningKind::UndeclaredPathParam,
@@ -440,36 +462,29 @@ impl<'a> Lowering<'a> {
                 }
             }
         }
-        for ((_, loc), (param, at)) in &declared {
+        for ((_, loc), (param, at, hint)) in &declared {
             let location = match *loc {
                 "query" => Location::Query,
                 "header" => Location::Header,
                 "cookie" => Location::Cookie,
                 _ => continue, // path parameters were taken in path order above
             };
-            out.push(self.param(param, location, at, (resource_hint, op_hint))?);
+            out.push(self.param(param, location, at, hint)?);
         }
         Ok(out)
     }
 
-    /// One parameter. An inline type of its schema is named after where the
-    /// parameter is declared, so that no other operation's parameter of the
-    /// same name can take the name first: a shared parameter
-    /// (`components/parameters`) by its name, one of a path item by the
-    /// resource and its name, one of an operation by the operation
+    /// One parameter. An inline type of its schema is named `context` + its
+    /// name, the context being where the parameter is declared, so that no
+    /// other operation's parameter of the same name can take the name first:
+    /// none for a shared parameter (`components/parameters`), the resource
+    /// for one of a path item, the operation for one of an operation
     /// (`RadarHttpTopGetFormat`).
-    fn param(&mut self, param: &Parameter, location: Location, pointer: &str, hints: (&str, &str)) -> Result<Param> {
+    fn param(&mut self, param: &Parameter, location: Location, pointer: &str, context: &str) -> Result<Param> {
         let data = param.parameter_data_ref();
         let (ty, doc) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let norm = Norm::from_ref_or(schema, &push_pointer(pointer, "schema"))?;
-                let context = if pointer.starts_with("/components/") {
-                    ""
-                } else if pointer.rsplit('/').nth(2).is_some_and(|segment| segment.starts_with('~')) {
-                    hints.0 // `/paths/<path>/parameters/<i>`: the path item's
-                } else {
-                    hints.1
-                };
                 let hint = format!("{context}{}", naming::pascal(&data.name));
                 (self.types.type_of(&norm, &hint)?, data.description.clone().or_else(|| self.types.description(&norm)))
             }

@@ -72,24 +72,24 @@ fn sdkgen_verdicts_agree_with_cargo_semver_checks() {
         let text = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
         assert!(!text.contains("error: failed to"), "{name}: cargo-semver-checks failed to run:\n{text}");
         let breaking = !out.status.success();
-        let blind = case.semver_checks.as_deref() == Some("stricter");
+        let stricter = case.semver_checks.as_deref() == Some("stricter");
         let agrees = breaking == (verdict == Level::Major);
         rows.push(format!(
             "| {name} | {verdict} | {} | {} |",
             if breaking { "breaking" } else { "not breaking" },
             if agrees {
                 "agrees"
-            } else if blind {
+            } else if stricter {
                 "no lint (expected)"
             } else {
                 "DISAGREES"
             }
         ));
-        if breaking && verdict != Level::Major || !agrees && !blind {
+        if breaking && verdict != Level::Major || !agrees && !stricter {
             wrong
                 .push(format!("{name}: sdkgen says {verdict}, cargo-semver-checks says breaking = {breaking}\n{text}"));
         }
-        if agrees && blind {
+        if agrees && stricter {
             wrong.push(format!("{name}: marked stricter, but cargo-semver-checks now agrees: remove the mark"));
         }
     }
