@@ -605,8 +605,8 @@ static TEST_SPEC: ApiSpec = ApiSpec {
     ],
 };
 
-fn test_client(base_url: &str) -> Client {
-    ClientBuilder::new(&TEST_SPEC)
+fn test_client(base_url: &str) -> runtime::Client {
+    runtime::ClientBuilder::new(&TEST_SPEC)
         .base_url(base_url)
         .credential("basic", "aladdin:open sesame")
         .credential("query_key", "q-secret")

@@ -44,6 +44,7 @@ fn cloudflare_full_spec_generates_and_compiles() {
     let (generated, _) = sdkgen::Config::new()
         .input_name("shared/specs/cloudflare/openapi.json")
         .crate_name("cloudflare")
+        .runtime(sdkgen::Runtime::Crate { path: Some(root.join("runtime").display().to_string()) })
         .example_tests(true)
         .generate_file(&spec)
         .unwrap_or_else(|e| panic!("{e}"));

@@ -19,8 +19,8 @@ const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 /// client deliberately does not enforce the cap, see PROVENANCE.md).
 const IMAGE: &str = "107b9558-dd06-4bbd-5fef-9c2c16bb";
 
-fn run<T>(future: impl std::future::Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
+fn run<T>(future: impl std::future::IntoFuture<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future.into_future())
 }
 
 fn token_client(prism: &Prism) -> Client {

@@ -95,6 +95,7 @@ fn write_crates(work: &Path) {
         let path = root.join("../shared/specs/corpus").join(spec);
         let (generated, _) = sdkgen::Config::new()
             .crate_name(name)
+            .runtime(sdkgen::Runtime::Crate { path: Some(root.join("runtime").display().to_string()) })
             .input_name(format!("shared/specs/corpus/{spec}"))
             .generate_file(&path)
             .unwrap_or_else(|e| panic!("{e}"));

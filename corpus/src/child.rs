@@ -31,7 +31,10 @@ pub fn main(args: Vec<String>) -> ExitCode {
     let config = sdkgen::Config::new()
         .input_name(name)
         .crate_name(crate_name)
-        .example_tests(std::env::var_os(EXAMPLES_ENV).is_some());
+        .example_tests(std::env::var_os(EXAMPLES_ENV).is_some())
+        .runtime(sdkgen::Runtime::Crate {
+            path: Some(crate::specs::repo_root().join("runtime").display().to_string()),
+        });
     // Real specs come without overrides files: the text alone, timed by phase.
     let generated = std::fs::read_to_string(spec)
         .map_err(|e| sdkgen::Error::new(sdkgen::ErrorKind::Io, "", e.to_string()))

@@ -30,7 +30,7 @@ pub mod schema;
 mod swagger2;
 pub mod types;
 
-pub use config::{Config, Timings, VERSION};
+pub use config::{Config, Runtime, Timings, RUNTIME_VERSION, RUST_VERSION, VERSION};
 pub use error::{Error, ErrorKind, Result, Warning, WarningKind};
 pub use output::Generated;
 pub use overrides::Overrides;

@@ -23,7 +23,7 @@ USAGE:
     sdkgen diff <OLD> <NEW> [--format text|json|markdown] [--all]
 
 COMMANDS:
-    generate   Write a complete SDK crate (Cargo.toml, src/lib.rs, src/runtime.rs)
+    generate   Write a complete SDK crate (Cargo.toml, src/lib.rs, sdkgen-api.json)
                to <DIR>. Only files whose contents change are written; on any
                error nothing is written.
     check      Generate in memory and compare with <DIR>. Exits 1 with a diff
@@ -43,6 +43,10 @@ OPTIONS:
         --strict              Treat warnings as errors
         --example-tests       Also write tests/examples.rs: the spec's examples decode
                               into the generated types and encode back
+        --runtime-path <PATH> Depend on sdkgen-runtime by this path (relative to <DIR>,
+                              or absolute) as well as by version
+        --vendor-runtime      Copy the runtime into the SDK (src/runtime.rs) instead
+                              of depending on the sdkgen-runtime crate
         --bump                With generate: the version in <DIR>/Cargo.toml, bumped
                               as the API changes need (major, minor or patch)
         --format <FORMAT>     With diff: text (default), json or markdown
@@ -71,6 +75,7 @@ struct Args {
     example_tests: bool,
     verbose: bool,
     bump: bool,
+    runtime: Option<sdkgen::Runtime>,
     format: String,
     all: bool,
 }
@@ -83,6 +88,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Str
     let (mut check, mut strict, mut verbose, mut example_tests) = (false, false, false, false);
     let (mut bump, mut all, mut format) = (false, false, "text".to_string());
     let mut second = None;
+    let mut runtime = None;
     while let Some(arg) = raw.next() {
         let mut value = |name: &str| raw.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
@@ -99,6 +105,8 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Str
             "--example-tests" => example_tests = true,
             "-v" | "--verbose" => verbose = true,
             "--bump" => bump = true,
+            "--vendor-runtime" => runtime = Some(sdkgen::Runtime::Vendored),
+            "--runtime-path" => runtime = Some(sdkgen::Runtime::Crate { path: Some(value("--runtime-path")?) }),
             "--all" => all = true,
             "--format" => format = value("--format")?,
             flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
@@ -132,6 +140,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Str
         verbose,
         example_tests,
         bump,
+        runtime,
         format,
         all,
     }))
@@ -153,6 +162,9 @@ fn main() -> ExitCode {
         return diff(&args);
     }
     let mut config = Config::new().strict(args.strict).example_tests(args.example_tests).bump(args.bump);
+    if let Some(runtime) = &args.runtime {
+        config = config.runtime(runtime.clone());
+    }
     // The SDK generated before, to say what changed (and bump its version).
     match previous(&args.out) {
         Ok(Some((api, version))) => config = config.previous(api, version),

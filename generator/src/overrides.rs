@@ -9,6 +9,8 @@
 //! strip_prefix = "images_"           # default: the prefix all schema names share
 //! features = true                    # a cargo feature per top-level resource (default: > 8 of them)
 //! example_tests = true               # also write tests/examples.rs (default: false)
+//! runtime_path = "../../runtime"     # sdkgen-runtime as a path dependency (relative to the SDK)
+//! vendor_runtime = true              # the runtime as the SDK's own module (default: false)
 //!
 //! [env]                              # env var per security scheme
 //! api_email = "CLOUDFLARE_EMAIL"     # default: <PREFIX>_<SCHEME NAME>
@@ -39,6 +41,11 @@ pub struct Overrides {
     pub features: Option<bool>,
     /// Whether to write `tests/examples.rs` (as `--example-tests` does).
     pub example_tests: Option<bool>,
+    /// Where the `sdkgen-runtime` crate is, relative to the generated crate: a path
+    /// dependency beside the version requirement (as `--runtime-path` says).
+    pub runtime_path: Option<String>,
+    /// Whether the SDK carries its own copy of the runtime (as `--vendor-runtime` says).
+    pub vendor_runtime: Option<bool>,
     /// Environment variable per security scheme name.
     #[serde(default)]
     pub env: BTreeMap<String, String>,

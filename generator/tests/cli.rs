@@ -101,15 +101,24 @@ fn generate_writes_only_changes_and_check_catches_staleness() {
     let dir = temp_dir("gen");
     let out = dir.join("sdk");
     let (spec, out_s) = (seed_spec(), out.to_str().unwrap().to_string());
+    // A vendored runtime first: five files, the runtime's own among them.
+    let vendored = sdkgen(&["generate", spec.to_str().unwrap(), "--out", &out_s, "--vendor-runtime"]);
+    assert!(stderr(&vendored).contains("wrote 5 file(s)"), "{}", stderr(&vendored));
+    assert!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap().contains("\npub mod runtime;\n"));
+    assert!(out.join("src/runtime.rs").is_file());
+    // Then the crate (as the overrides beside the seed spec say): the copy is removed.
     let first = sdkgen(&["generate", spec.to_str().unwrap(), "--out", &out_s]);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
-    assert!(stderr(&first).contains("wrote 5 file(s)"), "{}", stderr(&first));
+    assert!(stderr(&first).contains("wrote 2 file(s)"), "{}", stderr(&first));
+    assert!(!out.join("src/runtime.rs").exists(), "the vendored runtime is stale");
+    let cargo_toml = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(cargo_toml.contains("sdkgen-runtime = { version = \"0.1\", path = \"../../runtime\" }"), "{cargo_toml}");
     assert!(
         stderr(&first).contains("1/1 operations, 4 types (1 of them the spec's schemas), 0 warnings"),
         "{}",
         stderr(&first)
     );
-    for f in ["Cargo.toml", "rustfmt.toml", "sdkgen-api.json", "src/lib.rs", "src/runtime.rs"] {
+    for f in ["Cargo.toml", "rustfmt.toml", "sdkgen-api.json", "src/lib.rs"] {
         assert!(out.join(f).is_file(), "{f} written");
     }
     let lib = out.join("src/lib.rs");

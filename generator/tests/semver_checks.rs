@@ -30,6 +30,11 @@ struct Case {
     new: serde_json::Value,
 }
 
+/// The repository's runtime crate, for the generated pairs.
+fn runtime_path() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime").display().to_string()
+}
+
 #[test]
 #[ignore = "needs cargo-semver-checks; run with --ignored"]
 fn sdkgen_verdicts_agree_with_cargo_semver_checks() {
@@ -54,6 +59,7 @@ fn sdkgen_verdicts_agree_with_cargo_semver_checks() {
             let generated = Config::new()
                 .crate_name(format!("pair-{name}"))
                 .crate_version("1.0.0")
+                .runtime(sdkgen::Runtime::Crate { path: Some(runtime_path()) })
                 .generate(&format!("{name}.json"), &spec.to_string())
                 .unwrap();
             generated.write_to(&dir).unwrap();

@@ -16,10 +16,10 @@
 #![allow(clippy::doc_lazy_continuation)]
 
 /// The HTTP runtime: client, retries, authentication and errors.
-pub mod runtime;
+pub use sdkgen_runtime as runtime;
 
 pub use runtime::{
-    ApiError, Client, ClientBuilder, Error, ResponseInfo, ResponseInfoSource, Secret,
+    ApiError, Call, Error, Response, ResponseInfo, ResponseInfoSource, Secret,
 };
 
 /// What the runtime needs to know about this API.
@@ -45,10 +45,20 @@ static API_SPEC: runtime::ApiSpec = runtime::ApiSpec {
     ],
 };
 
+/// A client of the Cloudflare API. Cheap to clone: clones share the connection pool and configuration.
+///
+/// Each method of a resource returns a [`Call`]: await it for the value, or set options of that call first (`.timeout(…)`, `.max_retries(…)`, `.header(…)`, `.idempotency_key(…)`), or await `.with_response()` for the status, headers and request id too.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: runtime::Client,
+}
+
 impl Client {
     /// Starts configuring a client of `https://api.cloudflare.com/client/v4` (change it with `base_url`).
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(&API_SPEC)
+        ClientBuilder {
+            inner: runtime::ClientBuilder::new(&API_SPEC),
+        }
     }
 
     /// A client with default settings and the credentials found in the environment (`CLOUDFLARE_EMAIL`, `CLOUDFLARE_API_KEY`, `CLOUDFLARE_API_TOKEN`).
@@ -56,13 +66,113 @@ impl Client {
         Self::builder().from_env().build()
     }
 
+    /// The base URL requests are sent to, without trailing `/`.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+
+    /// The runtime's client, to send a [`runtime::Request`] of your own.
+    pub fn runtime(&self) -> &runtime::Client {
+        &self.inner
+    }
+
     /// Operations under `images`.
     pub fn images(&self) -> images::Images<'_> {
-        images::Images { client: self }
+        images::Images {
+            client: &self.inner,
+        }
     }
 }
 
+/// Configures and creates a [`Client`]: see [`runtime::ClientBuilder`] for the defaults.
+#[derive(Debug)]
+#[must_use = "a ClientBuilder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    inner: runtime::ClientBuilder,
+}
+
 impl ClientBuilder {
+    /// Overrides the base URL (a proxy, a test server). A trailing `/` is ignored.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        ClientBuilder {
+            inner: self.inner.base_url(url),
+        }
+    }
+
+    /// Sets the timeout of each attempt (default 60 s): see [`runtime::ClientBuilder::timeout`].
+    pub fn timeout(self, timeout: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.timeout(timeout),
+        }
+    }
+
+    /// Sets the timeout for establishing a connection.
+    pub fn connect_timeout(self, timeout: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.connect_timeout(timeout),
+        }
+    }
+
+    /// Sets how many times a failed attempt is retried (default 2): see [`runtime::ClientBuilder::max_retries`].
+    pub fn max_retries(self, n: u32) -> Self {
+        ClientBuilder {
+            inner: self.inner.max_retries(n),
+        }
+    }
+
+    /// Sets the exponential backoff between attempts (default 500 ms up to 8 s).
+    pub fn retry_delays(
+        self,
+        initial: std::time::Duration,
+        max: std::time::Duration,
+    ) -> Self {
+        ClientBuilder {
+            inner: self.inner.retry_delays(initial, max),
+        }
+    }
+
+    /// Sets the longest `Retry-After` the client waits out (default 60 s).
+    pub fn max_retry_after(self, delay: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.max_retry_after(delay),
+        }
+    }
+
+    /// Retries `POST` and `PATCH` like reads: see [`runtime::ClientBuilder::retry_writes`].
+    pub fn retry_writes(self, on: bool) -> Self {
+        ClientBuilder {
+            inner: self.inner.retry_writes(on),
+        }
+    }
+
+    /// Sends each `POST` and `PATCH` with a fresh idempotency key in header `name`.
+    pub fn idempotency_header(self, name: &str) -> Self {
+        ClientBuilder {
+            inner: self.inner.idempotency_header(name),
+        }
+    }
+
+    /// Sets the credential of the security scheme called `scheme`.
+    pub fn credential(self, scheme: &str, value: impl Into<Secret>) -> Self {
+        ClientBuilder {
+            inner: self.inner.credential(scheme, value),
+        }
+    }
+
+    /// Reads credentials from the environment variables the API's schemes name.
+    pub fn from_env(self) -> Self {
+        ClientBuilder {
+            inner: self.inner.from_env(),
+        }
+    }
+
+    /// Uses `client` for HTTP instead of creating one.
+    pub fn http_client(self, client: runtime::reqwest::Client) -> Self {
+        ClientBuilder {
+            inner: self.inner.http_client(client),
+        }
+    }
+
     /// Email address of the account, used together with the Global API key.
     ///
     /// Credential of the `api_email` scheme. Sent in the `X-Auth-Email` header. `from_env` reads it from `CLOUDFLARE_EMAIL`.
@@ -82,6 +192,11 @@ impl ClientBuilder {
     /// Credential of the `api_token` scheme. Sent as `Authorization: Bearer <value>`. `from_env` reads it from `CLOUDFLARE_API_TOKEN`.
     pub fn api_token(self, value: impl Into<Secret>) -> Self {
         self.credential("api_token", value)
+    }
+
+    /// Creates the client: see [`runtime::ClientBuilder::build`].
+    pub fn build(self) -> Result<Client, Error> {
+        self.inner.build().map(|inner| Client { inner })
     }
 }
 
@@ -168,7 +283,7 @@ pub mod images {
     /// The `images` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Images<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> Images<'a> {
@@ -181,7 +296,7 @@ pub mod images {
     /// The `images.v1` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct V1<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> V1<'a> {
@@ -196,18 +311,31 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ImagesV1EditError4xx`](super::types::ImagesV1EditError4xx): The update failed.
-        pub async fn edit(
+        pub fn edit(
             &self,
             image_id: &str,
             params: V1EditParams,
-        ) -> Result<super::types::Image, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let image_id = runtime::path_param("image_id", image_id)?;
-            let path = format!("/accounts/{account_id}/images/v1/{image_id}");
-            let request = runtime::Request::new(reqwest::Method::PATCH, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]])
-                .json(&params)?;
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::Image> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let image_id = runtime::path_param("image_id", image_id)?;
+                    let path = format!("/accounts/{account_id}/images/v1/{image_id}");
+                    Ok(
+                        runtime::Request::new(runtime::Method::PATCH, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .json(&params)?
+                            .operation(
+                                "cloudflare-images-update-image",
+                                "/accounts/{account_id}/images/v1/{image_id}",
+                            ),
+                    )
+                },
+            )
         }
     }
 

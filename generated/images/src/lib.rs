@@ -16,10 +16,10 @@
 #![allow(clippy::doc_lazy_continuation)]
 
 /// The HTTP runtime: client, retries, authentication and errors.
-pub mod runtime;
+pub use sdkgen_runtime as runtime;
 
 pub use runtime::{
-    ApiError, Client, ClientBuilder, Error, ResponseInfo, ResponseInfoSource, Secret,
+    ApiError, Call, Error, Response, ResponseInfo, ResponseInfoSource, Secret,
 };
 
 /// What the runtime needs to know about this API.
@@ -45,10 +45,20 @@ static API_SPEC: runtime::ApiSpec = runtime::ApiSpec {
     ],
 };
 
+/// A client of the Cloudflare API. Cheap to clone: clones share the connection pool and configuration.
+///
+/// Each method of a resource returns a [`Call`]: await it for the value, or set options of that call first (`.timeout(…)`, `.max_retries(…)`, `.header(…)`, `.idempotency_key(…)`), or await `.with_response()` for the status, headers and request id too.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: runtime::Client,
+}
+
 impl Client {
     /// Starts configuring a client of `https://api.cloudflare.com/client/v4` (change it with `base_url`).
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(&API_SPEC)
+        ClientBuilder {
+            inner: runtime::ClientBuilder::new(&API_SPEC),
+        }
     }
 
     /// A client with default settings and the credentials found in the environment (`CLOUDFLARE_EMAIL`, `CLOUDFLARE_API_KEY`, `CLOUDFLARE_API_TOKEN`).
@@ -56,13 +66,113 @@ impl Client {
         Self::builder().from_env().build()
     }
 
+    /// The base URL requests are sent to, without trailing `/`.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+
+    /// The runtime's client, to send a [`runtime::Request`] of your own.
+    pub fn runtime(&self) -> &runtime::Client {
+        &self.inner
+    }
+
     /// Operations under `images`.
     pub fn images(&self) -> images::Images<'_> {
-        images::Images { client: self }
+        images::Images {
+            client: &self.inner,
+        }
     }
 }
 
+/// Configures and creates a [`Client`]: see [`runtime::ClientBuilder`] for the defaults.
+#[derive(Debug)]
+#[must_use = "a ClientBuilder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    inner: runtime::ClientBuilder,
+}
+
 impl ClientBuilder {
+    /// Overrides the base URL (a proxy, a test server). A trailing `/` is ignored.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        ClientBuilder {
+            inner: self.inner.base_url(url),
+        }
+    }
+
+    /// Sets the timeout of each attempt (default 60 s): see [`runtime::ClientBuilder::timeout`].
+    pub fn timeout(self, timeout: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.timeout(timeout),
+        }
+    }
+
+    /// Sets the timeout for establishing a connection.
+    pub fn connect_timeout(self, timeout: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.connect_timeout(timeout),
+        }
+    }
+
+    /// Sets how many times a failed attempt is retried (default 2): see [`runtime::ClientBuilder::max_retries`].
+    pub fn max_retries(self, n: u32) -> Self {
+        ClientBuilder {
+            inner: self.inner.max_retries(n),
+        }
+    }
+
+    /// Sets the exponential backoff between attempts (default 500 ms up to 8 s).
+    pub fn retry_delays(
+        self,
+        initial: std::time::Duration,
+        max: std::time::Duration,
+    ) -> Self {
+        ClientBuilder {
+            inner: self.inner.retry_delays(initial, max),
+        }
+    }
+
+    /// Sets the longest `Retry-After` the client waits out (default 60 s).
+    pub fn max_retry_after(self, delay: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.max_retry_after(delay),
+        }
+    }
+
+    /// Retries `POST` and `PATCH` like reads: see [`runtime::ClientBuilder::retry_writes`].
+    pub fn retry_writes(self, on: bool) -> Self {
+        ClientBuilder {
+            inner: self.inner.retry_writes(on),
+        }
+    }
+
+    /// Sends each `POST` and `PATCH` with a fresh idempotency key in header `name`.
+    pub fn idempotency_header(self, name: &str) -> Self {
+        ClientBuilder {
+            inner: self.inner.idempotency_header(name),
+        }
+    }
+
+    /// Sets the credential of the security scheme called `scheme`.
+    pub fn credential(self, scheme: &str, value: impl Into<Secret>) -> Self {
+        ClientBuilder {
+            inner: self.inner.credential(scheme, value),
+        }
+    }
+
+    /// Reads credentials from the environment variables the API's schemes name.
+    pub fn from_env(self) -> Self {
+        ClientBuilder {
+            inner: self.inner.from_env(),
+        }
+    }
+
+    /// Uses `client` for HTTP instead of creating one.
+    pub fn http_client(self, client: runtime::reqwest::Client) -> Self {
+        ClientBuilder {
+            inner: self.inner.http_client(client),
+        }
+    }
+
     /// Email address of the account, used together with the Global API key.
     ///
     /// Credential of the `api_email` scheme. Sent in the `X-Auth-Email` header. `from_env` reads it from `CLOUDFLARE_EMAIL`.
@@ -82,6 +192,11 @@ impl ClientBuilder {
     /// Credential of the `api_token` scheme. Sent as `Authorization: Bearer <value>`. `from_env` reads it from `CLOUDFLARE_API_TOKEN`.
     pub fn api_token(self, value: impl Into<Secret>) -> Self {
         self.credential("api_token", value)
+    }
+
+    /// Creates the client: see [`runtime::ClientBuilder::build`].
+    pub fn build(self) -> Result<Client, Error> {
+        self.inner.build().map(|inner| Client { inner })
     }
 }
 
@@ -461,7 +576,7 @@ pub mod images {
     /// The `images` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Images<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> Images<'a> {
@@ -479,7 +594,7 @@ pub mod images {
     /// The `images.v1` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct V1<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> V1<'a> {
@@ -514,24 +629,37 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
-        pub async fn list(
+        pub fn list(
             &self,
             params: V1ListParams,
-        ) -> Result<super::types::ImagesV1ListResult, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let path = format!("/accounts/{account_id}/images/v1");
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]])
-                .query_opt("page", params.page.as_ref())
-                .query_opt("per_page", params.per_page.as_ref());
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::ImagesV1ListResult> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let path = format!("/accounts/{account_id}/images/v1");
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .query_opt("page", params.page.as_ref())
+                            .query_opt("per_page", params.per_page.as_ref())
+                            .operation(
+                                "cloudflare-images-list-images",
+                                "/accounts/{account_id}/images/v1",
+                            ),
+                    )
+                },
+            )
         }
 
         /// Every item of every page of [`list`](Self::list), as a stream that fetches the next page when it needs it.
         pub fn list_stream(
             &self,
             params: V1ListParams,
-        ) -> impl futures_util::Stream<
+        ) -> impl runtime::Stream<
             Item = Result<super::types::Image, super::Error>,
         > + 'a {
             let this = *self;
@@ -570,26 +698,39 @@ pub mod images {
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         #[allow(clippy::new_ret_no_self)]
-        pub async fn new(
+        pub fn new(
             &self,
             params: V1NewParams,
-        ) -> Result<super::types::Image, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let path = format!("/accounts/{account_id}/images/v1");
-            let request = runtime::Request::new(reqwest::Method::POST, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]])
-                .multipart(
-                    runtime::Multipart::new()
-                        .file_opt("file", params.file.as_ref())
-                        .text_opt("url", params.url.as_ref())
-                        .json_opt("metadata", params.metadata.as_ref())?
-                        .text_opt(
-                            "requireSignedURLs",
-                            params.require_signed_urls.as_ref(),
-                        )
-                        .text_opt("creator", params.creator.as_ref()),
-                );
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::Image> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let path = format!("/accounts/{account_id}/images/v1");
+                    Ok(
+                        runtime::Request::new(runtime::Method::POST, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .multipart(
+                                runtime::Multipart::new()
+                                    .file_opt("file", params.file.as_ref())
+                                    .text_opt("url", params.url.as_ref())
+                                    .json_opt("metadata", params.metadata.as_ref())?
+                                    .text_opt(
+                                        "requireSignedURLs",
+                                        params.require_signed_urls.as_ref(),
+                                    )
+                                    .text_opt("creator", params.creator.as_ref()),
+                            )
+                            .operation(
+                                "cloudflare-images-upload-an-image-via-url",
+                                "/accounts/{account_id}/images/v1",
+                            ),
+                    )
+                },
+            )
         }
 
         /// Image details
@@ -603,17 +744,30 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
-        pub async fn get(
+        pub fn get(
             &self,
             image_id: &str,
             params: V1GetParams,
-        ) -> Result<super::types::Image, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let image_id = runtime::path_param("image_id", image_id)?;
-            let path = format!("/accounts/{account_id}/images/v1/{image_id}");
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]]);
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::Image> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let image_id = runtime::path_param("image_id", image_id)?;
+                    let path = format!("/accounts/{account_id}/images/v1/{image_id}");
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .operation(
+                                "cloudflare-images-image-details",
+                                "/accounts/{account_id}/images/v1/{image_id}",
+                            ),
+                    )
+                },
+            )
         }
 
         /// Delete image
@@ -627,18 +781,33 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
-        pub async fn delete(
+        pub fn delete(
             &self,
             image_id: &str,
             params: V1DeleteParams,
-        ) -> Result<serde_json::Value, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let image_id = runtime::path_param("image_id", image_id)?;
-            let path = format!("/accounts/{account_id}/images/v1/{image_id}");
-            let request = runtime::Request::new(reqwest::Method::DELETE, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]])
-                .json(params.body.as_ref().unwrap_or(&serde_json::json!({})))?;
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, serde_json::Value> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let image_id = runtime::path_param("image_id", image_id)?;
+                    let path = format!("/accounts/{account_id}/images/v1/{image_id}");
+                    Ok(
+                        runtime::Request::new(runtime::Method::DELETE, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .json(
+                                params.body.as_ref().unwrap_or(&serde_json::json!({})),
+                            )?
+                            .operation(
+                                "cloudflare-images-delete-image",
+                                "/accounts/{account_id}/images/v1/{image_id}",
+                            ),
+                    )
+                },
+            )
         }
 
         /// Update image
@@ -652,25 +821,38 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
-        pub async fn edit(
+        pub fn edit(
             &self,
             image_id: &str,
             params: V1EditParams,
-        ) -> Result<super::types::Image, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let image_id = runtime::path_param("image_id", image_id)?;
-            let path = format!("/accounts/{account_id}/images/v1/{image_id}");
-            let request = runtime::Request::new(reqwest::Method::PATCH, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]])
-                .json(&params)?;
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::Image> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let image_id = runtime::path_param("image_id", image_id)?;
+                    let path = format!("/accounts/{account_id}/images/v1/{image_id}");
+                    Ok(
+                        runtime::Request::new(runtime::Method::PATCH, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .json(&params)?
+                            .operation(
+                                "cloudflare-images-update-image",
+                                "/accounts/{account_id}/images/v1/{image_id}",
+                            ),
+                    )
+                },
+            )
         }
     }
 
     /// The `images.v1.blobs` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct V1Blobs<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> V1Blobs<'a> {
@@ -685,25 +867,40 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
-        pub async fn get(
+        pub fn get(
             &self,
             image_id: &str,
             params: V1BlobsGetParams,
-        ) -> Result<Vec<u8>, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let image_id = runtime::path_param("image_id", image_id)?;
-            let path = format!("/accounts/{account_id}/images/v1/{image_id}/blob");
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]])
-                .header("Accept", "image/*");
-            self.client.send_bytes(request).await
+        ) -> runtime::Call<'a, Vec<u8>> {
+            runtime::Call::bytes(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let image_id = runtime::path_param("image_id", image_id)?;
+                    let path = format!(
+                        "/accounts/{account_id}/images/v1/{image_id}/blob"
+                    );
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .header("Accept", "image/*")
+                            .operation(
+                                "cloudflare-images-base-image",
+                                "/accounts/{account_id}/images/v1/{image_id}/blob",
+                            ),
+                    )
+                },
+            )
         }
     }
 
     /// The `images.v1.keys` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct V1Keys<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> V1Keys<'a> {
@@ -718,15 +915,28 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
-        pub async fn list(
+        pub fn list(
             &self,
             params: V1KeysListParams,
-        ) -> Result<super::types::ImageKeysResponse, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let path = format!("/accounts/{account_id}/images/v1/keys");
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]]);
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::ImageKeysResponse> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let path = format!("/accounts/{account_id}/images/v1/keys");
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .operation(
+                                "cloudflare-images-keys-list-signing-keys",
+                                "/accounts/{account_id}/images/v1/keys",
+                            ),
+                    )
+                },
+            )
         }
 
         /// Create a signing key
@@ -740,22 +950,35 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
-        pub async fn update(
+        pub fn update(
             &self,
             signing_key_name: &str,
             params: V1KeysUpdateParams,
-        ) -> Result<super::types::ImageKeysResponse, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let signing_key_name = runtime::path_param(
-                "signing_key_name",
-                signing_key_name,
-            )?;
-            let path = format!(
-                "/accounts/{account_id}/images/v1/keys/{signing_key_name}"
-            );
-            let request = runtime::Request::new(reqwest::Method::PUT, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]]);
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::ImageKeysResponse> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let signing_key_name = runtime::path_param(
+                        "signing_key_name",
+                        signing_key_name,
+                    )?;
+                    let path = format!(
+                        "/accounts/{account_id}/images/v1/keys/{signing_key_name}"
+                    );
+                    Ok(
+                        runtime::Request::new(runtime::Method::PUT, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .operation(
+                                "cloudflare-images-keys-add-signing-key",
+                                "/accounts/{account_id}/images/v1/keys/{signing_key_name}",
+                            ),
+                    )
+                },
+            )
         }
 
         /// Delete a signing key
@@ -769,29 +992,42 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
-        pub async fn delete(
+        pub fn delete(
             &self,
             signing_key_name: &str,
             params: V1KeysDeleteParams,
-        ) -> Result<super::types::ImageKeysResponse, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let signing_key_name = runtime::path_param(
-                "signing_key_name",
-                signing_key_name,
-            )?;
-            let path = format!(
-                "/accounts/{account_id}/images/v1/keys/{signing_key_name}"
-            );
-            let request = runtime::Request::new(reqwest::Method::DELETE, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]]);
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::ImageKeysResponse> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let signing_key_name = runtime::path_param(
+                        "signing_key_name",
+                        signing_key_name,
+                    )?;
+                    let path = format!(
+                        "/accounts/{account_id}/images/v1/keys/{signing_key_name}"
+                    );
+                    Ok(
+                        runtime::Request::new(runtime::Method::DELETE, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .operation(
+                                "cloudflare-images-keys-delete-signing-key",
+                                "/accounts/{account_id}/images/v1/keys/{signing_key_name}",
+                            ),
+                    )
+                },
+            )
         }
     }
 
     /// The `images.v1.stats` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct V1Stats<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> V1Stats<'a> {
@@ -806,22 +1042,35 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
-        pub async fn get(
+        pub fn get(
             &self,
             params: V1StatsGetParams,
-        ) -> Result<super::types::ImagesStats, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let path = format!("/accounts/{account_id}/images/v1/stats");
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]]);
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::ImagesStats> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let path = format!("/accounts/{account_id}/images/v1/stats");
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .operation(
+                                "cloudflare-images-images-usage-statistics",
+                                "/accounts/{account_id}/images/v1/stats",
+                            ),
+                    )
+                },
+            )
         }
     }
 
     /// The `images.v1.variants` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct V1Variants<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> V1Variants<'a> {
@@ -836,15 +1085,28 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
-        pub async fn list(
+        pub fn list(
             &self,
             params: V1VariantsListParams,
-        ) -> Result<super::types::ImageVariantsResponse, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let path = format!("/accounts/{account_id}/images/v1/variants");
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]]);
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::ImageVariantsResponse> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let path = format!("/accounts/{account_id}/images/v1/variants");
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .operation(
+                                "cloudflare-images-variants-list-variants",
+                                "/accounts/{account_id}/images/v1/variants",
+                            ),
+                    )
+                },
+            )
         }
 
         /// Create a variant
@@ -859,16 +1121,29 @@ pub mod images {
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         #[allow(clippy::new_ret_no_self)]
-        pub async fn new(
+        pub fn new(
             &self,
             params: V1VariantsNewParams,
-        ) -> Result<super::types::ImageVariantResponse, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let path = format!("/accounts/{account_id}/images/v1/variants");
-            let request = runtime::Request::new(reqwest::Method::POST, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]])
-                .json(&params)?;
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::ImageVariantResponse> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let path = format!("/accounts/{account_id}/images/v1/variants");
+                    Ok(
+                        runtime::Request::new(runtime::Method::POST, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .json(&params)?
+                            .operation(
+                                "cloudflare-images-variants-create-a-variant",
+                                "/accounts/{account_id}/images/v1/variants",
+                            ),
+                    )
+                },
+            )
         }
 
         /// Variant details
@@ -882,17 +1157,32 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
-        pub async fn get(
+        pub fn get(
             &self,
             variant_id: &str,
             params: V1VariantsGetParams,
-        ) -> Result<super::types::ImageVariantResponse, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let variant_id = runtime::path_param("variant_id", variant_id)?;
-            let path = format!("/accounts/{account_id}/images/v1/variants/{variant_id}");
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]]);
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::ImageVariantResponse> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let variant_id = runtime::path_param("variant_id", variant_id)?;
+                    let path = format!(
+                        "/accounts/{account_id}/images/v1/variants/{variant_id}"
+                    );
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .operation(
+                                "cloudflare-images-variants-variant-details",
+                                "/accounts/{account_id}/images/v1/variants/{variant_id}",
+                            ),
+                    )
+                },
+            )
         }
 
         /// Delete a variant
@@ -906,18 +1196,35 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
-        pub async fn delete(
+        pub fn delete(
             &self,
             variant_id: &str,
             params: V1VariantsDeleteParams,
-        ) -> Result<serde_json::Value, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let variant_id = runtime::path_param("variant_id", variant_id)?;
-            let path = format!("/accounts/{account_id}/images/v1/variants/{variant_id}");
-            let request = runtime::Request::new(reqwest::Method::DELETE, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]])
-                .json(params.body.as_ref().unwrap_or(&serde_json::json!({})))?;
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, serde_json::Value> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let variant_id = runtime::path_param("variant_id", variant_id)?;
+                    let path = format!(
+                        "/accounts/{account_id}/images/v1/variants/{variant_id}"
+                    );
+                    Ok(
+                        runtime::Request::new(runtime::Method::DELETE, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .json(
+                                params.body.as_ref().unwrap_or(&serde_json::json!({})),
+                            )?
+                            .operation(
+                                "cloudflare-images-variants-delete-a-variant",
+                                "/accounts/{account_id}/images/v1/variants/{variant_id}",
+                            ),
+                    )
+                },
+            )
         }
 
         /// Update a variant
@@ -931,25 +1238,40 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
-        pub async fn edit(
+        pub fn edit(
             &self,
             variant_id: &str,
             params: V1VariantsEditParams,
-        ) -> Result<super::types::ImageVariantResponse, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let variant_id = runtime::path_param("variant_id", variant_id)?;
-            let path = format!("/accounts/{account_id}/images/v1/variants/{variant_id}");
-            let request = runtime::Request::new(reqwest::Method::PATCH, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]])
-                .json(&params)?;
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::ImageVariantResponse> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let variant_id = runtime::path_param("variant_id", variant_id)?;
+                    let path = format!(
+                        "/accounts/{account_id}/images/v1/variants/{variant_id}"
+                    );
+                    Ok(
+                        runtime::Request::new(runtime::Method::PATCH, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .json(&params)?
+                            .operation(
+                                "cloudflare-images-variants-update-a-variant",
+                                "/accounts/{account_id}/images/v1/variants/{variant_id}",
+                            ),
+                    )
+                },
+            )
         }
     }
 
     /// The `images.v2` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct V2<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> V2<'a> {
@@ -971,30 +1293,46 @@ pub mod images {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
-        pub async fn list(
+        pub fn list(
             &self,
             params: V2ListParams,
-        ) -> Result<super::types::ImagesV2ListResult, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let path = format!("/accounts/{account_id}/images/v2");
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]])
-                .query_opt("continuation_token", params.continuation_token.as_ref())
-                .query_opt("per_page", params.per_page.as_ref())
-                .query_styled_opt(
-                    "sort_order",
-                    params.sort_order.as_ref(),
-                    runtime::Style::Form,
-                    true,
-                );
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::ImagesV2ListResult> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let path = format!("/accounts/{account_id}/images/v2");
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .query_opt(
+                                "continuation_token",
+                                params.continuation_token.as_ref(),
+                            )
+                            .query_opt("per_page", params.per_page.as_ref())
+                            .query_styled_opt(
+                                "sort_order",
+                                params.sort_order.as_ref(),
+                                runtime::Style::Form,
+                                true,
+                            )
+                            .operation(
+                                "cloudflare-images-list-images-v2",
+                                "/accounts/{account_id}/images/v2",
+                            ),
+                    )
+                },
+            )
         }
 
         /// Every item of every page of [`list`](Self::list), as a stream that fetches the next page when it needs it.
         pub fn list_stream(
             &self,
             params: V2ListParams,
-        ) -> impl futures_util::Stream<
+        ) -> impl runtime::Stream<
             Item = Result<super::types::Image, super::Error>,
         > + 'a {
             let this = *self;
@@ -1023,7 +1361,7 @@ pub mod images {
     /// The `images.v2.direct_uploads` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct V2DirectUploads<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> V2DirectUploads<'a> {
@@ -1039,29 +1377,42 @@ pub mod images {
         ///
         /// - `4XX`: [`types::ApiResponseCommonFailure`](super::types::ApiResponseCommonFailure): The call failed.
         #[allow(clippy::new_ret_no_self)]
-        pub async fn new(
+        pub fn new(
             &self,
             params: V2DirectUploadsNewParams,
-        ) -> Result<super::types::ImagesV2DirectUploadsNewResult, super::Error> {
-            let account_id = runtime::path_param("account_id", &params.account_id)?;
-            let path = format!("/accounts/{account_id}/images/v2/direct_upload");
-            let request = runtime::Request::new(reqwest::Method::POST, path)
-                .security(&[&["api_token"], &["api_email", "api_key"]])
-                .multipart(
-                    runtime::Multipart::new()
-                        .text_opt("id", params.id.as_ref())
-                        .text_opt(
-                            "expiry",
-                            params.expiry.as_ref().map(|v| v.to_rfc3339()),
-                        )
-                        .json_opt("metadata", params.metadata.as_ref())?
-                        .text_opt(
-                            "requireSignedURLs",
-                            params.require_signed_urls.as_ref(),
-                        )
-                        .text_opt("creator", params.creator.as_ref()),
-                );
-            self.client.send_enveloped(request).await
+        ) -> runtime::Call<'a, super::types::ImagesV2DirectUploadsNewResult> {
+            runtime::Call::enveloped(
+                self.client,
+                move || {
+                    let account_id = runtime::path_param(
+                        "account_id",
+                        &params.account_id,
+                    )?;
+                    let path = format!("/accounts/{account_id}/images/v2/direct_upload");
+                    Ok(
+                        runtime::Request::new(runtime::Method::POST, path)
+                            .security(&[&["api_token"], &["api_email", "api_key"]])
+                            .multipart(
+                                runtime::Multipart::new()
+                                    .text_opt("id", params.id.as_ref())
+                                    .text_opt(
+                                        "expiry",
+                                        params.expiry.as_ref().map(|v| v.to_rfc3339()),
+                                    )
+                                    .json_opt("metadata", params.metadata.as_ref())?
+                                    .text_opt(
+                                        "requireSignedURLs",
+                                        params.require_signed_urls.as_ref(),
+                                    )
+                                    .text_opt("creator", params.creator.as_ref()),
+                            )
+                            .operation(
+                                "cloudflare-images-create-authenticated-direct-upload-url-v-2",
+                                "/accounts/{account_id}/images/v2/direct_upload",
+                            ),
+                    )
+                },
+            )
         }
     }
 

@@ -16,10 +16,10 @@
 #![allow(clippy::doc_lazy_continuation)]
 
 /// The HTTP runtime: client, retries, authentication and errors.
-pub mod runtime;
+pub use sdkgen_runtime as runtime;
 
 pub use runtime::{
-    ApiError, Client, ClientBuilder, Error, ResponseInfo, ResponseInfoSource, Secret,
+    ApiError, Call, Error, Response, ResponseInfo, ResponseInfoSource, Secret,
 };
 
 /// What the runtime needs to know about this API.
@@ -40,10 +40,20 @@ static API_SPEC: runtime::ApiSpec = runtime::ApiSpec {
     ],
 };
 
+/// A client of the Kitchen Sink. Cheap to clone: clones share the connection pool and configuration.
+///
+/// Each method of a resource returns a [`Call`]: await it for the value, or set options of that call first (`.timeout(…)`, `.max_retries(…)`, `.header(…)`, `.idempotency_key(…)`), or await `.with_response()` for the status, headers and request id too.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: runtime::Client,
+}
+
 impl Client {
     /// Starts configuring a client. The spec names no server: set `base_url`.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(&API_SPEC)
+        ClientBuilder {
+            inner: runtime::ClientBuilder::new(&API_SPEC),
+        }
     }
 
     /// A client with default settings and the credentials found in the environment (`KITCHEN_BASIC_AUTH`, `KITCHEN_QUERY_KEY`).
@@ -51,28 +61,130 @@ impl Client {
         Self::builder().from_env().build()
     }
 
+    /// The base URL requests are sent to, without trailing `/`.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+
+    /// The runtime's client, to send a [`runtime::Request`] of your own.
+    pub fn runtime(&self) -> &runtime::Client {
+        &self.inner
+    }
+
     /// Operations under `orders`.
     pub fn orders(&self) -> orders::Orders<'_> {
-        orders::Orders { client: self }
+        orders::Orders {
+            client: &self.inner,
+        }
     }
 
     /// Operations under `pets`.
     pub fn pets(&self) -> pets::Pets<'_> {
-        pets::Pets { client: self }
+        pets::Pets { client: &self.inner }
     }
 
     /// Operations under `search`.
     pub fn search(&self) -> search::Search<'_> {
-        search::Search { client: self }
+        search::Search {
+            client: &self.inner,
+        }
     }
 
     /// Operations under `tags`.
     pub fn tags(&self) -> tags::Tags<'_> {
-        tags::Tags { client: self }
+        tags::Tags { client: &self.inner }
     }
 }
 
+/// Configures and creates a [`Client`]: see [`runtime::ClientBuilder`] for the defaults.
+#[derive(Debug)]
+#[must_use = "a ClientBuilder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    inner: runtime::ClientBuilder,
+}
+
 impl ClientBuilder {
+    /// Overrides the base URL (a proxy, a test server). A trailing `/` is ignored.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        ClientBuilder {
+            inner: self.inner.base_url(url),
+        }
+    }
+
+    /// Sets the timeout of each attempt (default 60 s): see [`runtime::ClientBuilder::timeout`].
+    pub fn timeout(self, timeout: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.timeout(timeout),
+        }
+    }
+
+    /// Sets the timeout for establishing a connection.
+    pub fn connect_timeout(self, timeout: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.connect_timeout(timeout),
+        }
+    }
+
+    /// Sets how many times a failed attempt is retried (default 2): see [`runtime::ClientBuilder::max_retries`].
+    pub fn max_retries(self, n: u32) -> Self {
+        ClientBuilder {
+            inner: self.inner.max_retries(n),
+        }
+    }
+
+    /// Sets the exponential backoff between attempts (default 500 ms up to 8 s).
+    pub fn retry_delays(
+        self,
+        initial: std::time::Duration,
+        max: std::time::Duration,
+    ) -> Self {
+        ClientBuilder {
+            inner: self.inner.retry_delays(initial, max),
+        }
+    }
+
+    /// Sets the longest `Retry-After` the client waits out (default 60 s).
+    pub fn max_retry_after(self, delay: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.max_retry_after(delay),
+        }
+    }
+
+    /// Retries `POST` and `PATCH` like reads: see [`runtime::ClientBuilder::retry_writes`].
+    pub fn retry_writes(self, on: bool) -> Self {
+        ClientBuilder {
+            inner: self.inner.retry_writes(on),
+        }
+    }
+
+    /// Sends each `POST` and `PATCH` with a fresh idempotency key in header `name`.
+    pub fn idempotency_header(self, name: &str) -> Self {
+        ClientBuilder {
+            inner: self.inner.idempotency_header(name),
+        }
+    }
+
+    /// Sets the credential of the security scheme called `scheme`.
+    pub fn credential(self, scheme: &str, value: impl Into<Secret>) -> Self {
+        ClientBuilder {
+            inner: self.inner.credential(scheme, value),
+        }
+    }
+
+    /// Reads credentials from the environment variables the API's schemes name.
+    pub fn from_env(self) -> Self {
+        ClientBuilder {
+            inner: self.inner.from_env(),
+        }
+    }
+
+    /// Uses `client` for HTTP instead of creating one.
+    pub fn http_client(self, client: runtime::reqwest::Client) -> Self {
+        ClientBuilder {
+            inner: self.inner.http_client(client),
+        }
+    }
+
     /// Sets a credential.
     ///
     /// Credential of the `basic_auth` scheme. Sent as HTTP Basic authentication (`user:password`). `from_env` reads it from `KITCHEN_BASIC_AUTH`.
@@ -85,6 +197,11 @@ impl ClientBuilder {
     /// Credential of the `query_key` scheme. Sent as the `key` query parameter. `from_env` reads it from `KITCHEN_QUERY_KEY`.
     pub fn query_key(self, value: impl Into<Secret>) -> Self {
         self.credential("query_key", value)
+    }
+
+    /// Creates the client: see [`runtime::ClientBuilder::build`].
+    pub fn build(self) -> Result<Client, Error> {
+        self.inner.build().map(|inner| Client { inner })
     }
 }
 
@@ -460,7 +577,7 @@ pub mod orders {
     /// The `orders` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Orders<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> Orders<'a> {
@@ -474,55 +591,62 @@ pub mod orders {
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
         #[allow(clippy::new_ret_no_self)]
-        pub async fn new(
+        pub fn new(
             &self,
             params: OrdersNewParams,
-        ) -> Result<super::types::OrdersNewResponse, super::Error> {
-            let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let path = format!("/shops/{shop_id}/orders");
-            let request = runtime::Request::new(reqwest::Method::POST, path)
-                .security(&[&["basic_auth"], &["query_key"]])
-                .form(
-                    runtime::Form::new()
-                        .field("item", &params.item, runtime::Style::Form, true)
-                        .field_opt(
-                            "quantity",
-                            params.quantity.as_ref(),
-                            runtime::Style::Form,
-                            true,
-                        )
-                        .field_opt(
-                            "gift",
-                            params.gift.as_ref(),
-                            runtime::Style::Form,
-                            true,
-                        )
-                        .field_opt(
-                            "tags",
-                            params.tags.as_ref(),
-                            runtime::Style::Form,
-                            true,
-                        )
-                        .field_opt(
-                            "codes",
-                            params.codes.as_ref(),
-                            runtime::Style::PipeDelimited,
-                            false,
-                        )
-                        .field_opt(
-                            "metadata",
-                            params.metadata.as_ref(),
-                            runtime::Style::Form,
-                            true,
-                        )
-                        .field_opt(
-                            "lines",
-                            params.lines.as_ref(),
-                            runtime::Style::Form,
-                            true,
-                        ),
-                );
-            self.client.send(request).await
+        ) -> runtime::Call<'a, super::types::OrdersNewResponse> {
+            runtime::Call::json(
+                self.client,
+                move || {
+                    let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
+                    let path = format!("/shops/{shop_id}/orders");
+                    Ok(
+                        runtime::Request::new(runtime::Method::POST, path)
+                            .security(&[&["basic_auth"], &["query_key"]])
+                            .form(
+                                runtime::Form::new()
+                                    .field("item", &params.item, runtime::Style::Form, true)
+                                    .field_opt(
+                                        "quantity",
+                                        params.quantity.as_ref(),
+                                        runtime::Style::Form,
+                                        true,
+                                    )
+                                    .field_opt(
+                                        "gift",
+                                        params.gift.as_ref(),
+                                        runtime::Style::Form,
+                                        true,
+                                    )
+                                    .field_opt(
+                                        "tags",
+                                        params.tags.as_ref(),
+                                        runtime::Style::Form,
+                                        true,
+                                    )
+                                    .field_opt(
+                                        "codes",
+                                        params.codes.as_ref(),
+                                        runtime::Style::PipeDelimited,
+                                        false,
+                                    )
+                                    .field_opt(
+                                        "metadata",
+                                        params.metadata.as_ref(),
+                                        runtime::Style::Form,
+                                        true,
+                                    )
+                                    .field_opt(
+                                        "lines",
+                                        params.lines.as_ref(),
+                                        runtime::Style::Form,
+                                        true,
+                                    ),
+                            )
+                            .operation("placeOrder", "/shops/{shop_id}/orders"),
+                    )
+                },
+            )
         }
     }
 
@@ -622,7 +746,7 @@ pub mod pets {
     /// The `pets` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Pets<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> Pets<'a> {
@@ -643,28 +767,38 @@ pub mod pets {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        pub async fn list(
+        pub fn list(
             &self,
             params: PetsListParams,
-        ) -> Result<Vec<super::types::Pet>, super::Error> {
-            let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let path = format!("/shops/{shop_id}/pets");
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["basic_auth"], &["query_key"]])
-                .query_styled_opt(
-                    "kind",
-                    params.kind.as_ref(),
-                    runtime::Style::Form,
-                    true,
-                )
-                .query_list("tags", params.tags.as_deref().unwrap_or_default())
-                .query_opt("limit", params.limit.as_ref())
-                .query_opt(
-                    "born_after",
-                    params.born_after.as_ref().map(|v| v.to_rfc3339()),
-                )
-                .header_opt("X-Request-Id", params.x_request_id.as_ref());
-            self.client.send(request).await
+        ) -> runtime::Call<'a, Vec<super::types::Pet>> {
+            runtime::Call::json(
+                self.client,
+                move || {
+                    let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
+                    let path = format!("/shops/{shop_id}/pets");
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["basic_auth"], &["query_key"]])
+                            .query_styled_opt(
+                                "kind",
+                                params.kind.as_ref(),
+                                runtime::Style::Form,
+                                true,
+                            )
+                            .query_list(
+                                "tags",
+                                params.tags.as_deref().unwrap_or_default(),
+                            )
+                            .query_opt("limit", params.limit.as_ref())
+                            .query_opt(
+                                "born_after",
+                                params.born_after.as_ref().map(|v| v.to_rfc3339()),
+                            )
+                            .header_opt("X-Request-Id", params.x_request_id.as_ref())
+                            .operation("listPets", "/shops/{shop_id}/pets"),
+                    )
+                },
+            )
         }
 
         /// Add a pet
@@ -679,16 +813,23 @@ pub mod pets {
         /// - `4XX`: [`types::PetsNewError4xx`](super::types::PetsNewError4xx): The request was refused.
         /// - any other status: [`types::Problem`](super::types::Problem): Something went wrong (RFC 9457 problem details).
         #[allow(clippy::new_ret_no_self)]
-        pub async fn new(
+        pub fn new(
             &self,
             params: PetsNewParams,
-        ) -> Result<super::types::Pet, super::Error> {
-            let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let path = format!("/shops/{shop_id}/pets");
-            let request = runtime::Request::new(reqwest::Method::POST, path)
-                .security(&[&["basic_auth"], &["query_key"]])
-                .json(&params)?;
-            self.client.send(request).await
+        ) -> runtime::Call<'a, super::types::Pet> {
+            runtime::Call::json(
+                self.client,
+                move || {
+                    let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
+                    let path = format!("/shops/{shop_id}/pets");
+                    Ok(
+                        runtime::Request::new(runtime::Method::POST, path)
+                            .security(&[&["basic_auth"], &["query_key"]])
+                            .json(&params)?
+                            .operation("createPet", "/shops/{shop_id}/pets"),
+                    )
+                },
+            )
         }
 
         /// `DELETE /shops/{shop_id}/pets/{pet_id}` (operation `deletePet`).
@@ -696,18 +837,25 @@ pub mod pets {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        pub async fn delete(
+        pub fn delete(
             &self,
             pet_id: i64,
             params: PetsDeleteParams,
-        ) -> Result<(), super::Error> {
-            let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
-                .into_owned();
-            let path = format!("/shops/{shop_id}/pets/{pet_id}");
-            let request = runtime::Request::new(reqwest::Method::DELETE, path)
-                .security(&[&["basic_auth"], &["query_key"]]);
-            self.client.send_bytes(request).await.map(drop)
+        ) -> runtime::Call<'a, ()> {
+            runtime::Call::empty(
+                self.client,
+                move || {
+                    let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
+                    let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
+                        .into_owned();
+                    let path = format!("/shops/{shop_id}/pets/{pet_id}");
+                    Ok(
+                        runtime::Request::new(runtime::Method::DELETE, path)
+                            .security(&[&["basic_auth"], &["query_key"]])
+                            .operation("deletePet", "/shops/{shop_id}/pets/{pet_id}"),
+                    )
+                },
+            )
         }
 
         /// Change a pet
@@ -719,26 +867,33 @@ pub mod pets {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        pub async fn edit(
+        pub fn edit(
             &self,
             pet_id: i64,
             params: PetsEditParams,
-        ) -> Result<super::types::Pet, super::Error> {
-            let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
-                .into_owned();
-            let path = format!("/shops/{shop_id}/pets/{pet_id}");
-            let request = runtime::Request::new(reqwest::Method::PATCH, path)
-                .security(&[&["basic_auth"], &["query_key"]])
-                .json(&params)?;
-            self.client.send(request).await
+        ) -> runtime::Call<'a, super::types::Pet> {
+            runtime::Call::json(
+                self.client,
+                move || {
+                    let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
+                    let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
+                        .into_owned();
+                    let path = format!("/shops/{shop_id}/pets/{pet_id}");
+                    Ok(
+                        runtime::Request::new(runtime::Method::PATCH, path)
+                            .security(&[&["basic_auth"], &["query_key"]])
+                            .json(&params)?
+                            .operation("updatePet", "/shops/{shop_id}/pets/{pet_id}"),
+                    )
+                },
+            )
         }
     }
 
     /// The `pets.documents` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Documents<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> Documents<'a> {
@@ -750,29 +905,39 @@ pub mod pets {
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
         #[allow(clippy::new_ret_no_self)]
-        pub async fn new(
+        pub fn new(
             &self,
             pet_id: i64,
             params: DocumentsNewParams,
-        ) -> Result<(), super::Error> {
-            let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
-                .into_owned();
-            let path = format!("/shops/{shop_id}/pets/{pet_id}/documents");
-            let request = runtime::Request::new(reqwest::Method::POST, path)
-                .security(&[&["basic_auth"], &["query_key"]])
-                .multipart(
-                    runtime::Multipart::new()
-                        .file_opt("file", params.file.as_ref())
-                        .json_opt("metadata", params.metadata.as_ref())?
-                        .text_opt("private", params.private.as_ref())
-                        .text_opt("url", params.url.as_ref())
-                        .text_opt(
-                            "expiry",
-                            params.expiry.as_ref().map(|v| v.to_rfc3339()),
-                        ),
-                );
-            self.client.send_bytes(request).await.map(drop)
+        ) -> runtime::Call<'a, ()> {
+            runtime::Call::empty(
+                self.client,
+                move || {
+                    let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
+                    let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
+                        .into_owned();
+                    let path = format!("/shops/{shop_id}/pets/{pet_id}/documents");
+                    Ok(
+                        runtime::Request::new(runtime::Method::POST, path)
+                            .security(&[&["basic_auth"], &["query_key"]])
+                            .multipart(
+                                runtime::Multipart::new()
+                                    .file_opt("file", params.file.as_ref())
+                                    .json_opt("metadata", params.metadata.as_ref())?
+                                    .text_opt("private", params.private.as_ref())
+                                    .text_opt("url", params.url.as_ref())
+                                    .text_opt(
+                                        "expiry",
+                                        params.expiry.as_ref().map(|v| v.to_rfc3339()),
+                                    ),
+                            )
+                            .operation(
+                                "uploadDocument",
+                                "/shops/{shop_id}/pets/{pet_id}/documents",
+                            ),
+                    )
+                },
+            )
         }
 
         /// Remove a document
@@ -784,27 +949,44 @@ pub mod pets {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        pub async fn delete(
+        pub fn delete(
             &self,
             document_id: &str,
             params: DocumentsDeleteParams,
-        ) -> Result<(), super::Error> {
-            let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let pet_id = runtime::path_param("pet_id", &params.pet_id.to_string())?
-                .into_owned();
-            let document_id = runtime::path_param("document_id", document_id)?;
-            let path = format!("/shops/{shop_id}/pets/{pet_id}/documents/{document_id}");
-            let request = runtime::Request::new(reqwest::Method::DELETE, path)
-                .security(&[&["basic_auth"], &["query_key"]])
-                .json(params.body.as_ref().unwrap_or(&serde_json::json!({})))?;
-            self.client.send_bytes(request).await.map(drop)
+        ) -> runtime::Call<'a, ()> {
+            runtime::Call::empty(
+                self.client,
+                move || {
+                    let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
+                    let pet_id = runtime::path_param(
+                            "pet_id",
+                            &params.pet_id.to_string(),
+                        )?
+                        .into_owned();
+                    let document_id = runtime::path_param("document_id", document_id)?;
+                    let path = format!(
+                        "/shops/{shop_id}/pets/{pet_id}/documents/{document_id}"
+                    );
+                    Ok(
+                        runtime::Request::new(runtime::Method::DELETE, path)
+                            .security(&[&["basic_auth"], &["query_key"]])
+                            .json(
+                                params.body.as_ref().unwrap_or(&serde_json::json!({})),
+                            )?
+                            .operation(
+                                "deleteDocument",
+                                "/shops/{shop_id}/pets/{pet_id}/documents/{document_id}",
+                            ),
+                    )
+                },
+            )
         }
     }
 
     /// The `pets.photos` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Photos<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> Photos<'a> {
@@ -813,19 +995,29 @@ pub mod pets {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        pub async fn get(
+        pub fn get(
             &self,
             pet_id: i64,
             params: PhotosGetParams,
-        ) -> Result<Vec<u8>, super::Error> {
-            let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
-                .into_owned();
-            let path = format!("/shops/{shop_id}/pets/{pet_id}/photo");
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["basic_auth"], &["query_key"]])
-                .header("Accept", "image/png");
-            self.client.send_bytes(request).await
+        ) -> runtime::Call<'a, Vec<u8>> {
+            runtime::Call::bytes(
+                self.client,
+                move || {
+                    let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
+                    let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
+                        .into_owned();
+                    let path = format!("/shops/{shop_id}/pets/{pet_id}/photo");
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["basic_auth"], &["query_key"]])
+                            .header("Accept", "image/png")
+                            .operation(
+                                "getPhoto",
+                                "/shops/{shop_id}/pets/{pet_id}/photo",
+                            ),
+                    )
+                },
+            )
         }
 
         /// `PUT /shops/{shop_id}/pets/{pet_id}/photo` (operation `uploadPhoto`).
@@ -833,19 +1025,29 @@ pub mod pets {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        pub async fn update(
+        pub fn update(
             &self,
             pet_id: i64,
             params: PhotosUpdateParams,
-        ) -> Result<(), super::Error> {
-            let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
-            let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
-                .into_owned();
-            let path = format!("/shops/{shop_id}/pets/{pet_id}/photo");
-            let request = runtime::Request::new(reqwest::Method::PUT, path)
-                .security(&[&["basic_auth"], &["query_key"]])
-                .body_bytes("image/png", params.body);
-            self.client.send_bytes(request).await.map(drop)
+        ) -> runtime::Call<'a, ()> {
+            runtime::Call::empty(
+                self.client,
+                move || {
+                    let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
+                    let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
+                        .into_owned();
+                    let path = format!("/shops/{shop_id}/pets/{pet_id}/photo");
+                    Ok(
+                        runtime::Request::new(runtime::Method::PUT, path)
+                            .security(&[&["basic_auth"], &["query_key"]])
+                            .body_bytes("image/png", params.body)
+                            .operation(
+                                "uploadPhoto",
+                                "/shops/{shop_id}/pets/{pet_id}/photo",
+                            ),
+                    )
+                },
+            )
         }
     }
 
@@ -1240,7 +1442,7 @@ pub mod search {
     /// The `search` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Search<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> Search<'a> {
@@ -1253,60 +1455,67 @@ pub mod search {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        pub async fn get(
+        pub fn get(
             &self,
             point: super::types::Point,
             params: SearchGetParams,
-        ) -> Result<Vec<String>, super::Error> {
-            let regions = runtime::path_styled(
-                "regions",
-                &params.regions,
-                runtime::Style::Label,
-                false,
-            )?;
-            let point = runtime::path_styled(
-                "point",
-                &point,
-                runtime::Style::Matrix,
-                true,
-            )?;
-            let path = format!("/search/{regions}/{point}");
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["basic_auth"], &["query_key"]])
-                .query_styled_opt(
-                    "filter",
-                    params.filter.as_ref(),
-                    runtime::Style::DeepObject,
-                    true,
-                )
-                .query_styled_opt(
-                    "ids",
-                    params.ids.as_ref(),
-                    runtime::Style::Form,
-                    false,
-                )
-                .query_styled_opt(
-                    "fields",
-                    params.fields.as_ref(),
-                    runtime::Style::SpaceDelimited,
-                    false,
-                )
-                .query_styled_opt(
-                    "sort",
-                    params.sort.as_ref(),
-                    runtime::Style::PipeDelimited,
-                    false,
-                )
-                .query_styled_opt(
-                    "options",
-                    params.options.as_ref(),
-                    runtime::Style::Form,
-                    true,
-                )
-                .header_styled_opt("X-Trace", params.x_trace.as_ref(), false)
-                .cookie_opt("session", Some(&params.session), true)
-                .cookie_opt("prefs", params.prefs.as_ref(), false);
-            self.client.send(request).await
+        ) -> runtime::Call<'a, Vec<String>> {
+            runtime::Call::json(
+                self.client,
+                move || {
+                    let regions = runtime::path_styled(
+                        "regions",
+                        &params.regions,
+                        runtime::Style::Label,
+                        false,
+                    )?;
+                    let point = runtime::path_styled(
+                        "point",
+                        &point,
+                        runtime::Style::Matrix,
+                        true,
+                    )?;
+                    let path = format!("/search/{regions}/{point}");
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["basic_auth"], &["query_key"]])
+                            .query_styled_opt(
+                                "filter",
+                                params.filter.as_ref(),
+                                runtime::Style::DeepObject,
+                                true,
+                            )
+                            .query_styled_opt(
+                                "ids",
+                                params.ids.as_ref(),
+                                runtime::Style::Form,
+                                false,
+                            )
+                            .query_styled_opt(
+                                "fields",
+                                params.fields.as_ref(),
+                                runtime::Style::SpaceDelimited,
+                                false,
+                            )
+                            .query_styled_opt(
+                                "sort",
+                                params.sort.as_ref(),
+                                runtime::Style::PipeDelimited,
+                                false,
+                            )
+                            .query_styled_opt(
+                                "options",
+                                params.options.as_ref(),
+                                runtime::Style::Form,
+                                true,
+                            )
+                            .header_styled_opt("X-Trace", params.x_trace.as_ref(), false)
+                            .cookie_opt("session", Some(&params.session), true)
+                            .cookie_opt("prefs", params.prefs.as_ref(), false)
+                            .operation("search", "/search/{regions}/{point}"),
+                    )
+                },
+            )
         }
     }
 
@@ -1416,7 +1625,7 @@ pub mod tags {
     /// The `tags` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Tags<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> Tags<'a> {
@@ -1425,15 +1634,22 @@ pub mod tags {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        pub async fn update(
+        pub fn update(
             &self,
             params: TagsUpdateParams,
-        ) -> Result<std::collections::BTreeMap<String, i64>, super::Error> {
-            let path = "/tags".to_string();
-            let request = runtime::Request::new(reqwest::Method::PUT, path)
-                .security(&[&["basic_auth"], &["query_key"]])
-                .json(&params.body)?;
-            self.client.send(request).await
+        ) -> runtime::Call<'a, std::collections::BTreeMap<String, i64>> {
+            runtime::Call::json(
+                self.client,
+                move || {
+                    let path = "/tags".to_string();
+                    Ok(
+                        runtime::Request::new(runtime::Method::PUT, path)
+                            .security(&[&["basic_auth"], &["query_key"]])
+                            .json(&params.body)?
+                            .operation("replaceTags", "/tags"),
+                    )
+                },
+            )
         }
     }
 

@@ -19,7 +19,7 @@
 pub mod runtime;
 
 pub use runtime::{
-    ApiError, Client, ClientBuilder, Error, ResponseInfo, ResponseInfoSource, Secret,
+    ApiError, Call, Error, Response, ResponseInfo, ResponseInfoSource, Secret,
 };
 
 /// The webhooks the API sends: decode a request your server received.
@@ -84,10 +84,20 @@ static API_SPEC: runtime::ApiSpec = runtime::ApiSpec {
     ],
 };
 
+/// A client of the Notes. Cheap to clone: clones share the connection pool and configuration.
+///
+/// Each method of a resource returns a [`Call`]: await it for the value, or set options of that call first (`.timeout(…)`, `.max_retries(…)`, `.header(…)`, `.idempotency_key(…)`), or await `.with_response()` for the status, headers and request id too.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: runtime::Client,
+}
+
 impl Client {
     /// Starts configuring a client of `https://notes.example.com/v1` (change it with `base_url`).
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(&API_SPEC)
+        ClientBuilder {
+            inner: runtime::ClientBuilder::new(&API_SPEC),
+        }
     }
 
     /// A client with default settings and the credentials found in the environment (`NOTES_TOKEN`).
@@ -95,18 +105,123 @@ impl Client {
         Self::builder().from_env().build()
     }
 
+    /// The base URL requests are sent to, without trailing `/`.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+
+    /// The runtime's client, to send a [`runtime::Request`] of your own.
+    pub fn runtime(&self) -> &runtime::Client {
+        &self.inner
+    }
+
     /// Operations under `notes`.
     pub fn notes(&self) -> notes::Notes<'_> {
-        notes::Notes { client: self }
+        notes::Notes {
+            client: &self.inner,
+        }
     }
 }
 
+/// Configures and creates a [`Client`]: see [`runtime::ClientBuilder`] for the defaults.
+#[derive(Debug)]
+#[must_use = "a ClientBuilder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    inner: runtime::ClientBuilder,
+}
+
 impl ClientBuilder {
+    /// Overrides the base URL (a proxy, a test server). A trailing `/` is ignored.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        ClientBuilder {
+            inner: self.inner.base_url(url),
+        }
+    }
+
+    /// Sets the timeout of each attempt (default 60 s): see [`runtime::ClientBuilder::timeout`].
+    pub fn timeout(self, timeout: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.timeout(timeout),
+        }
+    }
+
+    /// Sets the timeout for establishing a connection.
+    pub fn connect_timeout(self, timeout: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.connect_timeout(timeout),
+        }
+    }
+
+    /// Sets how many times a failed attempt is retried (default 2): see [`runtime::ClientBuilder::max_retries`].
+    pub fn max_retries(self, n: u32) -> Self {
+        ClientBuilder {
+            inner: self.inner.max_retries(n),
+        }
+    }
+
+    /// Sets the exponential backoff between attempts (default 500 ms up to 8 s).
+    pub fn retry_delays(
+        self,
+        initial: std::time::Duration,
+        max: std::time::Duration,
+    ) -> Self {
+        ClientBuilder {
+            inner: self.inner.retry_delays(initial, max),
+        }
+    }
+
+    /// Sets the longest `Retry-After` the client waits out (default 60 s).
+    pub fn max_retry_after(self, delay: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.max_retry_after(delay),
+        }
+    }
+
+    /// Retries `POST` and `PATCH` like reads: see [`runtime::ClientBuilder::retry_writes`].
+    pub fn retry_writes(self, on: bool) -> Self {
+        ClientBuilder {
+            inner: self.inner.retry_writes(on),
+        }
+    }
+
+    /// Sends each `POST` and `PATCH` with a fresh idempotency key in header `name`.
+    pub fn idempotency_header(self, name: &str) -> Self {
+        ClientBuilder {
+            inner: self.inner.idempotency_header(name),
+        }
+    }
+
+    /// Sets the credential of the security scheme called `scheme`.
+    pub fn credential(self, scheme: &str, value: impl Into<Secret>) -> Self {
+        ClientBuilder {
+            inner: self.inner.credential(scheme, value),
+        }
+    }
+
+    /// Reads credentials from the environment variables the API's schemes name.
+    pub fn from_env(self) -> Self {
+        ClientBuilder {
+            inner: self.inner.from_env(),
+        }
+    }
+
+    /// Uses `client` for HTTP instead of creating one.
+    pub fn http_client(self, client: runtime::reqwest::Client) -> Self {
+        ClientBuilder {
+            inner: self.inner.http_client(client),
+        }
+    }
+
     /// Sets a credential.
     ///
     /// Credential of the `token` scheme. Sent as `Authorization: Bearer <value>`. `from_env` reads it from `NOTES_TOKEN`.
     pub fn token(self, value: impl Into<Secret>) -> Self {
         self.credential("token", value)
+    }
+
+    /// Creates the client: see [`runtime::ClientBuilder::build`].
+    pub fn build(self) -> Result<Client, Error> {
+        self.inner.build().map(|inner| Client { inner })
     }
 }
 
@@ -270,7 +385,7 @@ pub mod notes {
     /// The `notes` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Notes<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> Notes<'a> {
@@ -281,16 +396,23 @@ pub mod notes {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        pub async fn list(
+        pub fn list(
             &self,
             params: NotesListParams,
-        ) -> Result<Vec<super::types::Note>, super::Error> {
-            let path = "/notes".to_string();
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["token"]])
-                .query_opt("tag", params.tag.as_ref())
-                .query_opt("limit", params.limit.as_ref());
-            self.client.send(request).await
+        ) -> runtime::Call<'a, Vec<super::types::Note>> {
+            runtime::Call::json(
+                self.client,
+                move || {
+                    let path = "/notes".to_string();
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["token"]])
+                            .query_opt("tag", params.tag.as_ref())
+                            .query_opt("limit", params.limit.as_ref())
+                            .operation("listNotes", "/notes"),
+                    )
+                },
+            )
         }
 
         /// Add a note
@@ -303,15 +425,22 @@ pub mod notes {
         ///
         /// - any other status: [`types::NotesNewError`](super::types::NotesNewError): Something went wrong.
         #[allow(clippy::new_ret_no_self)]
-        pub async fn new(
+        pub fn new(
             &self,
             params: NotesNewParams,
-        ) -> Result<super::types::Note, super::Error> {
-            let path = "/notes".to_string();
-            let request = runtime::Request::new(reqwest::Method::POST, path)
-                .security(&[&["token"]])
-                .json(&params)?;
-            self.client.send(request).await
+        ) -> runtime::Call<'a, super::types::Note> {
+            runtime::Call::json(
+                self.client,
+                move || {
+                    let path = "/notes".to_string();
+                    Ok(
+                        runtime::Request::new(runtime::Method::POST, path)
+                            .security(&[&["token"]])
+                            .json(&params)?
+                            .operation("createNote", "/notes"),
+                    )
+                },
+            )
         }
 
         /// Read a note
@@ -321,12 +450,19 @@ pub mod notes {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        pub async fn get(&self, id: &str) -> Result<super::types::Note, super::Error> {
-            let id = runtime::path_param("id", id)?;
-            let path = format!("/notes/{id}");
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["token"]]);
-            self.client.send(request).await
+        pub fn get(&self, id: &str) -> runtime::Call<'a, super::types::Note> {
+            runtime::Call::json(
+                self.client,
+                move || {
+                    let id = runtime::path_param("id", id)?;
+                    let path = format!("/notes/{id}");
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["token"]])
+                            .operation("getNote", "/notes/{id}"),
+                    )
+                },
+            )
         }
 
         /// Delete a note (3.1 lets it document no response)
@@ -336,12 +472,19 @@ pub mod notes {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        pub async fn delete(&self, id: &str) -> Result<(), super::Error> {
-            let id = runtime::path_param("id", id)?;
-            let path = format!("/notes/{id}");
-            let request = runtime::Request::new(reqwest::Method::DELETE, path)
-                .security(&[&["token"]]);
-            self.client.send_bytes(request).await.map(drop)
+        pub fn delete(&self, id: &str) -> runtime::Call<'a, ()> {
+            runtime::Call::empty(
+                self.client,
+                move || {
+                    let id = runtime::path_param("id", id)?;
+                    let path = format!("/notes/{id}");
+                    Ok(
+                        runtime::Request::new(runtime::Method::DELETE, path)
+                            .security(&[&["token"]])
+                            .operation("deleteNote", "/notes/{id}"),
+                    )
+                },
+            )
         }
     }
 

@@ -14,10 +14,10 @@
 #![allow(clippy::doc_lazy_continuation)]
 
 /// The HTTP runtime: client, retries, authentication and errors.
-pub mod runtime;
+pub use sdkgen_runtime as runtime;
 
 pub use runtime::{
-    ApiError, Client, ClientBuilder, Error, ResponseInfo, ResponseInfoSource, Secret,
+    ApiError, Call, Error, Response, ResponseInfo, ResponseInfoSource, Secret,
 };
 
 /// What the runtime needs to know about this API.
@@ -38,10 +38,20 @@ static API_SPEC: runtime::ApiSpec = runtime::ApiSpec {
     ],
 };
 
+/// A client of the Store. Cheap to clone: clones share the connection pool and configuration.
+///
+/// Each method of a resource returns a [`Call`]: await it for the value, or set options of that call first (`.timeout(…)`, `.max_retries(…)`, `.header(…)`, `.idempotency_key(…)`), or await `.with_response()` for the status, headers and request id too.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: runtime::Client,
+}
+
 impl Client {
     /// Starts configuring a client of `https://store.example.com/v2` (change it with `base_url`).
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(&API_SPEC)
+        ClientBuilder {
+            inner: runtime::ClientBuilder::new(&API_SPEC),
+        }
     }
 
     /// A client with default settings and the credentials found in the environment (`STORE_API_KEY`, `STORE_BASIC`).
@@ -49,18 +59,120 @@ impl Client {
         Self::builder().from_env().build()
     }
 
+    /// The base URL requests are sent to, without trailing `/`.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+
+    /// The runtime's client, to send a [`runtime::Request`] of your own.
+    pub fn runtime(&self) -> &runtime::Client {
+        &self.inner
+    }
+
     /// Operations under `feedback`.
     pub fn feedback(&self) -> feedback::Feedback<'_> {
-        feedback::Feedback { client: self }
+        feedback::Feedback {
+            client: &self.inner,
+        }
     }
 
     /// Operations under `orders`.
     pub fn orders(&self) -> orders::Orders<'_> {
-        orders::Orders { client: self }
+        orders::Orders {
+            client: &self.inner,
+        }
     }
 }
 
+/// Configures and creates a [`Client`]: see [`runtime::ClientBuilder`] for the defaults.
+#[derive(Debug)]
+#[must_use = "a ClientBuilder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    inner: runtime::ClientBuilder,
+}
+
 impl ClientBuilder {
+    /// Overrides the base URL (a proxy, a test server). A trailing `/` is ignored.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        ClientBuilder {
+            inner: self.inner.base_url(url),
+        }
+    }
+
+    /// Sets the timeout of each attempt (default 60 s): see [`runtime::ClientBuilder::timeout`].
+    pub fn timeout(self, timeout: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.timeout(timeout),
+        }
+    }
+
+    /// Sets the timeout for establishing a connection.
+    pub fn connect_timeout(self, timeout: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.connect_timeout(timeout),
+        }
+    }
+
+    /// Sets how many times a failed attempt is retried (default 2): see [`runtime::ClientBuilder::max_retries`].
+    pub fn max_retries(self, n: u32) -> Self {
+        ClientBuilder {
+            inner: self.inner.max_retries(n),
+        }
+    }
+
+    /// Sets the exponential backoff between attempts (default 500 ms up to 8 s).
+    pub fn retry_delays(
+        self,
+        initial: std::time::Duration,
+        max: std::time::Duration,
+    ) -> Self {
+        ClientBuilder {
+            inner: self.inner.retry_delays(initial, max),
+        }
+    }
+
+    /// Sets the longest `Retry-After` the client waits out (default 60 s).
+    pub fn max_retry_after(self, delay: std::time::Duration) -> Self {
+        ClientBuilder {
+            inner: self.inner.max_retry_after(delay),
+        }
+    }
+
+    /// Retries `POST` and `PATCH` like reads: see [`runtime::ClientBuilder::retry_writes`].
+    pub fn retry_writes(self, on: bool) -> Self {
+        ClientBuilder {
+            inner: self.inner.retry_writes(on),
+        }
+    }
+
+    /// Sends each `POST` and `PATCH` with a fresh idempotency key in header `name`.
+    pub fn idempotency_header(self, name: &str) -> Self {
+        ClientBuilder {
+            inner: self.inner.idempotency_header(name),
+        }
+    }
+
+    /// Sets the credential of the security scheme called `scheme`.
+    pub fn credential(self, scheme: &str, value: impl Into<Secret>) -> Self {
+        ClientBuilder {
+            inner: self.inner.credential(scheme, value),
+        }
+    }
+
+    /// Reads credentials from the environment variables the API's schemes name.
+    pub fn from_env(self) -> Self {
+        ClientBuilder {
+            inner: self.inner.from_env(),
+        }
+    }
+
+    /// Uses `client` for HTTP instead of creating one.
+    pub fn http_client(self, client: runtime::reqwest::Client) -> Self {
+        ClientBuilder {
+            inner: self.inner.http_client(client),
+        }
+    }
+
     /// Sets a credential.
     ///
     /// Credential of the `api_key` scheme. Sent in the `X-API-Key` header. `from_env` reads it from `STORE_API_KEY`.
@@ -73,6 +185,11 @@ impl ClientBuilder {
     /// Credential of the `basic` scheme. Sent as HTTP Basic authentication (`user:password`). `from_env` reads it from `STORE_BASIC`.
     pub fn basic(self, value: impl Into<Secret>) -> Self {
         self.credential("basic", value)
+    }
+
+    /// Creates the client: see [`runtime::ClientBuilder::build`].
+    pub fn build(self) -> Result<Client, Error> {
+        self.inner.build().map(|inner| Client { inner })
     }
 }
 
@@ -148,7 +265,7 @@ pub mod feedback {
     /// The `feedback` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Feedback<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> Feedback<'a> {
@@ -160,27 +277,34 @@ pub mod feedback {
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
         #[allow(clippy::new_ret_no_self)]
-        pub async fn new(&self, params: FeedbackNewParams) -> Result<(), super::Error> {
-            let path = "/feedback".to_string();
-            let request = runtime::Request::new(reqwest::Method::POST, path)
-                .security(&[&["api_key"], &["basic"]])
-                .form(
-                    runtime::Form::new()
-                        .field("rating", &params.rating, runtime::Style::Form, true)
-                        .field_opt(
-                            "comment",
-                            params.comment.as_ref(),
-                            runtime::Style::Form,
-                            true,
-                        )
-                        .field_opt(
-                            "topics",
-                            params.topics.as_ref(),
-                            runtime::Style::Form,
-                            true,
-                        ),
-                );
-            self.client.send_bytes(request).await.map(drop)
+        pub fn new(&self, params: FeedbackNewParams) -> runtime::Call<'a, ()> {
+            runtime::Call::empty(
+                self.client,
+                move || {
+                    let path = "/feedback".to_string();
+                    Ok(
+                        runtime::Request::new(runtime::Method::POST, path)
+                            .security(&[&["api_key"], &["basic"]])
+                            .form(
+                                runtime::Form::new()
+                                    .field("rating", &params.rating, runtime::Style::Form, true)
+                                    .field_opt(
+                                        "comment",
+                                        params.comment.as_ref(),
+                                        runtime::Style::Form,
+                                        true,
+                                    )
+                                    .field_opt(
+                                        "topics",
+                                        params.topics.as_ref(),
+                                        runtime::Style::Form,
+                                        true,
+                                    ),
+                            )
+                            .operation("sendFeedback", "/feedback"),
+                    )
+                },
+            )
         }
     }
 
@@ -225,7 +349,7 @@ pub mod orders {
     /// The `orders` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Orders<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> Orders<'a> {
@@ -241,22 +365,29 @@ pub mod orders {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        pub async fn list(
+        pub fn list(
             &self,
             params: OrdersListParams,
-        ) -> Result<Vec<super::types::Order>, super::Error> {
-            let path = "/orders".to_string();
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["api_key"], &["basic"]])
-                .query_opt("limit", params.limit.as_ref())
-                .query_styled_opt(
-                    "status",
-                    params.status.as_ref(),
-                    runtime::Style::Form,
-                    false,
-                )
-                .query_list("tag", params.tag.as_deref().unwrap_or_default());
-            self.client.send(request).await
+        ) -> runtime::Call<'a, Vec<super::types::Order>> {
+            runtime::Call::json(
+                self.client,
+                move || {
+                    let path = "/orders".to_string();
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["api_key"], &["basic"]])
+                            .query_opt("limit", params.limit.as_ref())
+                            .query_styled_opt(
+                                "status",
+                                params.status.as_ref(),
+                                runtime::Style::Form,
+                                false,
+                            )
+                            .query_list("tag", params.tag.as_deref().unwrap_or_default())
+                            .operation("listOrders", "/orders"),
+                    )
+                },
+            )
         }
 
         /// Place an order
@@ -269,15 +400,22 @@ pub mod orders {
         ///
         /// - any other status: [`types::Error`](super::types::Error): Refused.
         #[allow(clippy::new_ret_no_self)]
-        pub async fn new(
+        pub fn new(
             &self,
             params: OrdersNewParams,
-        ) -> Result<super::types::Order, super::Error> {
-            let path = "/orders".to_string();
-            let request = runtime::Request::new(reqwest::Method::POST, path)
-                .security(&[&["api_key"], &["basic"]])
-                .json(&params)?;
-            self.client.send(request).await
+        ) -> runtime::Call<'a, super::types::Order> {
+            runtime::Call::json(
+                self.client,
+                move || {
+                    let path = "/orders".to_string();
+                    Ok(
+                        runtime::Request::new(runtime::Method::POST, path)
+                            .security(&[&["api_key"], &["basic"]])
+                            .json(&params)?
+                            .operation("placeOrder", "/orders"),
+                    )
+                },
+            )
         }
 
         /// Read an order
@@ -289,16 +427,20 @@ pub mod orders {
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status; its body decodes with [`ApiError::json`](super::ApiError::json) as documented:
         ///
         /// - `404`: [`types::Error`](super::types::Error): No such order.
-        pub async fn get(
-            &self,
-            order_id: i64,
-        ) -> Result<super::types::Order, super::Error> {
-            let order_id = runtime::path_param("orderId", &order_id.to_string())?
-                .into_owned();
-            let path = format!("/orders/{order_id}");
-            let request = runtime::Request::new(reqwest::Method::GET, path)
-                .security(&[&["api_key"], &["basic"]]);
-            self.client.send(request).await
+        pub fn get(&self, order_id: i64) -> runtime::Call<'a, super::types::Order> {
+            runtime::Call::json(
+                self.client,
+                move || {
+                    let order_id = runtime::path_param("orderId", &order_id.to_string())?
+                        .into_owned();
+                    let path = format!("/orders/{order_id}");
+                    Ok(
+                        runtime::Request::new(runtime::Method::GET, path)
+                            .security(&[&["api_key"], &["basic"]])
+                            .operation("getOrder", "/orders/{orderId}"),
+                    )
+                },
+            )
         }
 
         /// Cancel an order
@@ -308,20 +450,27 @@ pub mod orders {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        pub async fn delete(&self, order_id: i64) -> Result<(), super::Error> {
-            let order_id = runtime::path_param("orderId", &order_id.to_string())?
-                .into_owned();
-            let path = format!("/orders/{order_id}");
-            let request = runtime::Request::new(reqwest::Method::DELETE, path)
-                .security(&[&["api_key"], &["basic"]]);
-            self.client.send_bytes(request).await.map(drop)
+        pub fn delete(&self, order_id: i64) -> runtime::Call<'a, ()> {
+            runtime::Call::empty(
+                self.client,
+                move || {
+                    let order_id = runtime::path_param("orderId", &order_id.to_string())?
+                        .into_owned();
+                    let path = format!("/orders/{order_id}");
+                    Ok(
+                        runtime::Request::new(runtime::Method::DELETE, path)
+                            .security(&[&["api_key"], &["basic"]])
+                            .operation("cancelOrder", "/orders/{orderId}"),
+                    )
+                },
+            )
         }
     }
 
     /// The `orders.receipts` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Receipts<'a> {
-        pub(super) client: &'a super::Client,
+        pub(super) client: &'a runtime::Client,
     }
 
     impl<'a> Receipts<'a> {
@@ -333,22 +482,29 @@ pub mod orders {
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
         #[allow(clippy::new_ret_no_self)]
-        pub async fn new(
+        pub fn new(
             &self,
             order_id: i64,
             params: ReceiptsNewParams,
-        ) -> Result<(), super::Error> {
-            let order_id = runtime::path_param("orderId", &order_id.to_string())?
-                .into_owned();
-            let path = format!("/orders/{order_id}/receipt");
-            let request = runtime::Request::new(reqwest::Method::POST, path)
-                .security(&[&["api_key"], &["basic"]])
-                .multipart(
-                    runtime::Multipart::new()
-                        .file("file", &params.file)
-                        .text_opt("note", params.note.as_ref()),
-                );
-            self.client.send_bytes(request).await.map(drop)
+        ) -> runtime::Call<'a, ()> {
+            runtime::Call::empty(
+                self.client,
+                move || {
+                    let order_id = runtime::path_param("orderId", &order_id.to_string())?
+                        .into_owned();
+                    let path = format!("/orders/{order_id}/receipt");
+                    Ok(
+                        runtime::Request::new(runtime::Method::POST, path)
+                            .security(&[&["api_key"], &["basic"]])
+                            .multipart(
+                                runtime::Multipart::new()
+                                    .file("file", &params.file)
+                                    .text_opt("note", params.note.as_ref()),
+                            )
+                            .operation("uploadReceipt", "/orders/{orderId}/receipt"),
+                    )
+                },
+            )
         }
     }
 

@@ -168,7 +168,7 @@ fn head(api: &Api, user_agent: &str) -> TokenStream {
             #docs
             #cfg
             pub fn #module(&self) -> #module::#root<'_> {
-                #module::#root { client: self }
+                #module::#root { client: &self.inner }
             }
         }
     });
@@ -182,9 +182,17 @@ fn head(api: &Api, user_agent: &str) -> TokenStream {
         "A client with default settings and the credentials found in the environment ({}).",
         if vars.is_empty() { "none are needed".to_string() } else { vars.join(", ") }
     )));
+    let client_docs = doc_attrs(Some(&format!(
+        "A client of the {}. Cheap to clone: clones share the connection pool and configuration.\n\n\
+         Each method of a resource returns a [`Call`]: await it for the value, or set options \
+         of that call first (`.timeout(…)`, `.max_retries(…)`, `.header(…)`, `.idempotency_key(…)`), \
+         or await `.with_response()` for the status, headers and request id too.",
+        api.title
+    )));
+    let forwards = builder_forwards();
     let webhooks = webhooks::module(api);
     quote! {
-        pub use runtime::{ApiError, Client, ClientBuilder, Error, ResponseInfo, ResponseInfoSource, Secret};
+        pub use runtime::{ApiError, Call, Error, Response, ResponseInfo, ResponseInfoSource, Secret};
 
         #webhooks
 
@@ -195,10 +203,16 @@ fn head(api: &Api, user_agent: &str) -> TokenStream {
             schemes: &[#(#schemes),*],
         };
 
+        #client_docs
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: runtime::Client,
+        }
+
         impl Client {
             #builder_docs
             pub fn builder() -> ClientBuilder {
-                ClientBuilder::new(&API_SPEC)
+                ClientBuilder { inner: runtime::ClientBuilder::new(&API_SPEC) }
             }
 
             #from_env_docs
@@ -206,11 +220,97 @@ fn head(api: &Api, user_agent: &str) -> TokenStream {
                 Self::builder().from_env().build()
             }
 
+            /// The base URL requests are sent to, without trailing `/`.
+            pub fn base_url(&self) -> &str {
+                self.inner.base_url()
+            }
+
+            /// The runtime's client, to send a [`runtime::Request`] of your own.
+            pub fn runtime(&self) -> &runtime::Client {
+                &self.inner
+            }
+
             #(#accessors)*
         }
 
+        /// Configures and creates a [`Client`]: see [`runtime::ClientBuilder`] for the defaults.
+        #[derive(Debug)]
+        #[must_use = "a ClientBuilder does nothing until `build` is called"]
+        pub struct ClientBuilder {
+            inner: runtime::ClientBuilder,
+        }
+
         impl ClientBuilder {
+            #forwards
+
             #(#setters)*
+
+            /// Creates the client: see [`runtime::ClientBuilder::build`].
+            pub fn build(self) -> Result<Client, Error> {
+                self.inner.build().map(|inner| Client { inner })
+            }
+        }
+    }
+}
+
+/// The settings of the runtime's `ClientBuilder`, passed on by the SDK's own
+/// (whose methods are [`crate::lower::BUILDER_METHODS`], with `build` and the
+/// credential setters).
+fn builder_forwards() -> TokenStream {
+    quote! {
+        /// Overrides the base URL (a proxy, a test server). A trailing `/` is ignored.
+        pub fn base_url(self, url: impl Into<String>) -> Self {
+            ClientBuilder { inner: self.inner.base_url(url) }
+        }
+
+        /// Sets the timeout of each attempt (default 60 s): see [`runtime::ClientBuilder::timeout`].
+        pub fn timeout(self, timeout: std::time::Duration) -> Self {
+            ClientBuilder { inner: self.inner.timeout(timeout) }
+        }
+
+        /// Sets the timeout for establishing a connection.
+        pub fn connect_timeout(self, timeout: std::time::Duration) -> Self {
+            ClientBuilder { inner: self.inner.connect_timeout(timeout) }
+        }
+
+        /// Sets how many times a failed attempt is retried (default 2): see [`runtime::ClientBuilder::max_retries`].
+        pub fn max_retries(self, n: u32) -> Self {
+            ClientBuilder { inner: self.inner.max_retries(n) }
+        }
+
+        /// Sets the exponential backoff between attempts (default 500 ms up to 8 s).
+        pub fn retry_delays(self, initial: std::time::Duration, max: std::time::Duration) -> Self {
+            ClientBuilder { inner: self.inner.retry_delays(initial, max) }
+        }
+
+        /// Sets the longest `Retry-After` the client waits out (default 60 s).
+        pub fn max_retry_after(self, delay: std::time::Duration) -> Self {
+            ClientBuilder { inner: self.inner.max_retry_after(delay) }
+        }
+
+        /// Retries `POST` and `PATCH` like reads: see [`runtime::ClientBuilder::retry_writes`].
+        pub fn retry_writes(self, on: bool) -> Self {
+            ClientBuilder { inner: self.inner.retry_writes(on) }
+        }
+
+        /// Sends each `POST` and `PATCH` with a fresh idempotency key in header `name`.
+        pub fn idempotency_header(self, name: &str) -> Self {
+            ClientBuilder { inner: self.inner.idempotency_header(name) }
+        }
+
+        /// Sets the credential of the security scheme called `scheme`.
+        pub fn credential(self, scheme: &str, value: impl Into<Secret>) -> Self {
+            ClientBuilder { inner: self.inner.credential(scheme, value) }
+        }
+
+        /// Reads credentials from the environment variables the API's schemes name.
+        pub fn from_env(self) -> Self {
+            ClientBuilder { inner: self.inner.from_env() }
+        }
+
+        /// Uses `client` for HTTP instead of creating one.
+        pub fn http_client(self, client: runtime::reqwest::Client) -> Self {
+            ClientBuilder { inner: self.inner.http_client(client) }
         }
     }
 }
@@ -224,5 +324,25 @@ mod tests {
         assert_eq!(doc_lines("a\n    indented\n```\ncode\n```"), [" a", " indented", " ```text", " code", " ```"]);
         assert_eq!(doc_lines("```json\n{}\n```"), [" ```text", " {}", " ```"]);
         assert_eq!(ident("r#type").to_string(), "r#type");
+    }
+
+    #[test]
+    fn builder_methods_are_the_ones_lowering_reserves() {
+        let forwards = builder_forwards();
+        let file: syn::File = syn::parse2(quote!(impl B { #forwards })).unwrap();
+        let syn::Item::Impl(block) = &file.items[0] else { panic!() };
+        let mut names: Vec<String> = block
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        names.push("build".into());
+        names.sort();
+        let mut reserved: Vec<String> = crate::lower::BUILDER_METHODS.iter().map(|s| s.to_string()).collect();
+        reserved.sort();
+        assert_eq!(names, reserved);
     }
 }

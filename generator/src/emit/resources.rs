@@ -144,7 +144,7 @@ fn resource_struct<'a>(
         #docs
         #[derive(Debug, Clone, Copy)]
         pub struct #name<'a> {
-            pub(super) client: &'a super::Client,
+            pub(super) client: &'a runtime::Client,
         }
 
         impl<'a> #name<'a> {
@@ -322,29 +322,31 @@ fn method(op: &Operation) -> TokenStream {
         }
         None => {}
     }
-    let (ret, send) = match &op.response {
+    let (ret, call) = match &op.response {
         Response::Json { ty, enveloped, optional } => {
             let t = ty_emit::ty(ty, From::Sibling);
             let t = if *optional { quote!(Option<#t>) } else { t };
-            let send = if *enveloped { quote!(send_enveloped) } else { quote!(send) };
-            (t, quote!(self.client.#send(request).await))
+            (t, if *enveloped { quote!(enveloped) } else { quote!(json) })
         }
         Response::Bytes { accept } => {
             chain.push(quote!(.header("Accept", #accept)));
-            (quote!(Vec<u8>), quote!(self.client.send_bytes(request).await))
+            (quote!(Vec<u8>), quote!(bytes))
         }
-        Response::Empty => (quote!(()), quote!(self.client.send_bytes(request).await.map(drop))),
+        Response::Empty => (quote!(()), quote!(empty)),
     };
+    // Last in the chain, so that the chain never ends in `?` (`Ok(x?)`).
+    let (id, template) = (&op.id, &op.path);
     // `new` is the verb for POST, as in the other Cloudflare SDKs.
     let allow = (op.method_name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
     quote! {
         #docs
         #allow
-        pub async fn #name(&self, #(#args),*) -> Result<#ret, super::Error> {
-            #(#locals)*
-            let path = #path;
-            let request = runtime::Request::new(reqwest::Method::#method, path) #(#chain)*;
-            #send
+        pub fn #name(&self, #(#args),*) -> runtime::Call<'a, #ret> {
+            runtime::Call::#call(self.client, move || {
+                #(#locals)*
+                let path = #path;
+                Ok(runtime::Request::new(runtime::Method::#method, path) #(#chain)* .operation(#id, #template))
+            })
         }
     }
 }
@@ -430,7 +432,7 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
             &self,
             #arg
             params: #params_ty,
-        ) -> impl futures_util::Stream<Item = Result<#item, super::Error>> + 'a {
+        ) -> impl runtime::Stream<Item = Result<#item, super::Error>> + 'a {
             let this = *self;
             #own
             runtime::paginate(params, move |params: #params_ty| {

@@ -1,0 +1,251 @@
+//! The runtime on its own: a client of a small API, against a local server.
+
+use super::*;
+use std::time::Duration;
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+static SPEC: ApiSpec = ApiSpec {
+    default_base_url: "https://api.example.com/v1",
+    user_agent: "runtime-tests/0",
+    schemes: &[SecurityScheme { name: "token", kind: SchemeKind::Bearer, env: "" }],
+};
+
+fn client(server: &MockServer) -> Client {
+    ClientBuilder::new(&SPEC)
+        .base_url(server.uri())
+        .credential("token", "t0ken")
+        .retry_delays(Duration::from_millis(1), Duration::from_millis(5))
+        .build()
+        .unwrap()
+}
+
+fn get(path: &str) -> Request {
+    Request::new(Method::GET, path.to_string()).security(&[&["token"]]).operation("getThing", "/things/{id}")
+}
+
+#[test]
+fn path_params_are_one_encoded_segment_and_never_empty() {
+    assert_eq!(path_param("id", "a/b c").unwrap(), "a%2Fb%20c");
+    assert!(matches!(path_param("id", "plain"), Ok(Cow::Borrowed("plain"))));
+    for bad in ["", ".", ".."] {
+        assert!(matches!(path_param("id", bad), Err(Error::InvalidRequest(_))), "{bad:?}");
+    }
+}
+
+#[test]
+fn base64_matches_rfc_4648() {
+    for (input, want) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
+        assert_eq!(base64(input.as_bytes()), want);
+    }
+}
+
+#[test]
+fn retry_after_reads_seconds_milliseconds_and_dates() {
+    let mut headers = HeaderMap::new();
+    headers.insert("retry-after", HeaderValue::from_static("7"));
+    assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+    headers.insert("retry-after-ms", HeaderValue::from_static("250"));
+    assert_eq!(retry_after(&headers), Some(Duration::from_millis(250)));
+    let mut past = HeaderMap::new();
+    past.insert("retry-after", HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+    assert_eq!(retry_after(&past), Some(Duration::ZERO));
+}
+
+#[test]
+fn secrets_never_print() {
+    let secret = Secret::from("hunter2");
+    assert_eq!(format!("{secret} {secret:?}"), "[redacted] [redacted]");
+    let builder = ClientBuilder::new(&SPEC).credential("token", "hunter2");
+    assert!(!format!("{builder:?}").contains("hunter2"));
+    let client = builder.build().unwrap();
+    assert!(!format!("{client:?}").contains("hunter2"));
+}
+
+#[tokio::test]
+async fn a_call_decodes_its_value_and_keeps_the_response() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things/1"))
+        .and(header("authorization", "Bearer t0ken"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-request-id", "req-1")
+                .insert_header("x-ratelimit-remaining", "41")
+                .set_body_json(serde_json::json!({"success": true, "result": {"n": 1}, "result_info": {"page": 2}})),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let value: Value = Call::enveloped(&client, || Ok(get("/things/1"))).await.unwrap();
+    assert_eq!(value, serde_json::json!({"n": 1}));
+    let response = Call::<Value>::enveloped(&client, || Ok(get("/things/1"))).with_response().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.request_id(), Some("req-1"));
+    assert_eq!(response.header("x-ratelimit-remaining"), Some("41"));
+    assert_eq!(response.result_info(), Some(&serde_json::json!({"page": 2})));
+    assert_eq!(response.attempts(), 1);
+    assert_eq!(response.into_value(), serde_json::json!({"n": 1}));
+}
+
+#[tokio::test]
+async fn an_error_building_the_request_is_the_calls_and_nothing_is_sent() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    let call = Call::<Value>::json(&client, || Ok(get(&format!("/things/{}", path_param("id", "")?))));
+    assert!(matches!(call.await, Err(Error::InvalidRequest(_))));
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn per_call_options_override_the_clients() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/slow"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(400)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).and(path("/flaky")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/extra"))
+        .and(header("x-trace", "abc"))
+        .and(query_param("debug", "1"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    // Timeout: the call's, not the client's 60 s; retried (a read) as configured, so 1 + 1 attempts.
+    let slow = Call::empty(&client, || Ok(get("/slow"))).timeout(Duration::from_millis(50)).max_retries(1).await;
+    assert!(matches!(slow, Err(Error::Timeout)), "{slow:?}");
+    // Retries: none for this call, two (the client's default) otherwise.
+    let once = Call::empty(&client, || Ok(get("/flaky"))).max_retries(0).await;
+    assert_eq!(once.unwrap_err().status(), Some(500));
+    let flaky = server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == "/flaky").count();
+    assert_eq!(flaky, 1);
+    let _ = Call::empty(&client, || Ok(get("/flaky"))).await;
+    let flaky = server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == "/flaky").count();
+    assert_eq!(flaky, 1 + 3);
+    // Headers and query parameters of the call's own.
+    let response =
+        Call::empty(&client, || Ok(get("/extra"))).header("X-Trace", "abc").query("debug", 1).with_response();
+    assert_eq!(response.await.unwrap().status(), StatusCode::NO_CONTENT);
+    // An invalid header fails before sending.
+    let bad = Call::empty(&client, || Ok(get("/extra"))).header("X Trace", "abc").await;
+    assert!(matches!(bad, Err(Error::InvalidRequest(_))), "{bad:?}");
+}
+
+#[tokio::test]
+async fn writes_are_retried_only_when_safe_or_keyed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(502)).mount(&server).await;
+    let client = client(&server);
+    let post = |p: &str| Request::new(Method::POST, p.to_string()).security(&[&["token"]]);
+    let count = |path: &'static str| {
+        let server = &server;
+        async move { server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == path).count() }
+    };
+    // A 502 may come after the write was done: not repeated.
+    let _ = Call::empty(&client, || Ok(post("/plain"))).await;
+    assert_eq!(count("/plain").await, 1);
+    // With a key the server can tell a retry: repeated, with the same key each time.
+    let _ = Call::empty(&client, || Ok(post("/keyed"))).idempotency_key("k-1").await;
+    assert_eq!(count("/keyed").await, 3);
+    let requests = server.received_requests().await.unwrap();
+    let keys: Vec<_> =
+        requests.iter().filter(|r| r.url.path() == "/keyed").map(|r| r.headers["idempotency-key"].clone()).collect();
+    assert!(keys.iter().all(|k| k == "k-1"), "{keys:?}");
+    // The caller may say this write is safe to repeat.
+    let _ = Call::empty(&client, || Ok(post("/opted"))).retry_writes(true).await;
+    assert_eq!(count("/opted").await, 3);
+}
+
+#[tokio::test]
+async fn upload_bodies_are_shared_by_attempts() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let client = client(&server);
+    let body = Bytes::from(vec![7u8; 1 << 20]);
+    let request = Request::new(Method::PUT, "/blob".into()).body_bytes("application/octet-stream", body.clone());
+    let _ = Call::empty(&client, || Ok(request)).await;
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3);
+    assert!(requests.iter().all(|r| r.body == body));
+}
+
+/// With the `tracing` feature: what a call's span and events record.
+#[cfg(feature = "tracing")]
+mod spans {
+    use super::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Mutex;
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata};
+
+    /// Every field recorded on a span or an event, as `name=value`, in order.
+    #[derive(Clone, Default)]
+    struct Recorder(Arc<Mutex<Vec<String>>>, Arc<AtomicU64>);
+
+    struct Fields<'a>(&'a Mutex<Vec<String>>);
+
+    impl Visit for Fields<'_> {
+        fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+            self.0.lock().unwrap().push(format!("{}={value:?}", field.name()));
+        }
+    }
+
+    impl tracing::Subscriber for Recorder {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            self.0.lock().unwrap().push(format!("span {}", span.metadata().name()));
+            span.record(&mut Fields(&self.0));
+            Id::from_u64(self.1.fetch_add(1, Ordering::Relaxed) + 1)
+        }
+        fn record(&self, _: &Id, values: &Record<'_>) {
+            values.record(&mut Fields(&self.0));
+        }
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            event.record(&mut Fields(&self.0));
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+
+    #[test]
+    fn a_call_is_one_span_with_http_names_and_its_retries_are_events() {
+        let recorder = Recorder::default();
+        tracing::subscriber::with_default(recorder.clone(), || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                let server = MockServer::start().await;
+                Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+                let client = client(&server);
+                let request = get("/things/1").query("secret_query", "q-s3cret");
+                let result = Call::empty(&client, || Ok(request)).await;
+                assert_eq!(result.unwrap_err().status(), Some(503));
+            });
+        });
+        let fields = recorder.0.lock().unwrap().clone();
+        for want in [
+            "span http.client",
+            "otel.name=GET /things/{id}",
+            "http.request.method=GET",
+            "url.template=\"/things/{id}\"",
+            "sdkgen.operation_id=\"getThing\"",
+            "server.address=127.0.0.1",
+            "http.request.resend_count=2",
+            "http.response.status_code=503",
+            "error.type=503",
+            "otel.status_code=\"ERROR\"",
+            "message=retrying after a failed attempt",
+        ] {
+            assert!(fields.iter().any(|f| f == want), "no {want} in {fields:#?}");
+        }
+        let text = fields.join("\n");
+        assert!(!text.contains("t0ken") && !text.contains("q-s3cret"), "{text}");
+        assert_eq!(fields.iter().filter(|f| f.starts_with("span ")).count(), 1, "{fields:#?}");
+    }
+}
