@@ -369,3 +369,50 @@ async fn reads_are_retried_on_a_server_error() {
     client.pets().list(PetsListParams::new("s")).await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 2, "a GET is safe to repeat");
 }
+
+#[tokio::test]
+async fn a_streamed_answer_is_a_stream_of_typed_events_and_asks_for_one() {
+    use futures_util::StreamExt as _;
+    let events = "data: {\"delta\": \"Feed \", \"index\": 0}\n\n: keep-alive\n\ndata: {\"delta\": \"twice a day.\", \"index\": 1}\n\ndata: [DONE]\n\n";
+    let server = server_answering(ResponseTemplate::new(200).set_body_raw(events, "text/event-stream")).await;
+    let client = basic_client(&server);
+    let params = kitchen_sink::advice::AdviceNewParams::new("shop-1", "How often?");
+
+    let mut stream = client.advice().new_stream(params).await.unwrap();
+    let mut answer = String::new();
+    while let Some(chunk) = stream.next().await {
+        answer.push_str(&chunk.unwrap().delta);
+    }
+
+    assert_eq!(answer, "Feed twice a day.");
+    let req = only_request(&server).await;
+    assert_eq!(req.headers.get("accept").unwrap(), "text/event-stream");
+    let body: Value = serde_json::from_slice(&req.body).unwrap();
+    assert_eq!(body, json!({"question": "How often?", "stream": true}), "the method asks for a stream");
+}
+
+#[tokio::test]
+async fn per_call_options_and_response_metadata_through_the_generated_api() {
+    let server = server_answering(
+        ResponseTemplate::new(201).insert_header("x-request-id", "r-42").set_body_json(json!({"id": "o-1"})),
+    )
+    .await;
+    let client = basic_client(&server);
+    let params = kitchen_sink::orders::OrdersNewParams::new("shop-1", "kibble");
+
+    let response = client
+        .orders()
+        .new(params)
+        .timeout(std::time::Duration::from_secs(5))
+        .idempotency_key("order-kibble-1")
+        .header("X-Trace", "t-1")
+        .with_response()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status().as_u16(), 201);
+    assert_eq!(response.request_id(), Some("r-42"));
+    let req = only_request(&server).await;
+    assert_eq!(req.headers.get("idempotency-key").unwrap(), "order-kibble-1");
+    assert_eq!(req.headers.get("x-trace").unwrap(), "t-1");
+}

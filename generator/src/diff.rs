@@ -1031,6 +1031,7 @@ mod tests {
                 security: Vec::new(),
                 pagination: None,
                 errors: Vec::new(),
+                events: None,
             })
         };
         assert_eq!(key("/zones/{zone_id}/dns/{identifier}"), key("/zones/{zone_identifier}/dns/{id}"));

@@ -265,6 +265,35 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// The documented error responses with a JSON body, in status order.
     pub errors: Vec<ErrorResponse>,
+    /// A `text/event-stream` success response, read as a stream of events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Events>,
+}
+
+/// A success response of server-sent events: a method of its own yields
+/// them, each event's data decoded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Events {
+    /// The method's name (`create_stream`).
+    pub method_name: String,
+    /// The type of each event's `data`.
+    pub ty: TypeRef,
+    /// The boolean body field that asks for a stream (`stream: true`), which
+    /// the method sets.
+    pub flag: Option<StreamFlag>,
+}
+
+/// Where the `stream` flag of a request body is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StreamFlag {
+    /// The params struct's field holding the body when the body is one type
+    /// (and whether that field is optional); `None` when the body's fields
+    /// are the params struct's own.
+    pub body: Option<(String, bool)>,
+    /// The flag's Rust field name.
+    pub field: String,
+    /// Its presence, which says how `true` is written.
+    pub presence: Presence,
 }
 
 impl Operation {
@@ -288,6 +317,7 @@ impl Operation {
             refs.push(ty);
         }
         refs.extend(self.errors.iter().map(|e| &e.ty));
+        refs.extend(self.events.iter().map(|e| &e.ty));
         refs
     }
 
@@ -306,6 +336,7 @@ impl Operation {
             refs.push(ty);
         }
         refs.extend(self.errors.iter_mut().map(|e| &mut e.ty));
+        refs.extend(self.events.iter_mut().map(|e| &mut e.ty));
         if let Some(p) = &mut self.pagination {
             refs.push(&mut p.item);
         }

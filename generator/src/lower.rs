@@ -3,8 +3,8 @@
 
 use crate::error::{push_pointer, Error, ErrorKind, Result, Warning, WarningKind};
 use crate::ir::{
-    Api, Body, ErrorResponse, Location, Operation, PageKind, Pagination, Param, Presence, Response, Scheme, SchemeKind,
-    Style, TypeBody, TypeDef, TypeRef,
+    Api, Body, ErrorResponse, Events, Location, Operation, PageKind, Pagination, Param, Presence, Response, Scheme,
+    SchemeKind, Style, TypeBody, TypeDef, TypeRef,
 };
 use crate::naming::{self, Scope};
 use crate::overrides::Overrides;
@@ -107,6 +107,13 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
     }
     for op in &mut operations {
         op.pagination = pagination(op, &types);
+        let (name, paged) = (naming::unraw(&op.method_name).to_string(), op.pagination.is_some());
+        let flag = stream_flag(op, &types);
+        if let Some(events) = &mut op.events {
+            // `_stream` is the paginated items' stream, when there is one.
+            events.method_name = naming::plain(&format!("{name}_{}", if paged { "events" } else { "stream" }));
+            events.flag = flag;
+        }
     }
     warnings.extend(type_warnings);
     warnings.sort();
@@ -346,6 +353,7 @@ impl<'a> Lowering<'a> {
         let security = self.security(op, pointer)?;
         let response = self.response(op, &push_pointer(pointer, "responses"), &hint)?;
         let errors = self.errors(op, &push_pointer(pointer, "responses"), &hint)?;
+        let events = self.events(op, &push_pointer(pointer, "responses"), &hint)?;
         // A GET that returns one object, not a list or a page of one, reads
         // it (`me().get()`), unless its resource has a `get` already.
         let method_overridden = self.overrides.operations.get(&id).is_some_and(|o| o.method.is_some());
@@ -366,6 +374,7 @@ impl<'a> Lowering<'a> {
             security,
             pagination: None,
             errors,
+            events: events.map(|ty| Events { method_name: String::new(), ty, flag: None }),
         };
         // The last path parameter is positional, like `edit(image_id, params)`,
         // unless it is the scope's (`account_id` of `POST /accounts/{account_id}/images/v1`)
@@ -670,6 +679,22 @@ impl<'a> Lowering<'a> {
         Ok(Response::Json { ty, enveloped: false, optional: flat.nullable })
     }
 
+    /// The type of the events of a `text/event-stream` success response (an
+    /// inline one named `<hint>Event`), when it has one with a schema.
+    fn events(&mut self, op: &openapiv3::Operation, pointer: &str, hint: &str) -> Result<Option<TypeRef>> {
+        let Some((code, response)) = success_response(&op.responses) else { return Ok(None) };
+        let at = push_pointer(pointer, &code.to_string());
+        let (response, at) = local(response, "responses", self.spec.components.as_ref().map(|c| &c.responses), &at)?;
+        let stream = response
+            .content
+            .iter()
+            .find(|(media, _)| media.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/event-stream"));
+        let Some((media, MediaType { schema: Some(schema), .. })) = stream else { return Ok(None) };
+        let pointer = push_pointer(&push_pointer(&push_pointer(&at, "content"), media), "schema");
+        let norm = Norm::from_ref_or(schema, &pointer)?;
+        Ok(Some(self.types.type_of(&norm, &format!("{hint}Event"))?))
+    }
+
     /// The error responses (`4XX`, `404`, `default`, …) with a JSON body
     /// schema, in spec order, each body a type (an inline one named
     /// `<hint>Error<status>`).
@@ -811,6 +836,22 @@ fn form_encoding(content: &MediaType, field: &str) -> (Style, bool) {
 }
 
 /// The JSON media type of a content map (`application/json`, `…+json`).
+/// The boolean `stream` field of an operation's JSON body, which asks an
+/// API (OpenAI's, DigitalOcean's) for server-sent events.
+fn stream_flag(op: &Operation, types: &[TypeDef]) -> Option<crate::ir::StreamFlag> {
+    let is_flag = |f: &&crate::ir::Field| f.wire == "stream" && f.ty == TypeRef::Bool;
+    let (body, fields) = match op.body.as_ref()? {
+        Body::Fields { fields, .. } => (None, &fields[..]),
+        Body::Json { field, ty: TypeRef::Named(name), required, .. } => {
+            let TypeBody::Struct { fields, .. } = &crate::ir::resolve(types, name)?.body else { return None };
+            (Some((field.clone(), !required)), &fields[..])
+        }
+        _ => return None,
+    };
+    let flag = fields.iter().find(is_flag)?;
+    Some(crate::ir::StreamFlag { body, field: flag.rust.clone(), presence: flag.presence })
+}
+
 /// The success response a method returns: the lowest exact 2xx code, else `2XX`.
 pub(crate) fn success_response(
     responses: &openapiv3::Responses,

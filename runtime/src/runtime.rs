@@ -274,16 +274,16 @@ impl ClientBuilder {
             .map(|(secret, scheme)| secret.map(|s| Credential::new(scheme, s)).transpose())
             .collect::<Result<Vec<_>, Error>>()?;
         let user_agent = header_value("User-Agent", spec.user_agent)?;
-        // Our own HTTP client times out each request (each attempt) itself, which costs less
-        // than a timeout set per request; a supplied client gets it per request.
-        let (http, request_timeout) = match self.http {
-            Some(http) => (http, Some(self.timeout)),
+        // Each attempt gets its timeout of its own (a streamed body has none once the
+        // response has come), so the HTTP client has none.
+        let http = match self.http {
+            Some(http) => http,
             None => {
-                let mut builder = reqwest::Client::builder().redirect(same_origin_redirects()).timeout(self.timeout);
+                let mut builder = reqwest::Client::builder().redirect(same_origin_redirects());
                 if let Some(d) = self.connect_timeout {
                     builder = builder.connect_timeout(d);
                 }
-                (builder.build().map_err(Error::Transport)?, None)
+                builder.build().map_err(Error::Transport)?
             }
         };
         Ok(Client {
@@ -292,7 +292,6 @@ impl ClientBuilder {
                 http,
                 base_url: self.base_url,
                 timeout: self.timeout,
-                request_timeout,
                 max_retries: self.max_retries,
                 initial_delay: self.initial_delay,
                 max_delay: self.max_delay,
@@ -332,8 +331,6 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     timeout: Duration,
-    /// Set on each request when the HTTP client was supplied (ours has it built in).
-    request_timeout: Option<Duration>,
     max_retries: u32,
     initial_delay: Duration,
     max_delay: Duration,
@@ -399,17 +396,33 @@ impl Reply<'_> {
     }
 }
 
-/// Reads the value out of a 2xx reply, with the envelope's `result_info` when there is one.
-type Decoder<T> = fn(&Reply<'_>) -> Result<(T, Option<Value>), Error>;
+/// A value read from a 2xx response, with the envelope's `result_info` when there is one.
+type Decoded<T> = Result<(T, Option<Value>), Error>;
+
+/// How a call reads the value out of a 2xx response.
+enum Decoder<T> {
+    /// From the whole body, with the envelope's `result_info` when there is one.
+    Body(fn(&Reply<'_>) -> Decoded<T>),
+    /// From the body as it arrives.
+    Stream(fn(ByteStream) -> T),
+}
+
+impl<T> Clone for Decoder<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Decoder<T> {}
 
 /// The JSON body as `T` (an empty body decodes as `null`).
-fn decode_json<T: DeserializeOwned>(reply: &Reply<'_>) -> Result<(T, Option<Value>), Error> {
+fn decode_json<T: DeserializeOwned>(reply: &Reply<'_>) -> Decoded<T> {
     let body = if reply.body.iter().all(u8::is_ascii_whitespace) { &b"null"[..] } else { reply.body };
     serde_json::from_slice(body).map(|value| (value, None)).map_err(|e| reply.decode_error(e))
 }
 
 /// The `result` of a `{success, errors, messages, result, result_info}` envelope as `T`.
-fn decode_enveloped<T: DeserializeOwned>(reply: &Reply<'_>) -> Result<(T, Option<Value>), Error> {
+fn decode_enveloped<T: DeserializeOwned>(reply: &Reply<'_>) -> Decoded<T> {
     /// The parts of an envelope a success needs; `errors` and `messages` are read only
     /// for a failure.
     #[derive(Deserialize)]
@@ -436,12 +449,12 @@ fn decode_enveloped<T: DeserializeOwned>(reply: &Reply<'_>) -> Result<(T, Option
 }
 
 /// The raw body.
-fn decode_bytes(reply: &Reply<'_>) -> Result<(Vec<u8>, Option<Value>), Error> {
+fn decode_bytes(reply: &Reply<'_>) -> Decoded<Vec<u8>> {
     Ok((reply.body.to_vec(), None))
 }
 
 /// Nothing: the body is ignored.
-fn decode_nothing(_: &Reply<'_>) -> Result<((), Option<Value>), Error> {
+fn decode_nothing(_: &Reply<'_>) -> Decoded<()> {
     Ok(((), None))
 }
 
@@ -517,7 +530,7 @@ impl Client {
         };
         let repeatable = !write || keyed || options.retry_writes.unwrap_or(inner.retry_writes);
         let max_retries = options.max_retries.unwrap_or(inner.max_retries);
-        let timeout = options.timeout.or(inner.request_timeout);
+        let timeout = options.timeout.unwrap_or(inner.timeout);
         let mut retry = 0;
         loop {
             let error = match self.attempt(&prepared, timeout, decode).await {
@@ -548,29 +561,45 @@ impl Client {
     }
 
     /// One attempt.
-    async fn attempt<T>(
-        &self,
-        p: &Prepared,
-        timeout: Option<Duration>,
-        decode: Decoder<T>,
-    ) -> Result<(T, Meta), Error> {
+    /// One attempt: `timeout` covers the whole exchange, or, for a streamed body, until the
+    /// response starts.
+    async fn attempt<T>(&self, p: &Prepared, timeout: Duration, decode: Decoder<T>) -> Result<(T, Meta), Error> {
         let mut request = reqwest::Request::new(p.method.clone(), p.url.clone());
         let headers = request.headers_mut();
         headers.reserve(p.headers.len());
         for (name, value) in &p.headers {
             headers.insert(name.clone(), value.clone());
         }
-        *request.timeout_mut() = timeout;
         *request.body_mut() = p.body.clone().map(reqwest::Body::from);
-        let mut response = self.inner.http.execute(request).await.map_err(|e| self.transport_error(e))?;
+        let mut response = match decode {
+            Decoder::Body(_) => {
+                *request.timeout_mut() = Some(timeout);
+                self.inner.http.execute(request).await
+            }
+            Decoder::Stream(_) => {
+                let started = tokio::time::timeout(timeout, self.inner.http.execute(request)).await;
+                started.map_err(|_| Error::Timeout)?
+            }
+        }
+        .map_err(|e| self.transport_error(e))?;
         let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(|e| self.transport_error(e))?;
         if !status.is_success() {
+            let headers = std::mem::take(response.headers_mut());
+            let body = response.bytes().await.map_err(|e| self.transport_error(e))?;
             return Err(api_error(status, headers, &body));
         }
-        let (value, result_info) = decode(&Reply { status, headers: &headers, body: &body })?;
-        Ok((value, Meta { status, headers, result_info, attempts: 1 }))
+        match decode {
+            Decoder::Stream(read) => {
+                let headers = response.headers().clone();
+                Ok((read(ByteStream::new(response)), Meta { status, headers, result_info: None, attempts: 1 }))
+            }
+            Decoder::Body(read) => {
+                let headers = std::mem::take(response.headers_mut());
+                let body = response.bytes().await.map_err(|e| self.transport_error(e))?;
+                let (value, result_info) = read(&Reply { status, headers: &headers, body: &body })?;
+                Ok((value, Meta { status, headers, result_info, attempts: 1 }))
+            }
+        }
     }
 
     /// Builds the URL and headers, and attaches credentials; nothing is sent yet.
@@ -735,28 +764,45 @@ impl<'a, T: DeserializeOwned> Call<'a, T> {
     /// A call whose 2xx response is JSON decoding as `T` (an empty body decodes as `null`).
     /// `build` makes the request; its error is the call's.
     pub fn json(client: &'a Client, build: impl FnOnce() -> Result<Request, Error>) -> Self {
-        Call::with_decoder(client, build(), decode_json::<T>)
+        Call::with_decoder(client, build(), Decoder::Body(decode_json::<T>))
     }
 
     /// A call whose 2xx response is a `{success, errors, messages, result, result_info}`
     /// envelope: its value is `result` decoded as `T`, and `result_info` is kept for
     /// [`Response::result_info`]. A 2xx with `"success": false` is an [`Error::Api`].
     pub fn enveloped(client: &'a Client, build: impl FnOnce() -> Result<Request, Error>) -> Self {
-        Call::with_decoder(client, build(), decode_enveloped::<T>)
+        Call::with_decoder(client, build(), Decoder::Body(decode_enveloped::<T>))
     }
 }
 
 impl<'a> Call<'a, Vec<u8>> {
     /// A call whose value is the raw body of the 2xx response.
     pub fn bytes(client: &'a Client, build: impl FnOnce() -> Result<Request, Error>) -> Self {
-        Call::with_decoder(client, build(), decode_bytes)
+        Call::with_decoder(client, build(), Decoder::Body(decode_bytes))
+    }
+}
+
+impl<'a> Call<'a, Vec<u8>> {
+    /// The body as a stream of chunks as they arrive, in place of one `Vec<u8>` at the end:
+    /// for a download of any size in constant memory. The call's timeout covers the wait for
+    /// the response, not the reading of its body.
+    pub fn stream(self) -> Call<'a, ByteStream> {
+        Call { client: self.client, request: self.request, decode: Decoder::Stream(|body| body), options: self.options }
+    }
+}
+
+impl<'a, T: DeserializeOwned> Call<'a, EventStream<T>> {
+    /// A call whose 2xx response is a `text/event-stream`: its value is the stream of
+    /// events, each event's data decoded as `T`.
+    pub fn events(client: &'a Client, build: impl FnOnce() -> Result<Request, Error>) -> Self {
+        Call::with_decoder(client, build(), Decoder::Stream(EventStream::new))
     }
 }
 
 impl<'a> Call<'a, ()> {
     /// A call whose 2xx response carries nothing to read.
     pub fn empty(client: &'a Client, build: impl FnOnce() -> Result<Request, Error>) -> Self {
-        Call::with_decoder(client, build(), decode_nothing)
+        Call::with_decoder(client, build(), Decoder::Body(decode_nothing))
     }
 }
 
@@ -846,6 +892,208 @@ impl<T> fmt::Debug for Call<'_, T> {
             .field("idempotency_key", &self.options.idempotency_key.is_some())
             .field("headers", &headers)
             .finish_non_exhaustive()
+    }
+}
+
+/// A response body read as it arrives: a [`Stream`] of chunks ([`Call::stream`]).
+pub struct ByteStream(Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>);
+
+impl ByteStream {
+    fn new(response: reqwest::Response) -> Self {
+        use futures_util::StreamExt as _;
+        // The URL may hold a credential (a query parameter): errors do not carry it.
+        ByteStream(Box::pin(response.bytes_stream().map(|chunk| chunk.map_err(|e| Error::Transport(e.without_url())))))
+    }
+
+    /// A stream of the given chunks (for tests and adapters).
+    pub fn from_chunks(chunks: Vec<Result<Bytes, Error>>) -> Self {
+        ByteStream(Box::pin(futures_util::stream::iter(chunks)))
+    }
+
+    /// Reads the rest of the body into one buffer.
+    pub async fn collect(mut self) -> Result<Vec<u8>, Error> {
+        use futures_util::StreamExt as _;
+        let mut all = Vec::new();
+        while let Some(chunk) = self.next().await {
+            all.extend_from_slice(&chunk?);
+        }
+        Ok(all)
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx)
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ByteStream").finish_non_exhaustive()
+    }
+}
+
+/// One server-sent event, as the `text/event-stream` format defines it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Event {
+    /// The `event:` field (`None`: the default type, `message`).
+    pub event: Option<String>,
+    /// The `data:` lines, joined with `\n`.
+    pub data: String,
+    /// The last `id:` the stream gave.
+    pub id: Option<String>,
+    /// The `retry:` field, in milliseconds.
+    pub retry: Option<u64>,
+}
+
+/// The events of a `text/event-stream` response, each event's data decoded as `T`: a
+/// [`Stream`] that ends with the response, or at the API's terminator (`data: [DONE]`, as
+/// OpenAI sends). An event whose data does not decode is an [`Error::Decode`] item; the
+/// stream goes on after it. [`EventStream::raw`] gives the events undecoded.
+pub struct EventStream<T> {
+    body: ByteStream,
+    parser: EventParser,
+    done: bool,
+    item: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> EventStream<T> {
+    /// The events of `body`.
+    pub fn new(body: ByteStream) -> Self {
+        EventStream { body, parser: EventParser::default(), done: false, item: std::marker::PhantomData }
+    }
+
+    /// The events as they come, with their names and ids, data undecoded.
+    pub fn raw(self) -> impl Stream<Item = Result<Event, Error>> + Send {
+        futures_util::stream::unfold(self, |mut events| async move {
+            let event = std::future::poll_fn(|cx| events.poll_event(cx)).await?;
+            Some((event, events))
+        })
+    }
+
+    /// The next whole event, or the end (at the terminator too).
+    fn poll_event(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Result<Event, Error>>> {
+        use std::task::Poll;
+        loop {
+            if self.done {
+                return Poll::Ready(None);
+            }
+            if let Some(event) = self.parser.next_event() {
+                if event.data == "[DONE]" {
+                    self.done = true;
+                    return Poll::Ready(None);
+                }
+                return Poll::Ready(Some(Ok(event)));
+            }
+            match self.body.0.as_mut().poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => self.parser.push(&chunk),
+                Poll::Ready(Some(Err(e))) => {
+                    self.done = true;
+                    return Poll::Ready(Some(Err(e)));
+                }
+                // An event not ended by a blank line is dropped, as the format says.
+                Poll::Ready(None) => self.done = true,
+            }
+        }
+    }
+}
+
+impl<T: DeserializeOwned> Stream for EventStream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        self.poll_event(cx).map(|event| {
+            event.map(|event| {
+                let event = event?;
+                serde_json::from_str(&event.data).map_err(|e| Error::Decode {
+                    status: 200,
+                    message: format!("event data: {e}"),
+                    snippet: snippet(event.data.as_bytes()),
+                })
+            })
+        })
+    }
+}
+
+impl<T> fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventStream").field("done", &self.done).finish_non_exhaustive()
+    }
+}
+
+/// The `text/event-stream` format, read line by line as bytes arrive.
+#[derive(Debug, Default)]
+struct EventParser {
+    /// Bytes of a line not yet ended.
+    line: Vec<u8>,
+    /// The last byte seen was a CR: a LF right after it ends nothing.
+    after_cr: bool,
+    /// The event being read.
+    event: Event,
+    /// Whether a `data:` field has been read for it.
+    has_data: bool,
+    /// The last event id, kept from event to event.
+    last_id: Option<String>,
+    /// Events read, not yet taken.
+    ready: std::collections::VecDeque<Event>,
+}
+
+impl EventParser {
+    fn push(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            match byte {
+                b'\n' if self.after_cr => self.after_cr = false,
+                b'\n' | b'\r' => {
+                    self.after_cr = byte == b'\r';
+                    let line = std::mem::take(&mut self.line);
+                    self.line_ended(&String::from_utf8_lossy(&line));
+                }
+                _ => {
+                    self.after_cr = false;
+                    self.line.push(byte);
+                }
+            }
+        }
+    }
+
+    fn line_ended(&mut self, line: &str) {
+        if line.is_empty() {
+            let mut event = std::mem::take(&mut self.event);
+            if std::mem::take(&mut self.has_data) {
+                if event.data.ends_with('\n') {
+                    event.data.pop();
+                }
+                event.id.clone_from(&self.last_id);
+                self.ready.push_back(event);
+            }
+            return;
+        }
+        if line.starts_with(':') {
+            return; // a comment
+        }
+        let (field, value) = match line.split_once(':') {
+            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
+            None => (line, ""),
+        };
+        match field {
+            "event" => self.event.event = Some(value.to_owned()),
+            "data" => {
+                self.event.data.push_str(value);
+                self.event.data.push('\n');
+                self.has_data = true;
+            }
+            "id" if !value.contains('\0') => self.last_id = Some(value.to_owned()),
+            "retry" => self.event.retry = value.parse().ok().or(self.event.retry),
+            _ => {}
+        }
+    }
+
+    fn next_event(&mut self) -> Option<Event> {
+        self.ready.pop_front()
     }
 }
 

@@ -249,3 +249,93 @@ mod spans {
         assert_eq!(fields.iter().filter(|f| f.starts_with("span ")).count(), 1, "{fields:#?}");
     }
 }
+
+/// The events of `chunks`, each chunk as it would arrive.
+async fn events_of(chunks: &[&str]) -> Vec<Result<Event, Error>> {
+    use futures_util::StreamExt as _;
+    let body = ByteStream::from_chunks(chunks.iter().map(|c| Ok(Bytes::copy_from_slice(c.as_bytes()))).collect());
+    EventStream::<Value>::new(body).raw().collect().await
+}
+
+#[tokio::test]
+async fn event_streams_read_the_format_whatever_the_chunks() {
+    let text = ": comment\r\nevent: delta\r\ndata: {\"a\":\r\ndata: 1}\r\nid: 7\r\n\r\ndata: {\"b\": 2}\n\nretry: 10\ndata:3\n\n";
+    let whole = events_of(&[text]).await;
+    // The same bytes, cut everywhere (a CRLF split in two among them).
+    let bytes: Vec<String> = text.chars().map(String::from).collect();
+    let cut = events_of(&bytes.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    let whole: Vec<Event> = whole.into_iter().map(Result::unwrap).collect();
+    let cut: Vec<Event> = cut.into_iter().map(Result::unwrap).collect();
+    assert_eq!(whole, cut);
+    assert_eq!(whole.len(), 3, "{whole:?}");
+    assert_eq!(whole[0].event.as_deref(), Some("delta"));
+    assert_eq!(whole[0].data, "{\"a\":\n1}");
+    assert_eq!(whole[0].id.as_deref(), Some("7"));
+    assert_eq!(whole[1].id.as_deref(), Some("7"), "the last id is kept");
+    assert_eq!((whole[2].data.as_str(), whole[2].retry), ("3", Some(10)));
+}
+
+#[tokio::test]
+async fn event_streams_end_at_done_and_drop_an_unfinished_event() {
+    let events = events_of(&["data: 1\n\ndata: [DONE]\n\ndata: 2\n\n"]).await;
+    assert_eq!(events.len(), 1);
+    let events = events_of(&["data: 1\n\ndata: 2"]).await;
+    assert_eq!(events.len(), 1, "no blank line after the last: not an event");
+}
+
+#[tokio::test]
+async fn an_event_stream_call_decodes_each_events_data() {
+    use futures_util::StreamExt as _;
+    let server = MockServer::start().await;
+    let body = "data: {\"n\": 1}\n\ndata: not json\n\ndata: {\"n\": 3}\n\ndata: [DONE]\n\n";
+    Mock::given(method("POST"))
+        .and(header("accept", "text/event-stream"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/event-stream"))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    #[derive(Deserialize, Debug)]
+    struct Chunk {
+        n: u32,
+    }
+    let request = Request::new(Method::POST, "/chat".into()).header("Accept", "text/event-stream");
+    let response = Call::<EventStream<Chunk>>::events(&client, || Ok(request)).with_response().await.unwrap();
+    assert_eq!(response.header("content-type"), Some("text/event-stream"));
+    let items: Vec<Result<Chunk, Error>> = response.into_value().collect().await;
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0].as_ref().unwrap().n, 1);
+    assert!(matches!(&items[1], Err(Error::Decode { snippet, .. }) if snippet == "not json"), "{:?}", items[1]);
+    assert_eq!(items[2].as_ref().unwrap().n, 3);
+}
+
+#[tokio::test]
+async fn a_download_streams_and_its_timeout_ends_at_the_response() {
+    use futures_util::StreamExt as _;
+    let server = MockServer::start().await;
+    let blob: Vec<u8> = (0..3_000_000u32).map(|i| i as u8).collect();
+    Mock::given(method("GET"))
+        .and(path("/blob"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(blob.clone()))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let mut body = Call::bytes(&client, || Ok(Request::new(Method::GET, "/blob".into()))).stream().await.unwrap();
+    let (mut chunks, mut all) = (0, Vec::new());
+    while let Some(chunk) = body.next().await {
+        all.extend_from_slice(&chunk.unwrap());
+        chunks += 1;
+    }
+    assert_eq!(all, blob);
+    assert!(chunks > 1, "read as it arrives");
+    // A stream that waits for its response longer than the call's timeout times out.
+    Mock::given(path("/late"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(300)))
+        .mount(&server)
+        .await;
+    let late = Call::bytes(&client, || Ok(Request::new(Method::GET, "/late".into())))
+        .stream()
+        .timeout(Duration::from_millis(30))
+        .max_retries(0)
+        .await;
+    assert!(matches!(late, Err(Error::Timeout)), "{late:?}");
+}

@@ -4,7 +4,9 @@
 
 use super::types::{self as ty_emit, From};
 use super::{doc_attrs, ident};
-use crate::ir::{Api, Body, Location, Operation, PageKind, Pagination, Param, Presence, Response, Style, TypeRef};
+use crate::ir::{
+    Api, Body, Events, Location, Operation, PageKind, Pagination, Param, Presence, Response, Style, TypeRef,
+};
 use crate::naming;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -136,9 +138,10 @@ fn resource_struct<'a>(
         }
     });
     let methods = ops.map(|op| {
-        let call = method(op);
+        let call = method(op, None);
         let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
-        quote!(#call #stream)
+        let events = op.events.as_ref().map(|e| method(op, Some(e)));
+        quote!(#call #stream #events)
     });
     quote! {
         #docs
@@ -216,9 +219,22 @@ fn errors_doc(op: &Operation) -> String {
     doc
 }
 
-fn method(op: &Operation) -> TokenStream {
-    let name = ident(&op.method_name);
+/// An operation's method; with `events`, the method that reads its
+/// `text/event-stream` response as a stream of events.
+fn method(op: &Operation, events: Option<&Events>) -> TokenStream {
+    let name = ident(events.map_or(&op.method_name, |e| &e.method_name));
     let mut doc = op.doc.clone().unwrap_or_default();
+    if let Some(events) = events {
+        let flag = match &events.flag {
+            Some(flag) => format!(", with `{}` set to `true` in the request", naming::unraw(&flag.field)),
+            None => String::new(),
+        };
+        doc = format!(
+            "{}\n\nAs server-sent events{flag}: a stream of each event's data, decoded, that ends with the \
+             response (or the API's `[DONE]`).",
+            doc.lines().next().unwrap_or("").trim()
+        );
+    }
     doc.push_str(&format!("\n\n`{} {}` (operation `{}`).", op.method, op.path, op.id));
     doc.push_str(&errors_doc(op));
     let docs = doc_attrs(Some(&doc));
@@ -322,22 +338,50 @@ fn method(op: &Operation) -> TokenStream {
         }
         None => {}
     }
-    let (ret, call) = match &op.response {
-        Response::Json { ty, enveloped, optional } => {
+    let (ret, call) = match (&op.response, events) {
+        (_, Some(events)) => {
+            chain.push(quote!(.header("Accept", "text/event-stream")));
+            let t = ty_emit::ty(&events.ty, From::Sibling);
+            (quote!(runtime::EventStream<#t>), quote!(events))
+        }
+        (Response::Json { ty, enveloped, optional }, None) => {
             let t = ty_emit::ty(ty, From::Sibling);
             let t = if *optional { quote!(Option<#t>) } else { t };
             (t, if *enveloped { quote!(enveloped) } else { quote!(json) })
         }
-        Response::Bytes { accept } => {
+        (Response::Bytes { accept }, None) => {
             chain.push(quote!(.header("Accept", #accept)));
             (quote!(Vec<u8>), quote!(bytes))
         }
-        Response::Empty => (quote!(()), quote!(empty)),
+        (Response::Empty, None) => (quote!(()), quote!(empty)),
     };
+    // The flag that asks for a stream, set before the body is written.
+    if let Some(flag) = events.and_then(|e| e.flag.as_ref()) {
+        let field = ident(&flag.field);
+        let value = match flag.presence {
+            Presence::Required => quote!(true),
+            Presence::Optional | Presence::RequiredNullable => quote!(Some(true)),
+            Presence::OptionalNullable => quote!(Some(Some(true))),
+        };
+        locals.insert(
+            0,
+            match &flag.body {
+                None => quote!(let mut params = params; params.#field = #value;),
+                Some((body, false)) => {
+                    let body = ident(body);
+                    quote!(let mut params = params; params.#body.#field = #value;)
+                }
+                Some((body, true)) => {
+                    let body = ident(body);
+                    quote!(let mut params = params; if let Some(body) = params.#body.as_mut() { body.#field = #value; })
+                }
+            },
+        );
+    }
     // Last in the chain, so that the chain never ends in `?` (`Ok(x?)`).
     let (id, template) = (&op.id, &op.path);
     // `new` is the verb for POST, as in the other Cloudflare SDKs.
-    let allow = (op.method_name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
+    let allow = (name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
     quote! {
         #docs
         #allow
