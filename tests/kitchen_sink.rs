@@ -416,3 +416,20 @@ async fn per_call_options_and_response_metadata_through_the_generated_api() {
     assert_eq!(req.headers.get("idempotency-key").unwrap(), "order-kibble-1");
     assert_eq!(req.headers.get("x-trace").unwrap(), "t-1");
 }
+
+#[tokio::test]
+async fn secrets_of_the_spec_are_sent_and_never_shown_by_debug() {
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(json!({"answer": "Twice."}))).await;
+    let mut params = kitchen_sink::advice::AdviceNewParams::new("shop-1", "How often?").x_shop_pin("4321");
+    params.session_token = Some("sess-s3cret".into());
+
+    let shown = format!("{params:?}");
+    assert!(!shown.contains("4321") && !shown.contains("sess-s3cret"), "{shown}");
+    assert!(shown.contains("x_shop_pin: [redacted]") && shown.contains("question: \"How often?\""), "{shown}");
+    basic_client(&server).advice().new(params).await.unwrap();
+
+    let req = only_request(&server).await;
+    assert_eq!(req.headers.get("x-shop-pin").unwrap(), "4321");
+    let body: Value = serde_json::from_slice(&req.body).unwrap();
+    assert_eq!(body["session_token"], "sess-s3cret");
+}

@@ -34,3 +34,8 @@ pub fn variant_options() -> images::types::ImageVariantOptions {
         768.0,
     )
 }
+
+/// The README's Rust examples, compiled (and not run) as doc tests against the committed SDKs.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;

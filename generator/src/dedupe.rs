@@ -148,7 +148,14 @@ mod tests {
     use crate::ir::{Field, Presence};
 
     fn field(name: &str, ty: TypeRef) -> Field {
-        Field { rust: name.into(), wire: name.into(), ty, presence: Presence::Optional, doc: Some(name.into()) }
+        Field {
+            rust: name.into(),
+            wire: name.into(),
+            ty,
+            presence: Presence::Optional,
+            doc: Some(name.into()),
+            secret: false,
+        }
     }
 
     fn object(name: &str, component: Option<&str>, fields: Vec<Field>) -> TypeDef {

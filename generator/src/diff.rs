@@ -849,6 +849,27 @@ impl Differ<'_> {
             }
             (None, None) => {}
         }
+        match (&old.events, &new.events) {
+            (None, Some(e)) => {
+                let detail = format!("`{}()` reads the server-sent events", crate::naming::unraw(&e.method_name));
+                self.push(ChangeKind::MethodAdded, Level::Minor, &item, detail, &pointer);
+            }
+            (Some(e), None) => {
+                let detail = format!("`{}()` is gone", crate::naming::unraw(&e.method_name));
+                self.push(ChangeKind::MethodRemoved, Level::Major, &item, detail, &pointer);
+            }
+            (Some(a), Some(b)) if !self.same_ty(&a.ty, &b.ty) || a.method_name != b.method_name => {
+                let detail = format!(
+                    "`{}()` events `{}` → `{}()` events `{}`",
+                    crate::naming::unraw(&a.method_name),
+                    spell(&a.ty),
+                    crate::naming::unraw(&b.method_name),
+                    spell(&b.ty)
+                );
+                self.push(ChangeKind::ReturnChanged, Level::Major, &item, detail, &pointer);
+            }
+            _ => {}
+        }
         let errors = |op: &Operation| op.errors.iter().map(|e| (e.status.clone(), e.ty.clone())).collect::<Vec<_>>();
         let (ea, eb) = (errors(old), errors(new));
         let same_errors =

@@ -210,6 +210,9 @@ pub struct Field {
     pub presence: Presence,
     /// Doc text.
     pub doc: Option<String>,
+    /// A secret (`format: password`, `writeOnly`): `Debug` shows `[redacted]`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
 }
 
 /// Required / optional × nullable.
@@ -417,6 +420,9 @@ pub struct Param {
     pub style: Style,
     /// Whether arrays and objects are exploded into several values.
     pub explode: bool,
+    /// A secret (`format: password`, `writeOnly`): `Debug` shows `[redacted]`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
 }
 
 /// A request body.

@@ -454,6 +454,7 @@ impl<'a> Lowering<'a> {
                         doc: None,
                         style: Style::Simple,
                         explode: false,
+                        secret: false,
                     });
                 }
             }
@@ -478,10 +479,12 @@ impl<'a> Lowering<'a> {
     /// (`RadarHttpTopGetFormat`).
     fn param(&mut self, param: &Parameter, location: Location, pointer: &str, context: &str) -> Result<Param> {
         let data = param.parameter_data_ref();
+        let mut secret = false;
         let (ty, doc) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let norm = Norm::from_ref_or(schema, &push_pointer(pointer, "schema"))?;
                 let hint = format!("{context}{}", naming::pascal(&data.name));
+                secret = self.types.secret(&norm);
                 (self.types.type_of(&norm, &hint)?, data.description.clone().or_else(|| self.types.description(&norm)))
             }
             ParameterSchemaOrContent::Content(_) => {
@@ -513,6 +516,7 @@ impl<'a> Lowering<'a> {
             style,
             // OpenAPI's default: `form` explodes, the other styles do not.
             explode: data.explode.unwrap_or(style == Style::Form),
+            secret,
         })
     }
 
@@ -599,6 +603,7 @@ impl<'a> Lowering<'a> {
                         ty,
                         presence: presence(required, self.types.nullable(prop)),
                         doc: self.types.description(prop),
+                        secret: self.types.secret(prop),
                     });
                 }
                 return Ok(Some(Body::Fields { fields, extra: String::new() }));
@@ -643,6 +648,7 @@ impl<'a> Lowering<'a> {
                     ty,
                     presence: if required { Presence::Required } else { Presence::Optional },
                     doc: self.types.description(prop),
+                    secret: self.types.secret(prop),
                 });
             }
         }

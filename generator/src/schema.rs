@@ -34,6 +34,8 @@ pub struct Norm {
     pub format: Option<String>,
     /// `enum` values other than `null`.
     pub enum_values: Vec<Value>,
+    /// `writeOnly: true`: sent, never returned (a password, a secret).
+    pub write_only: bool,
     /// Set when a construct was replaced by [`Kind::Any`]: says which.
     pub degraded: Option<&'static str>,
     /// Set on a property that `allOf` merged from several nodes: it is not
@@ -79,6 +81,7 @@ impl Norm {
             description: None,
             format: None,
             enum_values: Vec::new(),
+            write_only: false,
             degraded: None,
             merged: false,
         }
@@ -112,6 +115,7 @@ impl Norm {
         let data = &s.schema_data;
         let mut norm = Norm::new(pointer.to_string(), Kind::Any);
         norm.nullable = data.nullable;
+        norm.write_only = data.write_only;
         norm.description = data.description.clone().or_else(|| data.title.clone());
         let list = |items: &[ReferenceOr<Schema>], key: &str| -> Result<Vec<Norm>> {
             let base = push_pointer(pointer, key);
@@ -550,6 +554,7 @@ impl Components {
             description: later.description.or(earlier.description),
             format: None,
             enum_values: Vec::new(),
+            write_only: false,
             degraded: None,
             merged: true,
         })

@@ -105,6 +105,13 @@ impl<'a> TypeBuilder<'a> {
         norm.description.clone().or_else(|| self.comps.deref(norm).ok().and_then(|n| n.description.clone()))
     }
 
+    /// Whether values of `norm` (or what it refers to) are secrets: `format:
+    /// password` or `writeOnly`, kept out of `Debug`.
+    pub fn secret(&self, norm: &Norm) -> bool {
+        let secret = |n: &Norm| n.write_only || n.format.as_deref() == Some("password");
+        secret(norm) || self.comps.deref(norm).is_ok_and(secret)
+    }
+
     /// Whether `norm` (or what it refers to) is nullable.
     pub fn nullable(&self, norm: &Norm) -> bool {
         norm.nullable || self.comps.deref(norm).is_ok_and(|n| n.nullable)
@@ -272,6 +279,7 @@ impl<'a> TypeBuilder<'a> {
                 ty,
                 presence: presence(required, self.nullable(prop)),
                 doc: self.description(prop),
+                secret: self.secret(prop),
             });
         }
         let extra = scope.claim("extra".into());

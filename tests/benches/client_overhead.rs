@@ -26,7 +26,9 @@
 //! process-wide, so they include the server's, which does the same work for both clients;
 //! its own share (allocations on its thread) is printed too.
 //!
-//! Run with `cargo bench -p sdkgen-tests --bench client_overhead`.
+//! Run with `cargo bench -p sdkgen-tests --bench client_overhead`; with `--features tracing`
+//! the generated client records a span per call (and the subscriber formats every field),
+//! which the hand-written call does not.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -453,7 +455,63 @@ async fn bench(addr: SocketAddr, capture: Arc<Capture>, requests: usize) {
     println!("generated client overhead: {:.1} % (target ≤ 5 %)", (hand_rps / gen_rps - 1.0) * 100.0);
 }
 
+/// With the `tracing` feature: a subscriber that takes every span and event and formats
+/// each of their fields, as a logging or exporting subscriber would at the least.
+#[cfg(feature = "tracing")]
+mod spans {
+    use std::fmt::Write as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tracing::field::{Field, Visit};
+
+    pub struct Formatting(AtomicU64);
+
+    thread_local! {
+        static TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+
+    struct Fields;
+
+    impl Visit for Fields {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            TEXT.with(|t| {
+                let mut t = t.borrow_mut();
+                t.clear();
+                let _ = write!(t, "{}={value:?}", field.name());
+                std::hint::black_box(t.len());
+            });
+        }
+    }
+
+    impl tracing::Subscriber for Formatting {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            span.record(&mut Fields);
+            tracing::span::Id::from_u64(self.0.fetch_add(1, Ordering::Relaxed) + 1)
+        }
+        fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+            values.record(&mut Fields);
+        }
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            event.record(&mut Fields);
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    pub fn install() {
+        tracing::subscriber::set_global_default(Formatting(AtomicU64::new(0))).expect("one subscriber");
+        println!("tracing: on (the generated client's span per call, taken by a subscriber that formats each field)\n");
+    }
+}
+
 fn main() {
+    #[cfg(feature = "tracing")]
+    spans::install();
+    #[cfg(not(feature = "tracing"))]
+    println!("tracing: off (`--features tracing` turns the generated client's spans on)\n");
     let requests = match std::env::var("SDKGEN_BENCH_REQUESTS") {
         Ok(value) => value.parse().expect("SDKGEN_BENCH_REQUESTS must be a positive integer"),
         Err(_) => 2000,

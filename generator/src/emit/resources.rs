@@ -705,11 +705,26 @@ fn params_struct(op: &Operation, names: &BTreeMap<&[String], String>) -> Option<
         }
         None => {}
     }
+    // Secrets (`format: password`, `writeOnly`) are `[redacted]` in `Debug`.
+    let mut shown: Vec<(&str, bool)> = op.params.iter().map(|p| (p.rust.as_str(), p.secret)).collect();
+    match &op.body {
+        Some(Body::Fields { fields, extra }) => {
+            shown.extend(fields.iter().map(|f| (f.rust.as_str(), f.secret)));
+            shown.push((extra.as_str(), false));
+        }
+        Some(Body::Multipart { fields } | Body::UrlEncoded { fields, .. }) => {
+            shown.extend(fields.iter().map(|f| (f.rust.as_str(), f.secret)))
+        }
+        Some(Body::Json { field, .. } | Body::Bytes { field, .. }) => shown.push((field.as_str(), false)),
+        None => {}
+    }
+    let redacting = ty_emit::redacting_debug(&name, &shown);
+    let debug = if redacting.is_some() { quote!() } else { quote!(Debug,) };
     let derives = match (default, serialize) {
-        (true, true) => quote!(#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]),
-        (true, false) => quote!(#[derive(Debug, Clone, PartialEq, Default)]),
-        (false, true) => quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize)]),
-        (false, false) => quote!(#[derive(Debug, Clone, PartialEq)]),
+        (true, true) => quote!(#[derive(#debug Clone, PartialEq, Default, serde::Serialize)]),
+        (true, false) => quote!(#[derive(#debug Clone, PartialEq, Default)]),
+        (false, true) => quote!(#[derive(#debug Clone, PartialEq, serde::Serialize)]),
+        (false, false) => quote!(#[derive(#debug Clone, PartialEq)]),
     };
     let required = constructor_params(op);
     let settable = settable(op);
@@ -742,6 +757,8 @@ fn params_struct(op: &Operation, names: &BTreeMap<&[String], String>) -> Option<
         pub struct #name {
             #(#fields)*
         }
+
+        #redacting
 
         #[allow(clippy::wrong_self_convention)]
         impl #name {

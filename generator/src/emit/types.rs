@@ -200,17 +200,24 @@ pub fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
                 }
             });
             let field_tokens = fields.iter().map(|f| field(f, From::Types));
-            let extra = extra_field(extra);
+            let extra_tokens = extra_field(extra);
             let default = default.then(|| quote!(Default,));
+            let shown: Vec<(&str, bool)> =
+                fields.iter().map(|f| (f.rust.as_str(), f.secret)).chain([(extra.as_str(), false)]).collect();
+            let (debug, redacting) = match redacting_debug(&name, &shown) {
+                Some(tokens) => (quote!(), Some(quote!(#cfg #tokens))),
+                None => (quote!(Debug,), None),
+            };
             quote! {
                 #docs
                 #cfg
-                #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                #[derive(#debug Clone, PartialEq, #default Serialize, Deserialize)]
                 #[non_exhaustive]
                 pub struct #name {
                     #(#field_tokens)*
-                    #extra
+                    #extra_tokens
                 }
+                #redacting
                 #building
             }
         }
@@ -278,4 +285,29 @@ pub fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
             }
         }
     }
+}
+
+/// `impl Debug` for a struct with secret fields (`format: password`,
+/// `writeOnly`), which shows `[redacted]` for them; `None` when none is.
+pub fn redacting_debug(name: &proc_macro2::Ident, fields: &[(&str, bool)]) -> Option<TokenStream> {
+    if !fields.iter().any(|(_, secret)| *secret) {
+        return None;
+    }
+    let text = unraw(&name.to_string()).to_string();
+    let calls = fields.iter().map(|(rust, secret)| {
+        let wire = unraw(rust);
+        let field = ident(rust);
+        if *secret {
+            quote!(.field(#wire, &format_args!("[redacted]")))
+        } else {
+            quote!(.field(#wire, &self.#field))
+        }
+    });
+    Some(quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#text) #(#calls)* .finish()
+            }
+        }
+    })
 }
