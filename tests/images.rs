@@ -81,6 +81,30 @@ async fn v1_list_stream_walks_pages_until_a_short_one() {
 }
 
 #[tokio::test]
+async fn v1_list_stream_reads_capped_pages_and_stops_where_the_totals_say() {
+    // Asked for 10 a page, the server sends 2 (its cap): short of what was asked is not the
+    // end; page 3 of `total_pages: 3` is, and no page 4 is asked for.
+    let s = MockServer::start().await;
+    let route = format!("{BASE}/v1");
+    for (page, ids) in [("1", vec!["a", "b"]), ("2", vec!["c", "d"]), ("3", vec!["e", "f"])] {
+        let images: Vec<Value> = ids.iter().map(|i| image(i)).collect();
+        let body = json!({"success": true, "errors": [], "messages": [], "result": {"images": images},
+            "result_info": {"page": page.parse::<u32>().unwrap(), "per_page": 2, "total_pages": 3, "count": 2}});
+        Mock::given(method("GET"))
+            .and(path(route.as_str()))
+            .and(query_param("page", page))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .expect(1)
+            .mount(&s)
+            .await;
+    }
+    let c = client(&s);
+    let params = V1ListParams::new(ACC).page(1).per_page(10);
+    let ids: Vec<String> = c.images().v1().list_stream(params).map(|r| r.unwrap().id.unwrap()).collect().await;
+    assert_eq!(ids, ["a", "b", "c", "d", "e", "f"]);
+}
+
+#[tokio::test]
 async fn v2_list_stream_follows_the_continuation_token() {
     let s = MockServer::start().await;
     let route = format!("{BASE}/v2");

@@ -339,3 +339,46 @@ async fn a_download_streams_and_its_timeout_ends_at_the_response() {
         .await;
     assert!(matches!(late, Err(Error::Timeout)), "{late:?}");
 }
+
+/// Pages of a numbered list from `pages` (page n is `pages[n - 1]`, empty past the end),
+/// with `totals` as the envelope would say them; the items of the whole stream, and how
+/// many pages were asked for.
+async fn walk(pages: &[Vec<u32>], totals: Option<Value>) -> (Vec<u32>, usize) {
+    use futures_util::StreamExt as _;
+    let asked = std::sync::atomic::AtomicUsize::new(0);
+    let stream = paginate(1u32, |number| {
+        asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let items = pages.get(number as usize - 1).cloned().unwrap_or_default();
+        let last = last_page(totals.as_ref(), f64::from(number));
+        async move { Ok(Page::numbered(items, number + 1, last)) }
+    });
+    let items: Vec<u32> = stream.map(Result::unwrap).collect().await;
+    (items, asked.into_inner())
+}
+
+#[tokio::test]
+async fn numbered_pages_end_when_the_api_says_not_at_a_capped_page() {
+    // A server capping pages at 3 (whatever per_page asked): every item, the short page last.
+    let capped = [vec![1, 2, 3], vec![4, 5, 6], vec![7]];
+    assert_eq!(walk(&capped, None).await, ((1..=7).collect(), 3));
+    // Totals say which page is the last: no page asked past it.
+    let totals = serde_json::json!({"page": 1, "per_page": 3, "total_pages": 2, "total_count": 6});
+    assert_eq!(walk(&[vec![1, 2, 3], vec![4, 5, 6]], Some(totals)).await, ((1..=6).collect(), 2));
+    let counted = serde_json::json!({"per_page": 3, "total_count": 6});
+    assert_eq!(walk(&[vec![1, 2, 3], vec![4, 5, 6]], Some(counted)).await, ((1..=6).collect(), 2));
+    // Without totals, full pages go on until an empty one.
+    assert_eq!(walk(&[vec![1, 2], vec![3, 4]], None).await, ((1..=4).collect(), 3));
+}
+
+#[tokio::test]
+async fn cursor_pages_end_when_the_cursor_does() {
+    use futures_util::StreamExt as _;
+    let stream = paginate(Some("a"), |cursor| async move {
+        Ok(match cursor {
+            Some("a") => Page::new(vec![1, 2], Some(Some("b"))),
+            _ => Page::new(vec![3], None),
+        })
+    });
+    let items: Vec<u32> = stream.map(Result::unwrap).collect().await;
+    assert_eq!(items, [1, 2, 3]);
+}

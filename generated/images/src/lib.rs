@@ -667,20 +667,19 @@ pub mod images {
                 params,
                 move |params: V1ListParams| {
                     async move {
-                        let mut page = this.list(params.clone()).await?;
+                        let response = this.list(params.clone()).with_response().await?;
+                        let last = runtime::last_page(
+                            response.result_info(),
+                            params.page.unwrap_or(1) as f64,
+                        );
+                        let mut page = response.into_value();
                         let items = page.images.take().unwrap_or_default();
                         let number = params.page.unwrap_or(1);
-                        let next = (!items.is_empty()
-                            && params
-                                .per_page
-                                .is_none_or(|n| {
-                                    usize::try_from(n).is_ok_and(|n| items.len() >= n)
-                                }))
-                            .then_some(V1ListParams {
-                                page: Some(number + 1),
-                                ..params
-                            });
-                        Ok((items, next))
+                        let next = V1ListParams {
+                            page: Some(number + 1),
+                            ..params
+                        };
+                        Ok(runtime::Page::numbered(items, next, last))
                     }
                 },
             )
@@ -1351,7 +1350,7 @@ pub mod images {
                                 continuation_token: Some(t),
                                 ..params
                             });
-                        Ok((items, next))
+                        Ok(runtime::Page::new(items, next))
                     }
                 },
             )

@@ -1687,26 +1687,63 @@ pub fn path_styled<T: Serialize + ?Sized>(
     })
 }
 
+/// One page of a list, as a paginated stream's `fetch` returns it.
+#[derive(Debug)]
+pub struct Page<T, P> {
+    items: Vec<T>,
+    next: Option<P>,
+    numbered: bool,
+}
+
+impl<T, P> Page<T, P> {
+    /// A page whose `next` the API gave (a cursor): `None` is the end.
+    pub fn new(items: Vec<T>, next: Option<P>) -> Self {
+        Page { items, next, numbered: false }
+    }
+
+    /// A page of a numbered list, `next` being the following number's params. It is the
+    /// last when the API says so (`last`, from its totals), when it is empty, or when it
+    /// is shorter than the longest page so far: a server that caps the page size below
+    /// the size asked for sends full pages of its own size until the last.
+    pub fn numbered(items: Vec<T>, next: P, last: bool) -> Self {
+        Page { items, next: (!last).then_some(next), numbered: true }
+    }
+}
+
+/// Whether page `page` (from 1) is the last, by the totals an envelope's `result_info`
+/// gives (`total_pages`, or `total_count` with `per_page`); `false` when it gives none.
+pub fn last_page(info: Option<&Value>, page: f64) -> bool {
+    let number = |key: &str| info?.get(key)?.as_f64();
+    match (number("total_pages"), number("total_count"), number("per_page")) {
+        (Some(pages), _, _) => page >= pages,
+        (None, Some(count), Some(per_page)) if per_page > 0.0 => page * per_page >= count,
+        _ => false,
+    }
+}
+
 /// Every item of every page, as a stream: `fetch` gets one page's params and
-/// returns its items and the params of the next page (`None` after the last).
-/// An error ends the stream after it is yielded.
+/// returns the [`Page`], which says what comes next. An error ends the stream
+/// after it is yielded.
 pub fn paginate<P, T, F, Fut>(params: P, fetch: F) -> impl futures_util::Stream<Item = Result<T, Error>>
 where
     F: FnMut(P) -> Fut,
-    Fut: std::future::Future<Output = Result<(Vec<T>, Option<P>), Error>>,
+    Fut: std::future::Future<Output = Result<Page<T, P>, Error>>,
 {
-    let start = (Some(params), std::collections::VecDeque::new(), fetch);
-    futures_util::stream::unfold(start, |(mut next, mut buffer, mut fetch)| async move {
+    let start = (Some(params), std::collections::VecDeque::new(), fetch, 0usize);
+    futures_util::stream::unfold(start, |(mut next, mut buffer, mut fetch, mut longest)| async move {
         loop {
             if let Some(item) = buffer.pop_front() {
-                return Some((Ok(item), (next, buffer, fetch)));
+                return Some((Ok(item), (next, buffer, fetch, longest)));
             }
             match fetch(next.take()?).await {
-                Ok((items, following)) => {
-                    buffer.extend(items);
-                    next = following;
+                Ok(page) => {
+                    let len = page.items.len();
+                    let short = page.numbered && (len == 0 || len < longest);
+                    longest = longest.max(len);
+                    buffer.extend(page.items);
+                    next = if short { None } else { page.next };
                 }
-                Err(e) => return Some((Err(e), (None, buffer, fetch))),
+                Err(e) => return Some((Err(e), (None, buffer, fetch, longest))),
             }
         }
     })

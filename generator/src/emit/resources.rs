@@ -436,24 +436,13 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
         }
     };
     let next = match &pagination.kind {
-        PageKind::Number { page, per_page, float } => {
+        PageKind::Number { page, float, .. } => {
             let page = ident(page);
-            // A short page is the last one.
-            let full = match per_page {
-                Some((per_page, false)) => {
-                    let per_page = ident(per_page);
-                    quote!(params.#per_page.is_none_or(|n| usize::try_from(n).is_ok_and(|n| items.len() >= n)))
-                }
-                Some((per_page, true)) => {
-                    let per_page = ident(per_page);
-                    quote!(params.#per_page.is_none_or(|n| items.len() as f64 >= n))
-                }
-                None => quote!(true),
-            };
             let one = if *float { quote!(1.0) } else { quote!(1) };
             quote! {
                 let number = params.#page.unwrap_or(#one);
-                let next = (!items.is_empty() && #full).then_some(#params_ty { #page: Some(number + #one), ..params });
+                let next = #params_ty { #page: Some(number + #one), ..params };
+                Ok(runtime::Page::numbered(items, next, last))
             }
         }
         PageKind::Cursor { param, next, next_presence } => {
@@ -466,10 +455,25 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
             };
             quote! {
                 let next = #token.filter(|t| !t.is_empty()).map(|t| #params_ty { #param: Some(t), ..params });
+                Ok(runtime::Page::new(items, next))
             }
         }
     };
     let mutable = if pagination.items.is_some() { quote!(mut) } else { quote!() };
+    // A numbered list's totals (`result_info`) say which page is the last.
+    let fetch = match &pagination.kind {
+        PageKind::Number { page, float, .. } => {
+            let page = ident(page);
+            let number =
+                if *float { quote!(params.#page.unwrap_or(1.0)) } else { quote!(params.#page.unwrap_or(1) as f64) };
+            quote! {
+                let response = this.#method(#pass params.clone()).with_response().await?;
+                let last = runtime::last_page(response.result_info(), #number);
+                let #mutable page = response.into_value();
+            }
+        }
+        PageKind::Cursor { .. } => quote!(let #mutable page = this.#method(#pass params.clone()).await?;),
+    };
     quote! {
         #docs
         pub fn #name(
@@ -482,10 +486,9 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
             runtime::paginate(params, move |params: #params_ty| {
                 #lend
                 async move {
-                    let #mutable page = this.#method(#pass params.clone()).await?;
+                    #fetch
                     let items = #items;
                     #next
-                    Ok((items, next))
                 }
             })
         }
