@@ -667,14 +667,14 @@ pub mod images {
                 params,
                 move |params: V1ListParams| {
                     async move {
+                        let number = params.page.unwrap_or(1);
                         let response = this.list(params.clone()).with_response().await?;
                         let last = runtime::last_page(
                             response.result_info(),
-                            params.page.unwrap_or(1) as f64,
+                            number as f64,
                         );
                         let mut page = response.into_value();
                         let items = page.images.take().unwrap_or_default();
-                        let number = params.page.unwrap_or(1);
                         let next = V1ListParams {
                             page: Some(number + 1),
                             ..params

@@ -440,7 +440,6 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
             let page = ident(page);
             let one = if *float { quote!(1.0) } else { quote!(1) };
             quote! {
-                let number = params.#page.unwrap_or(#one);
                 let next = #params_ty { #page: Some(number + #one), ..params };
                 Ok(runtime::Page::numbered(items, next, last))
             }
@@ -464,11 +463,11 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
     let fetch = match &pagination.kind {
         PageKind::Number { page, float, .. } => {
             let page = ident(page);
-            let number =
-                if *float { quote!(params.#page.unwrap_or(1.0)) } else { quote!(params.#page.unwrap_or(1) as f64) };
+            let (one, as_f64) = if *float { (quote!(1.0), quote!()) } else { (quote!(1), quote!(as f64)) };
             quote! {
+                let number = params.#page.unwrap_or(#one);
                 let response = this.#method(#pass params.clone()).with_response().await?;
-                let last = runtime::last_page(response.result_info(), #number);
+                let last = runtime::last_page(response.result_info(), number #as_f64);
                 let #mutable page = response.into_value();
             }
         }
