@@ -63,6 +63,12 @@ pub fn main(args: Vec<String>) -> ExitCode {
                         generated.stats.example_spec_errors,
                         generated.stats.examples_untyped
                     ],
+                    "pagination": sdkgen::ir::PageKind::STYLES
+                        .iter()
+                        .zip(generated.stats.pagination)
+                        .filter(|(_, n)| *n > 0)
+                        .map(|(style, n)| (style.to_string(), json!(n)))
+                        .collect::<serde_json::Map<_, _>>(),
                     "warnings": generated.warnings.len(),
                     "warning_kinds": kinds,
                     "lines": lines,

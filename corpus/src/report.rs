@@ -22,6 +22,8 @@ pub enum Outcome {
         phases: [u64; 4],
         /// With example tests: examples checked, contradicting their schema, untyped.
         examples: [u64; 3],
+        /// Operations with a paginated stream, by style.
+        pagination: BTreeMap<String, u64>,
     },
     /// A construct sdkgen refuses, with an error naming it.
     Unsupported {
@@ -55,11 +57,13 @@ impl Outcome {
         let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
         let n = |k: &str| v.get(k).and_then(Value::as_u64).unwrap_or(0);
         if s("status") == "generated" {
-            let kinds = v
-                .get("warning_kinds")
-                .and_then(Value::as_object)
-                .map(|m| m.iter().map(|(k, c)| (k.clone(), c.as_u64().unwrap_or(0))).collect())
-                .unwrap_or_default();
+            let counts = |key: &str| -> BTreeMap<String, u64> {
+                v.get(key)
+                    .and_then(Value::as_object)
+                    .map(|m| m.iter().map(|(k, c)| (k.clone(), c.as_u64().unwrap_or(0))).collect())
+                    .unwrap_or_default()
+            };
+            let kinds = counts("warning_kinds");
             return Outcome::Generated {
                 operations: n("operations"),
                 types: n("types"),
@@ -77,6 +81,7 @@ impl Outcome {
                     let at = |i: usize| e.and_then(|e| e.get(i)).and_then(Value::as_u64).unwrap_or(0);
                     [at(0), at(1), at(2)]
                 },
+                pagination: counts("pagination"),
             };
         }
         match s("kind").as_str() {
@@ -363,6 +368,25 @@ pub fn markdown(summary: &Summary, results: &[SpecResult], compiled: &[CompileRe
         }
     }
 
+    // How the generated documents' lists are walked: the styles found, and where.
+    let mut styles: BTreeMap<&str, (u64, Vec<&str>)> = BTreeMap::new();
+    for r in results {
+        if let Outcome::Generated { pagination, .. } = &r.outcome {
+            for (style, n) in pagination {
+                let e = styles.entry(style).or_default();
+                e.0 += n;
+                e.1.push(&r.spec.name);
+            }
+        }
+    }
+    if !styles.is_empty() {
+        out.push_str("\n## Pagination styles\n\nOperations whose pages a `_stream` method walks, by the style found.\n\n| style | operations | documents | e.g. |\n|---|---:|---:|---|\n");
+        for (style, (n, docs)) in &styles {
+            let first: Vec<&str> = docs.iter().take(6).copied().collect();
+            let _ = writeln!(out, "| {style} | {n} | {} | {} |", docs.len(), escape(&first.join(", ")));
+        }
+    }
+
     let top = |key: &dyn Fn(&SpecResult) -> f64| {
         let mut sorted: Vec<&SpecResult> = results.iter().collect();
         sorted.sort_by(|a, b| key(b).total_cmp(&key(a)));
@@ -470,8 +494,13 @@ pub fn json(results: &[SpecResult], compiled: &[CompileResult]) -> String {
                 "seconds": (r.secs * 1000.0).round() / 1000.0,
                 "peak_mb": r.peak_mb.round(),
             });
-            if let Outcome::Generated { operations, types, component_types, warnings, lines, .. } = &r.outcome {
+            if let Outcome::Generated { operations, types, component_types, warnings, lines, pagination, .. } =
+                &r.outcome
+            {
                 row["operations"] = json!(operations);
+                if !pagination.is_empty() {
+                    row["pagination"] = json!(pagination);
+                }
                 row["types"] = json!(types);
                 row["component_types"] = json!(component_types);
                 row["warnings"] = json!(warnings);

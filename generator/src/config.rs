@@ -302,6 +302,10 @@ impl Config {
             examples: examples.as_ref().map_or(0, |e| e.checked.len()),
             example_spec_errors: examples.as_ref().map_or(0, |e| e.spec_errors),
             examples_untyped: examples.as_ref().map_or(0, |e| e.untyped),
+            pagination: api.operations.iter().filter_map(|op| op.pagination.as_ref()).fold([0; 6], |mut n, p| {
+                n[p.kind.style()] += 1;
+                n
+            }),
         };
         let example_tests = examples.map(|mut e| {
             for example in &mut e.checked {

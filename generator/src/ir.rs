@@ -370,15 +370,54 @@ pub struct Pagination {
     pub item: TypeRef,
 }
 
-/// Page-number or cursor pagination.
+/// How the next page is asked for, and how the API says there is none: every
+/// name a Rust field or params field of the final code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum PageKind {
-    /// `page` (and perhaps `per_page`) query parameters: the params field
-    /// names; `float` when the spec types them as `number` rather than `integer`.
-    Number { page: String, per_page: Option<(String, bool)>, float: bool },
-    /// A cursor query parameter (params field) echoed back by a response field.
-    Cursor { param: String, next: String, next_presence: Presence },
+    /// A `page` number query parameter (the params field; `float` when the spec
+    /// types it as `number`): the last page is the one the envelope's totals
+    /// say, an empty one, or one shorter than the longest so far.
+    Number { page: String, float: bool },
+    /// A token query parameter (params field) whose next value the response
+    /// gives at `next` (echoed as `continuation_token`, or `next_cursor`,
+    /// `response_metadata.next_cursor`...); no token is the end.
+    Cursor { param: String, next: FieldPath },
+    /// A query parameter (`after`) given the last item's id while the
+    /// response's `has_more` says there is more; `last` is the response's own
+    /// field for that id (`last_id`) when it has one, `id` the item's field
+    /// (one of them is there).
+    AfterLast { param: String, has_more: FieldPath, last: Option<FieldPath>, id: Option<FieldPath> },
+    /// An `offset` query parameter advanced by each page's item count (`float`
+    /// when typed `number`): the end is the response's `total`, when there is
+    /// one, or an empty or short page.
+    Offset { param: String, float: bool, total: Option<FieldPath> },
+    /// The response's URL of the next page (`next`, `links.next`...),
+    /// requested as it is; none is the end.
+    NextUrl { next: FieldPath },
+    /// The `Link` response header's `rel="next"` URL; none is the end.
+    LinkHeader,
 }
+
+impl PageKind {
+    /// The styles' names, as the overrides file writes them, in [`PageKind::style`] order.
+    pub const STYLES: [&'static str; 6] = ["page", "cursor", "after-last", "offset", "next-url", "link-header"];
+
+    /// The index of its style in [`PageKind::STYLES`].
+    pub fn style(&self) -> usize {
+        match self {
+            PageKind::Number { .. } => 0,
+            PageKind::Cursor { .. } => 1,
+            PageKind::AfterLast { .. } => 2,
+            PageKind::Offset { .. } => 3,
+            PageKind::NextUrl { .. } => 4,
+            PageKind::LinkHeader => 5,
+        }
+    }
+}
+
+/// A field reached from a response value (or an item), one Rust field per
+/// step, each with its presence.
+pub type FieldPath = Vec<(String, Presence)>;
 
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,6 +25,7 @@ mod normalize;
 mod openapi31;
 pub mod output;
 pub mod overrides;
+mod paging;
 mod render;
 pub mod schema;
 mod swagger2;

@@ -3,8 +3,8 @@
 
 use crate::error::{push_pointer, Error, ErrorKind, Result, Warning, WarningKind};
 use crate::ir::{
-    Api, Body, ErrorResponse, Events, Location, Operation, PageKind, Pagination, Param, Presence, Response, Scheme,
-    SchemeKind, Style, TypeBody, TypeDef, TypeRef,
+    Api, Body, ErrorResponse, Events, Location, Operation, Param, Presence, Response, Scheme, SchemeKind, Style,
+    TypeBody, TypeDef, TypeRef,
 };
 use crate::naming::{self, Scope};
 use crate::overrides::Overrides;
@@ -28,6 +28,7 @@ pub const BUILDER_METHODS: &[&str] = &[
     "idempotency_header",
     "max_retries",
     "max_retry_after",
+    "middleware",
     "retry_delays",
     "retry_writes",
     "timeout",
@@ -69,6 +70,7 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
         types: TypeBuilder::new(&comps, prefix, &overrides.types),
         warnings: Vec::new(),
         reads_one: Vec::new(),
+        link_headers: BTreeSet::new(),
         layout: PathLayout::new(
             spec.paths.paths.iter().map(|(path, item)| (path.as_str(), item.as_item().map_or(0, |i| i.iter().count()))),
         ),
@@ -95,7 +97,7 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
     lowering.params_types(&mut operations)?;
     let mut webhooks = lowering.webhooks()?;
     let base_url = spec.servers.first().map(server_url).unwrap_or_default();
-    let Lowering { types, mut warnings, .. } = lowering;
+    let Lowering { types, mut warnings, link_headers, .. } = lowering;
     let (mut types, type_warnings) = types.finish();
     crate::dedupe::merge_equal_types(&mut types, &mut operations, &mut webhooks);
     let unused = mark_users(&mut types, &operations, &webhooks);
@@ -106,7 +108,8 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
         def.built = built.contains(&def.name);
     }
     for op in &mut operations {
-        op.pagination = pagination(op, &types);
+        let over = overrides.operations.get(&op.id).and_then(|o| o.pagination.as_ref());
+        op.pagination = crate::paging::pagination(op, &types, link_headers.contains(&op.id), over)?;
         let (name, paged) = (naming::unraw(&op.method_name).to_string(), op.pagination.is_some());
         let flag = stream_flag(op, &types);
         if let Some(events) = &mut op.events {
@@ -133,43 +136,6 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
         webhooks,
     };
     Ok((api, warnings))
-}
-
-/// How a GET operation pages, if it does: its response is a list or has one
-/// list field, and it takes a cursor query parameter that the response echoes
-/// (`continuation_token`), or a `page` number query parameter.
-fn pagination(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
-    let Response::Json { ty, optional: false, .. } = &op.response else { return None };
-    if op.method != "GET" {
-        return None;
-    }
-    let optional_query = |p: &&Param| p.location == Location::Query && !p.required;
-    let (items, item, fields) = match ty {
-        TypeRef::Vec(inner) => (None, (**inner).clone(), &[][..]),
-        TypeRef::Named(name) => {
-            let TypeBody::Struct { fields, .. } = &crate::ir::resolve(types, name)?.body else { return None };
-            let mut lists = fields.iter().filter(|f| matches!(f.ty, TypeRef::Vec(_)));
-            let (Some(list), None) = (lists.next(), lists.next()) else { return None };
-            let TypeRef::Vec(inner) = &list.ty else { return None };
-            (Some((list.rust.clone(), list.presence != Presence::Required)), (**inner).clone(), &fields[..])
-        }
-        _ => return None,
-    };
-    let cursor = op.params.iter().filter(optional_query).filter(|p| p.ty == TypeRef::String).find_map(|p| {
-        let next = fields.iter().find(|f| f.wire == p.wire && f.ty == TypeRef::String)?;
-        Some(PageKind::Cursor { param: p.rust.clone(), next: next.rust.clone(), next_presence: next.presence })
-    });
-    let numeric = |p: &&Param| matches!(p.ty, TypeRef::I64 | TypeRef::I32 | TypeRef::F64);
-    let number = || {
-        let page = op.params.iter().filter(optional_query).filter(numeric).find(|p| p.wire == "page")?;
-        let per_page = op.params.iter().filter(optional_query).filter(numeric).find(|p| p.wire == "per_page");
-        Some(PageKind::Number {
-            page: page.rust.clone(),
-            per_page: per_page.map(|p| (p.rust.clone(), p.ty == TypeRef::F64)),
-            float: page.ty == TypeRef::F64,
-        })
-    };
-    Some(Pagination { kind: cursor.or_else(number)?, items, item })
 }
 
 /// The types a caller builds: reached from a request's parameters or body
@@ -257,6 +223,8 @@ struct Lowering<'a> {
     warnings: Vec<Warning>,
     /// Per operation lowered so far: whether it is a `list` that reads one object.
     reads_one: Vec<bool>,
+    /// The operations whose success response declares a `Link` header.
+    link_headers: BTreeSet<String>,
     /// What the paths say about placing operations.
     layout: PathLayout,
 }
@@ -358,7 +326,10 @@ impl<'a> Lowering<'a> {
         // it (`me().get()`), unless its resource has a `get` already.
         let method_overridden = self.overrides.operations.get(&id).is_some_and(|o| o.method.is_some());
         let reads_one = method == "get" && verb == "list" && !verb_in_path && !method_overridden;
-        self.reads_one.push(reads_one && self.returns_one(&response));
+        self.reads_one.push(reads_one && self.returns_one(&response, resource.last()));
+        if self.declares_link(op, &push_pointer(pointer, "responses"))? {
+            self.link_headers.insert(id.clone());
+        }
         let mut operation = Operation {
             id,
             method: method.to_uppercase(),
@@ -399,9 +370,17 @@ impl<'a> Lowering<'a> {
 
     /// Whether a response is one object: a struct that is not a page of a
     /// list (not a list, a map, or a JSON value of unknown shape either).
-    fn returns_one(&self, response: &Response) -> bool {
+    /// (A page of a list is not one object: its one list field may also be named
+    /// as the resource, `shipments` of `GET /shipments`.)
+    fn returns_one(&self, response: &Response, resource: Option<&String>) -> bool {
         let Response::Json { ty: TypeRef::Named(name), .. } = response else { return false };
-        self.types.struct_fields(name).is_some_and(|fields| !is_page(fields))
+        let Some(fields) = self.types.struct_fields(name) else { return false };
+        let mut lists = fields.iter().filter(|f| matches!(f.ty, TypeRef::Vec(_)));
+        let named_list = match (lists.next(), lists.next(), resource) {
+            (Some(only), None, Some(resource)) => naming::unraw(&only.rust) == naming::unraw(resource),
+            _ => false,
+        };
+        !named_list && !is_page(fields)
     }
 
     /// Path parameters in path order, then query and header parameters in spec order.
@@ -683,6 +662,14 @@ impl<'a> Lowering<'a> {
         }
         let ty = self.types.type_of(&norm, &format!("{hint}Response"))?;
         Ok(Response::Json { ty, enveloped: false, optional: flat.nullable })
+    }
+
+    /// Whether the success response declares a `Link` header (`rel="next"` pages).
+    fn declares_link(&self, op: &openapiv3::Operation, pointer: &str) -> Result<bool> {
+        let Some((code, response)) = success_response(&op.responses) else { return Ok(false) };
+        let at = push_pointer(pointer, &code.to_string());
+        let (response, _) = local(response, "responses", self.spec.components.as_ref().map(|c| &c.responses), &at)?;
+        Ok(response.headers.keys().any(|name| name.eq_ignore_ascii_case("link")))
     }
 
     /// The type of the events of a `text/event-stream` success response (an
@@ -1069,6 +1056,9 @@ fn is_page(fields: &[crate::ir::Field]) -> bool {
         "result_info",
         "continuation_token",
         "next_link",
+        "response_metadata",
+        "_metadata",
+        "_links",
     ];
     let lists: Vec<&crate::ir::Field> = fields.iter().filter(|f| matches!(f.ty, TypeRef::Vec(_))).collect();
     let name = |f: &crate::ir::Field| naming::unraw(&f.rust).to_string();

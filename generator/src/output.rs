@@ -67,6 +67,9 @@ pub struct Stats {
     pub example_spec_errors: usize,
     /// With example tests: examples of bodies without a type of their own.
     pub examples_untyped: usize,
+    /// Operations whose pages are walked by a stream, per style of
+    /// [`crate::ir::PageKind::STYLES`].
+    pub pagination: [usize; 6],
 }
 
 impl Generated {

@@ -21,6 +21,11 @@
 //! [operations.cloudflare-images-update-image]
 //! resource = "images.v1"             # resource path, dot-separated
 //! method = "edit"
+//!
+//! [operations.listThings.pagination]  # how its pages are walked (default: found from the spec)
+//! style = "cursor"                   # page | cursor | after-last | offset | next-url | link-header | none
+//! param = "page_token"               # the query parameter it sets (wire name)
+//! next = "meta.next_token"           # cursor: the next token; next-url: the URL (wire names, dotted)
 //! ```
 
 use crate::error::{Error, ErrorKind, Result};
@@ -65,6 +70,49 @@ pub struct OperationOverride {
     pub resource: Option<String>,
     /// Method name.
     pub method: Option<String>,
+    /// How its pages are walked.
+    pub pagination: Option<PaginationOverride>,
+}
+
+/// How a list operation's pages are walked, where the spec's shape does not
+/// say or says it wrongly. Fields are wire names; a response field is a
+/// dotted path (`response_metadata.next_cursor`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationOverride {
+    /// The style.
+    pub style: PageStyle,
+    /// The query parameter the style sets: the page number, token, last id or offset.
+    pub param: Option<String>,
+    /// `cursor`: the response's next token; `next-url`: its next page's URL;
+    /// `after-last`: its last item's id (default: the last item's `id`).
+    pub next: Option<String>,
+    /// `after-last`: the response's boolean saying there is more (default `has_more`).
+    pub has_more: Option<String>,
+    /// `offset`: the response's total item count.
+    pub total: Option<String>,
+    /// The response's list field (default: its one array field).
+    pub items: Option<String>,
+}
+
+/// A pagination style of [`PaginationOverride`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PageStyle {
+    /// A `page` number.
+    Page,
+    /// A token the response gives.
+    Cursor,
+    /// The last item's id while the response says there is more.
+    AfterLast,
+    /// An offset advanced by each page's count.
+    Offset,
+    /// A next-page URL in the response.
+    NextUrl,
+    /// The `Link` header's `rel="next"`.
+    LinkHeader,
+    /// Not paginated.
+    None,
 }
 
 impl Overrides {

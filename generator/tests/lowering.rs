@@ -1,7 +1,7 @@
 //! Lowering specs to the IR: each construct the generator must handle,
 //! checked on the typed IR rather than on generated text.
 
-use sdkgen::ir::{Api, Body, Field, Presence, Response, TypeBody, TypeDef, TypeRef};
+use sdkgen::ir::{Api, Body, Field, PageKind, Presence, Response, TypeBody, TypeDef, TypeRef};
 use sdkgen::{load, lower, Overrides};
 
 fn lower_spec(yaml: &str) -> Api {
@@ -687,4 +687,110 @@ components:
     let calls: Vec<String> =
         api.operations.iter().map(|o| format!("{}.{}", o.resource.join("."), o.method_name)).collect();
     assert_eq!(calls, ["me.get", "users.list", "settings.list", "settings.get"]);
+}
+
+/// One `GET /things` taking the query parameters `params` (`name: type` pairs)
+/// and returning an object of `properties` (YAML flow mappings).
+fn listing(params: &[(&str, &str)], properties: &str) -> String {
+    let params: String = params
+        .iter()
+        .map(|(name, ty)| format!("        - {{name: {name}, in: query, schema: {{type: {ty}}}}}\n"))
+        .collect();
+    format!(
+        r#"openapi: 3.0.3
+info: {{title: T, version: '1'}}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+{params}      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties: {properties}
+"#
+    )
+}
+
+fn page_kind(api: &Api) -> Option<PageKind> {
+    api.operations[0].pagination.as_ref().map(|p| p.kind.clone())
+}
+
+#[test]
+fn a_parameter_echoed_under_a_name_that_is_no_token_is_no_cursor() {
+    // `status` comes back in the response, but it is a filter, not a page's token.
+    let api = lower_spec(&listing(
+        &[("status", "string")],
+        "{status: {type: string}, items: {type: array, items: {type: string}}}",
+    ));
+    assert_eq!(page_kind(&api), None);
+    // A token's name, echoed, is one; so is `next_` and the parameter's name.
+    let api = lower_spec(&listing(
+        &[("page_token", "string")],
+        "{page_token: {type: string}, items: {type: array, items: {type: string}}}",
+    ));
+    assert!(matches!(page_kind(&api), Some(PageKind::Cursor { param, .. }) if param == "page_token"));
+    let api = lower_spec(&listing(
+        &[("marker", "string")],
+        "{meta: {type: object, properties: {next_marker: {type: string}}}, items: {type: array, items: {type: string}}}",
+    ));
+    let Some(PageKind::Cursor { next, .. }) = page_kind(&api) else { panic!("{:?}", page_kind(&api)) };
+    assert_eq!(next.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(), ["meta", "next_marker"]);
+    // A credential in the query is no page token, though its name ends so.
+    let api = lower_spec(&listing(
+        &[("access_token", "string"), ("pageToken", "string")],
+        "{nextPageToken: {type: string}, items: {type: array, items: {type: string}}}",
+    ));
+    assert!(matches!(page_kind(&api), Some(PageKind::Cursor { param, .. }) if param == "page_token"));
+}
+
+#[test]
+fn a_next_field_that_is_a_number_is_no_url_and_an_offset_needs_a_page_size() {
+    // Vercel's `pagination.next` is a timestamp; a lone `start` is no offset.
+    let api = lower_spec(&listing(
+        &[("start", "integer")],
+        "{pagination: {type: object, properties: {next: {type: integer}}}, items: {type: array, items: {type: string}}}",
+    ));
+    assert_eq!(page_kind(&api), None);
+    let api = lower_spec(&listing(
+        &[("start", "integer"), ("maxResults", "integer")],
+        "{total: {type: integer}, values: {type: array, items: {type: string}}}",
+    ));
+    assert!(matches!(page_kind(&api), Some(PageKind::Offset { param, total: Some(_), .. }) if param == "start"));
+}
+
+#[test]
+fn the_overrides_file_sets_or_removes_pagination_and_names_what_does_not_fit() {
+    let spec = listing(
+        &[("from", "string"), ("page", "integer")],
+        "{continue_from: {type: string}, items: {type: array, items: {type: string}}}",
+    );
+    assert!(matches!(page_kind(&lower_spec(&spec)), Some(PageKind::Number { .. })));
+    let with = |toml: &str| {
+        let overrides = Overrides::parse(&format!("[operations.listThings.pagination]\n{toml}")).unwrap();
+        let spec = load::parse(&spec).unwrap();
+        lower::lower(&spec, &overrides).map(|(api, _)| page_kind(&api))
+    };
+    assert_eq!(with("style = \"none\"").unwrap(), None);
+    let cursor = with("style = \"cursor\"\nparam = \"from\"\nnext = \"continue_from\"").unwrap();
+    assert!(matches!(cursor, Some(PageKind::Cursor { param, .. }) if param == "from"));
+    for (toml, says) in [
+        ("style = \"cursor\"\nparam = \"to\"\nnext = \"continue_from\"", "no query parameter `to`"),
+        ("style = \"cursor\"\nparam = \"from\"\nnext = \"continue\"", "no field `continue`"),
+        ("style = \"cursor\"\nparam = \"page\"\nnext = \"continue_from\"", "`page` is not a string"),
+        ("style = \"cursor\"\nparam = \"from\"", "`next` is required"),
+        ("style = \"next-url\"\nnext = \"items\"", "`items` is not a string"),
+    ] {
+        let err = with(toml).unwrap_err();
+        assert_eq!(err.kind, sdkgen::ErrorKind::Overrides, "{toml}");
+        assert!(
+            err.message.contains("[operations.listThings.pagination]") && err.message.contains(says),
+            "{toml}: {err}"
+        );
+    }
+    assert!(Overrides::parse("[operations.x.pagination]\nstyle = \"sideways\"\n").is_err());
 }

@@ -125,7 +125,8 @@ pub struct ClientBuilder {
     idempotency_header: Option<HeaderName>,
     explicit: Vec<(String, Secret)>,
     from_env: Vec<(usize, Secret)>,
-    http: Option<reqwest::Client>,
+    http: Option<reqwest::ClientBuilder>,
+    middleware: Vec<Arc<dyn Middleware>>,
 }
 
 impl ClientBuilder {
@@ -145,6 +146,7 @@ impl ClientBuilder {
             explicit: Vec::new(),
             from_env: Vec::new(),
             http: None,
+            middleware: Vec::new(),
         }
     }
 
@@ -161,8 +163,6 @@ impl ClientBuilder {
     }
 
     /// Sets the timeout for establishing a connection.
-    ///
-    /// Ignored when a custom client is supplied with [`ClientBuilder::http_client`].
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = Some(d);
         self
@@ -233,12 +233,22 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses `client` for HTTP instead of creating one.
+    /// Builds the HTTP client from `builder` (with its proxies, TLS roots, pool and
+    /// connection settings) rather than from reqwest's defaults.
     ///
-    /// The per-attempt [`timeout`](ClientBuilder::timeout) still applies; connection settings,
-    /// proxies and the redirect policy are the supplied client's.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// The SDK's rules still hold: redirects are followed only within the origin they
+    /// start from, so that credentials never go to another host, whatever policy
+    /// `builder` has; the per-attempt [`timeout`](ClientBuilder::timeout) and the
+    /// [`connect_timeout`](ClientBuilder::connect_timeout) apply.
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(builder);
+        self
+    }
+
+    /// Adds a middleware: every attempt of every call goes through the middlewares, in the
+    /// order they were added, on its way to the HTTP client (see [`Middleware`]).
+    pub fn middleware(mut self, middleware: impl Middleware) -> Self {
+        self.middleware.push(Arc::new(middleware));
         self
     }
 
@@ -276,16 +286,11 @@ impl ClientBuilder {
         let user_agent = header_value("User-Agent", spec.user_agent)?;
         // Each attempt gets its timeout of its own (a streamed body has none once the
         // response has come), so the HTTP client has none.
-        let http = match self.http {
-            Some(http) => http,
-            None => {
-                let mut builder = reqwest::Client::builder().redirect(same_origin_redirects());
-                if let Some(d) = self.connect_timeout {
-                    builder = builder.connect_timeout(d);
-                }
-                builder.build().map_err(Error::Transport)?
-            }
-        };
+        let mut http = self.http.unwrap_or_default().redirect(same_origin_redirects());
+        if let Some(d) = self.connect_timeout {
+            http = http.connect_timeout(d);
+        }
+        let http = http.build().map_err(Error::Transport)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 spec,
@@ -300,6 +305,7 @@ impl ClientBuilder {
                 idempotency_header: self.idempotency_header,
                 credentials,
                 user_agent,
+                middleware: self.middleware,
             }),
         })
     }
@@ -341,6 +347,7 @@ struct Inner {
     credentials: Vec<Option<Credential>>,
     /// Made once; each request shares it.
     user_agent: HeaderValue,
+    middleware: Vec<Arc<dyn Middleware>>,
 }
 
 /// A configured credential, with its header made once (marked sensitive, so that it is
@@ -574,14 +581,13 @@ impl Client {
         let mut response = match decode {
             Decoder::Body(_) => {
                 *request.timeout_mut() = Some(timeout);
-                self.inner.http.execute(request).await
+                self.exchange(request).await
             }
             Decoder::Stream(_) => {
-                let started = tokio::time::timeout(timeout, self.inner.http.execute(request)).await;
+                let started = tokio::time::timeout(timeout, self.exchange(request)).await;
                 started.map_err(|_| Error::Timeout)?
             }
-        }
-        .map_err(|e| self.transport_error(e))?;
+        }?;
         let status = response.status();
         if !status.is_success() {
             let headers = std::mem::take(response.headers_mut());
@@ -602,12 +608,25 @@ impl Client {
         }
     }
 
+    /// Sends one request through the middlewares, if there are any, to the HTTP client.
+    async fn exchange(&self, request: reqwest::Request) -> Result<reqwest::Response, Error> {
+        if self.inner.middleware.is_empty() {
+            return self.inner.http.execute(request).await.map_err(|e| self.transport_error(e));
+        }
+        Next { client: self, rest: &self.inner.middleware }.run(request).await
+    }
+
     /// Builds the URL and headers, and attaches credentials; nothing is sent yet.
     fn prepare(&self, req: Request, options: &CallOptions) -> Result<Prepared, Error> {
         let spec = self.inner.spec;
         let mut url = Url::parse(&format!("{}{}", self.inner.base_url, req.path))
             .map_err(|e| Error::InvalidRequest(format!("invalid request URL: {e}")))?;
         let mut query = req.query;
+        if let Some(next) = &options.page_url {
+            // A next page's URL carries its own query.
+            url = self.page_url(&url, next)?;
+            query.clear();
+        }
         // In order: a later header of the same name replaces an earlier one.
         let mut headers = Vec::with_capacity(4 + req.headers.len());
         headers.push((ACCEPT, HeaderValue::from_static("application/json")));
@@ -658,6 +677,21 @@ impl Client {
             url.query_pairs_mut().extend_pairs(query);
         }
         Ok(Prepared { method: req.method, url, headers, body: req.body.map(|(_, bytes)| bytes) })
+    }
+
+    /// A next page's URL, resolved against the operation's `url`, if it is on the API's origin.
+    fn page_url(&self, url: &Url, next: &str) -> Result<Url, Error> {
+        let next = url.join(next).map_err(|e| Error::InvalidRequest(format!("invalid next page URL: {e}")))?;
+        let base = Url::parse(&self.inner.base_url).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        if next.origin() != base.origin() {
+            return Err(Error::InvalidRequest(format!(
+                "the next page's URL is on {}, not on the API's {}: it is not followed, so that \
+                 credentials only go to the API",
+                next.origin().ascii_serialization(),
+                base.origin().ascii_serialization()
+            )));
+        }
+        Ok(next)
     }
 
     /// Picks the first security alternative whose credentials are all configured: the names
@@ -725,6 +759,63 @@ impl fmt::Debug for Client {
     }
 }
 
+/// A step that every attempt of every call goes through on its way to the HTTP client,
+/// added with [`ClientBuilder::middleware`]: it may change the request (its credentials are
+/// already on it), look at or replace the response, or answer by itself. Retries, the
+/// per-attempt timeout and decoding happen around the middlewares, so a middleware sees each
+/// attempt.
+///
+/// ```ignore
+/// use sdkgen_runtime::{BoxFuture, Error, Middleware, Next};
+/// use sdkgen_runtime::reqwest::{header::HeaderValue, Request, Response};
+///
+/// /// Tags every request with the tenant it is made for.
+/// struct Tenant(HeaderValue);
+///
+/// impl Middleware for Tenant {
+///     fn handle<'a>(&'a self, mut request: Request, next: Next<'a>) -> BoxFuture<'a, Result<Response, Error>> {
+///         request.headers_mut().insert("x-tenant", self.0.clone());
+///         next.run(request)
+///     }
+/// }
+/// ```
+pub trait Middleware: Send + Sync + 'static {
+    /// Handles one attempt: usually changes `request` and passes it to `next.run`.
+    fn handle<'a>(
+        &'a self,
+        request: reqwest::Request,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<reqwest::Response, Error>>;
+}
+
+/// A boxed future that can be sent between threads (the result of [`Middleware::handle`]).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The middlewares after the current one, then the HTTP client.
+pub struct Next<'a> {
+    client: &'a Client,
+    rest: &'a [Arc<dyn Middleware>],
+}
+
+impl<'a> Next<'a> {
+    /// Passes `request` on: to the next middleware, or to the HTTP client.
+    pub fn run(self, request: reqwest::Request) -> BoxFuture<'a, Result<reqwest::Response, Error>> {
+        match self.rest.split_first() {
+            Some((first, rest)) => first.handle(request, Next { client: self.client, rest }),
+            None => {
+                let client = self.client;
+                Box::pin(async move { client.inner.http.execute(request).await.map_err(|e| client.transport_error(e)) })
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Next<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Next").field("middlewares", &self.rest.len()).finish_non_exhaustive()
+    }
+}
+
 /// Settings of one call that override the client's (see [`Call`]).
 #[derive(Debug, Default, Clone)]
 struct CallOptions {
@@ -734,6 +825,7 @@ struct CallOptions {
     idempotency_key: Option<String>,
     headers: Vec<(String, String)>,
     query: Vec<(String, String)>,
+    page_url: Option<String>,
 }
 
 /// One call of an operation, sent when it is awaited. Every method of a generated SDK
@@ -850,6 +942,16 @@ impl<'a, T> Call<'a, T> {
     /// Adds a query parameter to this call, after the operation's own.
     pub fn query(mut self, name: impl Into<String>, value: impl fmt::Display) -> Self {
         self.options.query.push((name.into(), value.to_string()));
+        self
+    }
+
+    /// Sends this call to a next page's URL that the API gave (in a response field or a
+    /// `Link` header), in place of the operation's path and query; `None` changes nothing.
+    /// A relative URL is resolved against the operation's. The URL must be on the base
+    /// URL's origin, so that credentials only go to the API: another fails the call
+    /// before anything is sent. Paginated streams use this.
+    pub fn page_url(mut self, url: Option<String>) -> Self {
+        self.options.page_url = url;
         self
     }
 
@@ -1718,6 +1820,75 @@ pub fn last_page(info: Option<&Value>, page: f64) -> bool {
     }
 }
 
+/// A page offset: a count of items skipped, as the spec types it.
+pub trait Offset: Copy {
+    /// The offset after `count` more items.
+    fn advance(self, count: usize) -> Self;
+    /// The offset as a float, to compare with a total.
+    fn as_f64(self) -> f64;
+}
+
+macro_rules! offsets {
+    ($($t:ty),*) => {$(
+        impl Offset for $t {
+            fn advance(self, count: usize) -> Self {
+                self + count as $t
+            }
+            fn as_f64(self) -> f64 {
+                self as f64
+            }
+        }
+    )*};
+}
+
+offsets!(i32, i64, u32, u64, f64);
+
+/// The offset of the page after one at `offset` with `count` items.
+pub fn offset_next<N: Offset>(offset: N, count: usize) -> N {
+    offset.advance(count)
+}
+
+/// Whether the page at `offset` with `count` items is the last of `total` items (`false`
+/// when the total is unknown).
+pub fn offset_last<N: Offset, M: Offset>(offset: N, count: usize, total: Option<M>) -> bool {
+    total.is_some_and(|total| offset.as_f64() + count as f64 >= total.as_f64())
+}
+
+/// The `rel="next"` URL of a response's `Link` headers (RFC 8288), if there is one.
+pub fn link_next(headers: &HeaderMap) -> Option<String> {
+    headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()).find_map(|value| {
+        let mut rest = value;
+        loop {
+            let start = rest.find('<')?;
+            let end = start + rest[start..].find('>')?;
+            let target = &rest[start + 1..end];
+            rest = &rest[end + 1..];
+            // The link's parameters run to the next `,` outside quotes.
+            let (mut quoted, mut stop) = (false, rest.len());
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '"' => quoted = !quoted,
+                    ',' if !quoted => {
+                        stop = i;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let next = rest[..stop].split(';').any(|param| {
+                let Some((name, value)) = param.split_once('=') else { return false };
+                let value = value.trim().trim_matches('"');
+                name.trim().eq_ignore_ascii_case("rel")
+                    && value.split_whitespace().any(|r| r.eq_ignore_ascii_case("next"))
+            });
+            if next {
+                return Some(target.trim().to_owned());
+            }
+            rest = &rest[stop..];
+        }
+    })
+}
+
 /// Every item of every page, as a stream: `fetch` gets one page's params and
 /// returns the [`Page`], which says what comes next. An error ends the stream
 /// after it is yielded.
@@ -1802,6 +1973,8 @@ pub enum Error {
     /// The request was rejected before anything was sent (empty path parameter, missing
     /// credentials, bad base URL, body failed to serialize...).
     InvalidRequest(String),
+    /// A [`Middleware`] failed the attempt.
+    Middleware(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl Error {
@@ -1831,7 +2004,7 @@ impl Error {
             Error::Api(api) => matches!(api.status, 408 | 409 | 429 | 500..=599),
             Error::Transport(e) => e.is_connect() || (e.is_request() && e.status().is_none()),
             Error::Timeout => true,
-            Error::Decode { .. } | Error::InvalidRequest(_) => false,
+            Error::Decode { .. } | Error::InvalidRequest(_) | Error::Middleware(_) => false,
         }
     }
 }
@@ -1844,6 +2017,7 @@ impl fmt::Display for Error {
             Error::Timeout => f.write_str("request timed out"),
             Error::Decode { status, message, .. } => write!(f, "cannot decode HTTP {status} response: {message}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Middleware(e) => write!(f, "middleware error: {e}"),
         }
     }
 }
@@ -1852,6 +2026,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) => Some(e),
+            Error::Middleware(e) => Some(&**e),
             _ => None,
         }
     }

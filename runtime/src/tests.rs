@@ -53,6 +53,36 @@ fn retry_after_reads_seconds_milliseconds_and_dates() {
 }
 
 #[test]
+fn link_next_reads_rfc_8288_links() {
+    let links = |values: &[&'static str]| {
+        let mut headers = HeaderMap::new();
+        for v in values {
+            headers.append(reqwest::header::LINK, HeaderValue::from_static(v));
+        }
+        link_next(&headers)
+    };
+    let github = r#"<https://api.github.com/r?page=2>; rel="next", <https://api.github.com/r?page=9>; rel="last""#;
+    assert_eq!(links(&[github]).as_deref(), Some("https://api.github.com/r?page=2"));
+    // A comma in a quoted parameter or in the URL, a list of relations, unquoted, two headers.
+    let tricky = r#"<https://x.test/a,b>; title="one, two"; rel=prev, <https://x.test/n?a=1,2>; rel="last next""#;
+    assert_eq!(links(&[tricky]).as_deref(), Some("https://x.test/n?a=1,2"));
+    assert_eq!(links(&["<https://x.test/p>; rel=prev", "</n>; REL=next"]).as_deref(), Some("/n"));
+    assert_eq!(links(&[r#"<https://x.test/p>; rel="prev", <https://x.test/f>; rel="first""#]), None);
+    assert_eq!(links(&["garbage"]), None);
+    assert_eq!(links(&[]), None);
+}
+
+#[test]
+fn offsets_advance_by_the_count_and_end_at_the_total() {
+    assert_eq!(offset_next(0i32, 3), 3);
+    assert_eq!(offset_next(10.0f64, 5), 15.0);
+    assert!(offset_last(4i64, 1, Some(5i64)));
+    assert!(offset_last(4i64, 2, Some(5.0f64)), "past the total is the end too");
+    assert!(!offset_last(2i32, 2, Some(5i64)));
+    assert!(!offset_last(2i32, 2, None::<i64>));
+}
+
+#[test]
 fn secrets_never_print() {
     let secret = Secret::from("hunter2");
     assert_eq!(format!("{secret} {secret:?}"), "[redacted] [redacted]");
@@ -381,4 +411,93 @@ async fn cursor_pages_end_when_the_cursor_does() {
     });
     let items: Vec<u32> = stream.map(Result::unwrap).collect().await;
     assert_eq!(items, [1, 2, 3]);
+}
+
+/// Counts the attempts it sees, checks they carry credentials, and tags them.
+struct Counting(std::sync::atomic::AtomicU32, &'static str);
+
+impl Middleware for Counting {
+    fn handle<'a>(
+        &'a self,
+        mut request: reqwest::Request,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<reqwest::Response, Error>> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(request.headers()["authorization"], "Bearer t0ken", "credentials are on before middlewares");
+        let seen = request.headers().get("x-order").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        let order = HeaderValue::from_str(&format!("{seen}{}", self.1)).unwrap();
+        request.headers_mut().insert("x-order", order);
+        next.run(request)
+    }
+}
+
+/// Fails every attempt without sending it.
+struct Refusing;
+
+impl Middleware for Refusing {
+    fn handle<'a>(&'a self, _: reqwest::Request, _: Next<'a>) -> BoxFuture<'a, Result<reqwest::Response, Error>> {
+        Box::pin(async { Err(Error::Middleware("over budget".into())) })
+    }
+}
+
+#[tokio::test]
+async fn middlewares_see_every_attempt_in_order_and_may_refuse_one() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_string("{}")).mount(&server).await;
+    let builder = || {
+        ClientBuilder::new(&SPEC)
+            .base_url(server.uri())
+            .credential("token", "t0ken")
+            .retry_delays(Duration::from_millis(1), Duration::from_millis(5))
+    };
+    let outer = Arc::new(Counting(0.into(), "a"));
+    let client =
+        builder().middleware(ArcMiddleware(outer.clone())).middleware(Counting(0.into(), "b")).build().unwrap();
+    let _: Value = client.send(get("/things/1")).await.unwrap();
+    assert_eq!(outer.0.load(std::sync::atomic::Ordering::SeqCst), 2, "the retry went through it too");
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].headers["x-order"], "ab");
+
+    let refusing = builder().middleware(Refusing).build().unwrap();
+    let err = refusing.send::<Value>(get("/things/1")).await.unwrap_err();
+    assert!(matches!(&err, Error::Middleware(e) if e.to_string() == "over budget"), "{err:?}");
+    assert!(!err.is_retryable());
+    assert_eq!(server.received_requests().await.unwrap().len(), 2, "nothing more was sent");
+}
+
+/// A shared middleware, to look at it after the client used it.
+struct ArcMiddleware<M>(Arc<M>);
+
+impl<M: Middleware> Middleware for ArcMiddleware<M> {
+    fn handle<'a>(
+        &'a self,
+        request: reqwest::Request,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<reqwest::Response, Error>> {
+        self.0.handle(request, next)
+    }
+}
+
+#[tokio::test]
+async fn a_supplied_http_client_still_keeps_credentials_within_the_origin() {
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_string("{}")).mount(&elsewhere).await;
+    let location = format!("{}/stolen", elsewhere.uri());
+    let moved = ResponseTemplate::new(307).insert_header("location", location.as_str());
+    Mock::given(method("GET")).respond_with(moved).mount(&server).await;
+    // A builder that would follow any redirect.
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::limited(5));
+    let client = ClientBuilder::new(&SPEC)
+        .base_url(server.uri())
+        .credential("token", "t0ken")
+        .http_client(http)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = client.send::<Value>(get("/things/1")).await.unwrap_err();
+    assert_eq!(err.status(), Some(307));
+    assert!(elsewhere.received_requests().await.unwrap().is_empty(), "the token never left the origin");
 }

@@ -166,10 +166,18 @@ impl ClientBuilder {
         }
     }
 
-    /// Uses `client` for HTTP instead of creating one.
-    pub fn http_client(self, client: runtime::reqwest::Client) -> Self {
+    /// Builds the HTTP client from `builder` (proxies, TLS roots, pool settings); redirects
+    /// are still followed only within their origin, so credentials stay with the API.
+    pub fn http_client(self, builder: runtime::reqwest::ClientBuilder) -> Self {
         ClientBuilder {
-            inner: self.inner.http_client(client),
+            inner: self.inner.http_client(builder),
+        }
+    }
+
+    /// Adds a middleware that every attempt of every call goes through.
+    pub fn middleware(self, middleware: impl runtime::Middleware) -> Self {
+        ClientBuilder {
+            inner: self.inner.middleware(middleware),
         }
     }
 

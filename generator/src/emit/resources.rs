@@ -5,7 +5,7 @@
 use super::types::{self as ty_emit, From};
 use super::{doc_attrs, ident};
 use crate::ir::{
-    Api, Body, Events, Location, Operation, PageKind, Pagination, Param, Presence, Response, Style, TypeRef,
+    Api, Body, Events, FieldPath, Location, Operation, PageKind, Pagination, Param, Presence, Response, Style, TypeRef,
 };
 use crate::naming;
 use proc_macro2::TokenStream;
@@ -399,7 +399,7 @@ fn method(op: &Operation, events: Option<&Events>) -> TokenStream {
 fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
     let method = ident(&op.method_name);
     let name = format_ident!("{}_stream", naming::unraw(&op.method_name));
-    let params_ty = format_ident!("{}", op.params_type.as_deref().unwrap_or_default());
+    let params_ty = op.params_type.as_deref().map(|t| format_ident!("{t}"));
     let item = ty_emit::ty(&pagination.item, From::Sibling);
     let doc = format!(
         "Every item of every page of [`{0}`](Self::{0}), as a stream that fetches the next page when it needs it.",
@@ -435,54 +435,120 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
             quote!(std::mem::take(&mut page.#field))
         }
     };
-    let next = match &pagination.kind {
-        PageKind::Number { page, float, .. } => {
-            let page = ident(page);
-            let one = if *float { quote!(1.0) } else { quote!(1) };
-            quote! {
-                let next = #params_ty { #page: Some(number + #one), ..params };
-                Ok(runtime::Page::numbered(items, next, last))
-            }
+    // A stream's state: the params of the next page, and the URL the API gave for it
+    // when it gives one (an operation without params pages by URLs alone).
+    let (state, start, call, then) = match (&pagination.kind, &op.params_type) {
+        (PageKind::NextUrl { .. } | PageKind::LinkHeader, Some(_)) => (
+            quote!((params, url): (#params_ty, Option<String>)),
+            quote!((params, None)),
+            quote!(this.#method(#pass params.clone()).page_url(url.clone())),
+            quote!(|u| (params, Some(u))),
+        ),
+        (PageKind::NextUrl { .. } | PageKind::LinkHeader, None) => {
+            (quote!(url: Option<String>), quote!(None), quote!(this.#method(#pass).page_url(url.clone())), quote!(Some))
         }
-        PageKind::Cursor { param, next, next_presence } => {
-            let param = ident(param);
-            let next = ident(next);
-            let token = match next_presence {
-                Presence::Required => quote!(Some(page.#next.clone())),
-                Presence::Optional | Presence::RequiredNullable => quote!(page.#next.clone()),
-                Presence::OptionalNullable => quote!(page.#next.clone().flatten()),
-            };
-            quote! {
-                let next = #token.filter(|t| !t.is_empty()).map(|t| #params_ty { #param: Some(t), ..params });
-                Ok(runtime::Page::new(items, next))
-            }
+        _ => (quote!(params: #params_ty), quote!(params), quote!(this.#method(#pass params.clone())), quote!()),
+    };
+    let params_arg = op.params_type.as_ref().map(|_| quote!(params: #params_ty,));
+    let mutable = if pagination.items.is_some() { quote!(mut) } else { quote!() };
+    let fetched = quote!(let #mutable page = #call.await?;);
+    // A cursor the API gives is followed unless it is empty or the one just sent.
+    let follow = |token: TokenStream, param: &str| {
+        let param = ident(param);
+        quote! {
+            let next = #token
+                .filter(|t| !t.is_empty() && params.#param.as_ref() != Some(t))
+                .map(|t| #params_ty { #param: Some(t), ..params });
+            Ok(runtime::Page::new(items, next))
         }
     };
-    let mutable = if pagination.items.is_some() { quote!(mut) } else { quote!() };
-    // A numbered list's totals (`result_info`) say which page is the last.
-    let fetch = match &pagination.kind {
-        PageKind::Number { page, float, .. } => {
+    let (fetch, next) = match &pagination.kind {
+        PageKind::Number { page, float } => {
             let page = ident(page);
             let (one, as_f64) = if *float { (quote!(1.0), quote!()) } else { (quote!(1), quote!(as f64)) };
-            quote! {
+            // A numbered list's totals (`result_info`) say which page is the last.
+            let fetch = quote! {
                 let number = params.#page.unwrap_or(#one);
-                let response = this.#method(#pass params.clone()).with_response().await?;
+                let response = #call.with_response().await?;
                 let last = runtime::last_page(response.result_info(), number #as_f64);
                 let #mutable page = response.into_value();
-            }
+            };
+            let next = quote! {
+                let next = #params_ty { #page: Some(number + #one), ..params };
+                Ok(runtime::Page::numbered(items, next, last))
+            };
+            (fetch, next)
         }
-        PageKind::Cursor { .. } => quote!(let #mutable page = this.#method(#pass params.clone()).await?;),
+        PageKind::Cursor { param, next } => (fetched, follow(cloned(quote!(page), next), param)),
+        PageKind::AfterLast { param, has_more, last, id } => {
+            let more = match field(quote!(page), has_more) {
+                Access::Place(place) => place,
+                Access::Opt(opt) => quote!(#opt.is_some_and(|more| *more)),
+            };
+            let from_item = id.as_ref().map(|id| match field(quote!(item), id) {
+                Access::Place(place) => quote!(items.last().map(|item| #place.clone())),
+                Access::Opt(opt) => quote!(items.last().and_then(|item| #opt.cloned())),
+            });
+            let token = match (last.as_ref().map(|last| cloned(quote!(page), last)), from_item) {
+                (Some(last), Some(item)) => quote!(#last.or_else(|| #item)),
+                (Some(only), None) | (None, Some(only)) => only,
+                (None, None) => unreachable!("lowering keeps one"),
+            };
+            let token = quote!(#token.filter(|_| #more));
+            (fetched, follow(token, param))
+        }
+        PageKind::Offset { param, float, total } => {
+            let param = ident(param);
+            let zero = if *float { quote!(0.0) } else { quote!(0) };
+            let fetch = quote! {
+                let offset = params.#param.unwrap_or(#zero);
+                #fetched
+            };
+            let last = match total.as_ref().map(|total| field(quote!(page), total)) {
+                Some(Access::Place(place)) => quote!(runtime::offset_last(offset, items.len(), Some(#place))),
+                Some(Access::Opt(opt)) => quote!(runtime::offset_last(offset, items.len(), #opt.copied())),
+                None => quote!(false),
+            };
+            let next = quote! {
+                let last = #last;
+                let next = #params_ty { #param: Some(runtime::offset_next(offset, items.len())), ..params };
+                Ok(runtime::Page::numbered(items, next, last))
+            };
+            (fetch, next)
+        }
+        PageKind::NextUrl { next } => {
+            let url = cloned(quote!(page), next);
+            let next = quote! {
+                let next = #url
+                    .filter(|u| !u.is_empty() && url.as_ref() != Some(u))
+                    .map(#then);
+                Ok(runtime::Page::new(items, next))
+            };
+            (fetched, next)
+        }
+        PageKind::LinkHeader => {
+            let fetch = quote! {
+                let response = #call.with_response().await?;
+                let next = runtime::link_next(response.headers());
+                let #mutable page = response.into_value();
+            };
+            let next = quote! {
+                let next = next.filter(|u| url.as_ref() != Some(u)).map(#then);
+                Ok(runtime::Page::new(items, next))
+            };
+            (fetch, next)
+        }
     };
     quote! {
         #docs
         pub fn #name(
             &self,
             #arg
-            params: #params_ty,
+            #params_arg
         ) -> impl runtime::Stream<Item = Result<#item, super::Error>> + 'a {
             let this = *self;
             #own
-            runtime::paginate(params, move |params: #params_ty| {
+            runtime::paginate(#start, move |#state| {
                 #lend
                 async move {
                     #fetch
@@ -491,6 +557,42 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
                 }
             })
         }
+    }
+}
+
+/// A field reached from a value through a [`FieldPath`].
+enum Access {
+    /// Every step is required: the place itself (`page.meta.total`).
+    Place(TokenStream),
+    /// An `Option<&T>` of it.
+    Opt(TokenStream),
+}
+
+/// The field at `path` of the value `base`.
+fn field(base: TokenStream, path: &FieldPath) -> Access {
+    let mut access = Access::Place(base);
+    for (rust, presence) in path {
+        let f = ident(rust);
+        let unwrap = match presence {
+            Presence::Required => None,
+            Presence::Optional | Presence::RequiredNullable => Some(quote!(.as_ref())),
+            Presence::OptionalNullable => Some(quote!(.as_ref().and_then(Option::as_ref))),
+        };
+        access = match (access, unwrap) {
+            (Access::Place(place), None) => Access::Place(quote!(#place.#f)),
+            (Access::Place(place), Some(unwrap)) => Access::Opt(quote!(#place.#f #unwrap)),
+            (Access::Opt(opt), None) => Access::Opt(quote!(#opt.map(|v| &v.#f))),
+            (Access::Opt(opt), Some(unwrap)) => Access::Opt(quote!(#opt.and_then(|v| v.#f #unwrap))),
+        };
+    }
+    access
+}
+
+/// An `Option<T>` of a copy of the field at `path` of `base`.
+fn cloned(base: TokenStream, path: &FieldPath) -> TokenStream {
+    match field(base, path) {
+        Access::Place(place) => quote!(Some(#place.clone())),
+        Access::Opt(opt) => quote!(#opt.cloned()),
     }
 }
 

@@ -12,11 +12,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// The specs that are mutated, by name (our own, from `openapi/`: OpenAPI
 /// 3.0, 3.1 and Swagger 2.0).
-pub const SEEDS: [(&str, &str); 5] = [
+pub const SEEDS: [(&str, &str); 6] = [
     ("images-edit", include_str!("../../../openapi/images-edit.yaml")),
     ("images", include_str!("../../../openapi/images.yaml")),
     ("kitchen-sink", include_str!("../../../openapi/kitchen-sink.yaml")),
     ("notes-3.1", include_str!("../../../openapi/notes-3.1.yaml")),
+    ("pages", include_str!("../../../openapi/pages.yaml")),
     ("store-swagger2", include_str!("../../../openapi/store-swagger2.yaml")),
 ];
 
