@@ -186,6 +186,60 @@ async fn multipart_upload_by_file_sends_file_text_and_json_parts() {
 }
 
 #[tokio::test]
+async fn a_file_uploads_with_its_name_and_type_and_is_read_again_by_a_retry() {
+    use kitchen_sink::pets::DocumentsNewParams;
+    use kitchen_sink::runtime::Upload;
+    let dir = std::env::temp_dir().join(format!("sdkgen-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("cat.png");
+    let content: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &content).unwrap();
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .basic_auth("ann:s3cret")
+        .retry_delays(std::time::Duration::from_millis(1), std::time::Duration::from_millis(2))
+        .build()
+        .unwrap();
+
+    let upload = Upload::file(&path).content_type("image/png");
+    client.pets().documents().new(4, DocumentsNewParams::new("s").file(upload).private(true)).await.unwrap();
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 2, "a 503 is retried");
+    for req in &sent {
+        let parts = form_parts(req);
+        assert!(parts[0].1.contains("filename=\"cat.png\"") && parts[0].1.contains("image/png"), "{}", parts[0].1);
+        assert_eq!(parts[0].2, content, "the whole file, on each attempt");
+        assert_eq!(parts[1].2, b"true");
+        let length: usize = req.headers.get("content-length").unwrap().to_str().unwrap().parse().unwrap();
+        assert_eq!(length, req.body.len(), "the length is known and sent");
+    }
+
+    // A file that is not there fails the call before anything is sent.
+    let missing = DocumentsNewParams::new("s").file(Upload::file(dir.join("missing.png")));
+    let err = client.pets().documents().new(4, missing).await.unwrap_err();
+    assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("missing.png")), "{err:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_streamed_body_is_sent_once_and_never_retried() {
+    use kitchen_sink::runtime::{Bytes, Upload};
+    let server = server_answering(ResponseTemplate::new(503)).await;
+    let client = Client::builder().base_url(server.uri()).basic_auth("ann:s3cret").max_retries(3).build().unwrap();
+    let chunks = ["chunk one, ", "chunk two"].map(|c| Ok::<_, std::io::Error>(Bytes::from_static(c.as_bytes())));
+    let upload = Upload::stream(futures_util::stream::iter(chunks), None).content_type("image/x-raw");
+    let err = client.pets().photos().update(3, PhotosUpdateParams::new("s").body(upload)).await.unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    let req = only_request(&server).await;
+    assert_eq!(req.body, b"chunk one, chunk two");
+    assert_eq!(req.headers.get("content-type").unwrap(), "image/x-raw", "the upload's own type");
+}
+
+#[tokio::test]
 async fn multipart_upload_by_url_sends_text_parts() {
     use kitchen_sink::pets::DocumentsNewParams;
     let server = server_answering(ResponseTemplate::new(204)).await;

@@ -427,7 +427,7 @@ fn cargo_toml(
             )
         }
         Runtime::Vendored => (
-            "bytes = \"1\"\nfutures-util = { version = \"0.3\", default-features = false }\npercent-encoding = \"2\"\nreqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }\ntokio = { version = \"1\", default-features = false, features = [\"time\"] }\ntracing = { version = \"0.1\", default-features = false, features = [\"std\"], optional = true }\nzeroize = \"1\"\n".to_string(),
+            "bytes = \"1\"\nfutures-util = { version = \"0.3\", default-features = false }\npercent-encoding = \"2\"\nreqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }\ntokio = { version = \"1\", default-features = false, features = [\"fs\", \"io-util\", \"time\"] }\ntracing = { version = \"0.1\", default-features = false, features = [\"std\"], optional = true }\nzeroize = \"1\"\n".to_string(),
             "tracing = [\"dep:tracing\"]\n",
         ),
     };

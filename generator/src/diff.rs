@@ -509,6 +509,7 @@ fn spell(ty: &TypeRef) -> String {
         TypeRef::DateTime => "DateTime<Utc>".into(),
         TypeRef::Value => "serde_json::Value".into(),
         TypeRef::Bytes => "Vec<u8>".into(),
+        TypeRef::Upload => "Upload".into(),
         TypeRef::Vec(inner) => format!("Vec<{}>", spell(inner)),
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", spell(inner)),
         TypeRef::Named(name) => name.clone(),

@@ -99,6 +99,9 @@ pub enum TypeRef {
     Value,
     /// Raw bytes.
     Bytes,
+    /// A file or body the caller sends (`runtime::Upload`: bytes, a file read as it is
+    /// sent, or a stream): a binary multipart field or request body.
+    Upload,
     Vec(Box<TypeRef>),
     /// A map with string keys.
     Map(Box<TypeRef>),

@@ -540,7 +540,13 @@ impl<'a> Lowering<'a> {
         }
         let multipart = body.content.iter().find(|(m, _)| m.starts_with("multipart/form-data"));
         if let (None, Some((media, content))) = (pick_media(&body.content), multipart) {
-            if let Some(fields) = self.form_fields(content, &push_pointer(&content_pointer, media), hint)? {
+            if let Some(mut fields) = self.form_fields(content, &push_pointer(&content_pointer, media), hint)? {
+                // A binary field is a file the caller sends: bytes, a file or a stream.
+                for f in &mut fields {
+                    if f.ty == TypeRef::Bytes {
+                        f.ty = TypeRef::Upload;
+                    }
+                }
                 return Ok(Some(Body::Multipart { fields }));
             }
         }

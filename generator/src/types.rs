@@ -394,7 +394,7 @@ impl<'a> TypeBuilder<'a> {
             (_, TypeRef::Bool) => 61,
             (_, TypeRef::I32 | TypeRef::I64) => 62,
             (_, TypeRef::F64) => 63,
-            (_, TypeRef::String | TypeRef::Bytes) => 64,
+            (_, TypeRef::String | TypeRef::Bytes | TypeRef::Upload) => 64,
             (_, TypeRef::Named(_) | TypeRef::Boxed(_)) => 70,
             (_, TypeRef::Value) => 80,
         }
@@ -452,6 +452,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::DateTime => "DateTime".into(),
         TypeRef::Value => "Value".into(),
         TypeRef::Bytes => "Bytes".into(),
+        TypeRef::Upload => "Upload".into(),
         TypeRef::Vec(inner) => format!("{}List", variant_name(inner)),
         TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
     }

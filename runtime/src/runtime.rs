@@ -259,11 +259,13 @@ impl ClientBuilder {
     /// [`Error::Transport`] if the HTTP client cannot be initialised.
     pub fn build(self) -> Result<Client, Error> {
         let spec = self.spec;
-        let base_ok = Url::parse(&self.base_url)
-            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.query().is_none() && u.fragment().is_none());
-        if !base_ok {
+        let base = Url::parse(&self.base_url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.query().is_none() && u.fragment().is_none());
+        let Some(base) = base else {
             return Err(Error::InvalidRequest(format!("invalid base URL `{}`", self.base_url)));
-        }
+        };
+        let host = base.host_str().unwrap_or_default().to_owned();
         let mut credentials: Vec<Option<Secret>> = vec![None; spec.schemes.len()];
         for (index, value) in self.from_env {
             credentials[index] = Some(value);
@@ -306,6 +308,7 @@ impl ClientBuilder {
                 credentials,
                 user_agent,
                 middleware: self.middleware,
+                host,
             }),
         })
     }
@@ -348,6 +351,9 @@ struct Inner {
     /// Made once; each request shares it.
     user_agent: HeaderValue,
     middleware: Vec<Arc<dyn Middleware>>,
+    /// The base URL's host, for tracing.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    host: String,
 }
 
 /// A configured credential, with its header made once (marked sensitive, so that it is
@@ -382,7 +388,7 @@ struct Prepared {
     method: Method,
     url: Url,
     headers: Vec<(HeaderName, HeaderValue)>,
-    body: Option<Bytes>,
+    body: Option<Payload>,
 }
 
 /// A 2xx response, borrowed while it is decoded.
@@ -410,6 +416,8 @@ type Decoded<T> = Result<(T, Option<Value>), Error>;
 enum Decoder<T> {
     /// From the whole body, with the envelope's `result_info` when there is one.
     Body(fn(&Reply<'_>) -> Decoded<T>),
+    /// The whole body itself (read once into one buffer, not copied).
+    Raw(fn(Vec<u8>) -> T),
     /// From the body as it arrives.
     Stream(fn(ByteStream) -> T),
 }
@@ -453,11 +461,6 @@ fn decode_enveloped<T: DeserializeOwned>(reply: &Reply<'_>) -> Decoded<T> {
             }
         }
     }
-}
-
-/// The raw body.
-fn decode_bytes(reply: &Reply<'_>) -> Decoded<Vec<u8>> {
-    Ok((reply.body.to_vec(), None))
 }
 
 /// Nothing: the body is ignored.
@@ -504,7 +507,7 @@ impl Client {
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument as _;
-            let span = call_span(&req, &self.inner.base_url);
+            let span = call_span(&req, &self.inner.host);
             let result = self.execute_here(req, options, decode).instrument(span.clone()).await;
             record_outcome(&span, &result);
             result
@@ -536,7 +539,9 @@ impl Client {
             _ => false,
         };
         let repeatable = !write || keyed || options.retry_writes.unwrap_or(inner.retry_writes);
-        let max_retries = options.max_retries.unwrap_or(inner.max_retries);
+        // A streamed upload cannot be sent twice.
+        let once = prepared.body.as_ref().is_some_and(Payload::once);
+        let max_retries = if once { 0 } else { options.max_retries.unwrap_or(inner.max_retries) };
         let timeout = options.timeout.unwrap_or(inner.timeout);
         let mut retry = 0;
         loop {
@@ -577,9 +582,15 @@ impl Client {
         for (name, value) in &p.headers {
             headers.insert(name.clone(), value.clone());
         }
-        *request.body_mut() = p.body.clone().map(reqwest::Body::from);
+        if let Some(payload) = &p.body {
+            let (body, len) = payload.body().await?;
+            if let (Some(len), false) = (len, matches!(payload.0.as_slice(), [Source::Bytes(_)])) {
+                request.headers_mut().insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from(len));
+            }
+            *request.body_mut() = Some(body);
+        }
         let mut response = match decode {
-            Decoder::Body(_) => {
+            Decoder::Body(_) | Decoder::Raw(_) => {
                 *request.timeout_mut() = Some(timeout);
                 self.exchange(request).await
             }
@@ -599,13 +610,35 @@ impl Client {
                 let headers = response.headers().clone();
                 Ok((read(ByteStream::new(response)), Meta { status, headers, result_info: None, attempts: 1 }))
             }
+            Decoder::Raw(read) => {
+                let headers = std::mem::take(response.headers_mut());
+                let body = self.read_body(response).await?;
+                Ok((read(body.into()), Meta { status, headers, result_info: None, attempts: 1 }))
+            }
             Decoder::Body(read) => {
                 let headers = std::mem::take(response.headers_mut());
-                let body = response.bytes().await.map_err(|e| self.transport_error(e))?;
+                let body = self.read_body(response).await?;
                 let (value, result_info) = read(&Reply { status, headers: &headers, body: &body })?;
                 Ok((value, Meta { status, headers, result_info, attempts: 1 }))
             }
         }
+    }
+
+    /// A response's whole body. A large one of announced length is read into one buffer of
+    /// that length, so that it is not copied as it grows (nor once more when its chunks are
+    /// joined); a small one is read as reqwest reads it (one chunk is not copied).
+    async fn read_body(&self, mut response: reqwest::Response) -> Result<Bytes, Error> {
+        // Memory is only used as it is written, so a wrong length costs little; still, a
+        // length past 1 GiB is not trusted.
+        let announced = response.content_length().unwrap_or(0).min(1 << 30);
+        if announced < 1 << 20 {
+            return response.bytes().await.map_err(|e| self.transport_error(e));
+        }
+        let mut body = Vec::with_capacity(announced as usize);
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport_error(e))? {
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.into())
     }
 
     /// Sends one request through the middlewares, if there are any, to the HTTP client.
@@ -676,7 +709,7 @@ impl Client {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-        Ok(Prepared { method: req.method, url, headers, body: req.body.map(|(_, bytes)| bytes) })
+        Ok(Prepared { method: req.method, url, headers, body: req.body.map(|(_, payload)| payload) })
     }
 
     /// A next page's URL, resolved against the operation's `url`, if it is on the API's origin.
@@ -870,7 +903,7 @@ impl<'a, T: DeserializeOwned> Call<'a, T> {
 impl<'a> Call<'a, Vec<u8>> {
     /// A call whose value is the raw body of the 2xx response.
     pub fn bytes(client: &'a Client, build: impl FnOnce() -> Result<Request, Error>) -> Self {
-        Call::with_decoder(client, build(), Decoder::Body(decode_bytes))
+        Call::with_decoder(client, build(), Decoder::Raw(std::convert::identity))
     }
 }
 
@@ -1251,9 +1284,8 @@ impl<T> Response<T> {
 /// The span of one call, after OpenTelemetry's HTTP client conventions: no URL (it may hold
 /// a credential), the path template instead.
 #[cfg(feature = "tracing")]
-fn call_span(req: &Request, base_url: &str) -> tracing::Span {
+fn call_span(req: &Request, host: &str) -> tracing::Span {
     let (operation, template) = req.operation.unwrap_or(("", ""));
-    let host = Url::parse(base_url).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_default();
     tracing::info_span!(
         "http.client",
         otel.name = %format_args!("{} {}", req.method, template),
@@ -1306,7 +1338,7 @@ pub struct Request {
     query: Vec<(Cow<'static, str>, String)>,
     headers: Vec<(&'static str, String)>,
     cookies: Vec<(Cow<'static, str>, String)>,
-    body: Option<(Cow<'static, str>, Bytes)>,
+    body: Option<(Cow<'static, str>, Payload)>,
     /// The operation id and path template, for tracing.
     operation: Option<(&'static str, &'static str)>,
 }
@@ -1457,7 +1489,15 @@ impl Request {
     /// Sets a raw request body with the given `Content-Type`. The bytes are shared by every
     /// attempt, never copied (a `Vec<u8>` or a [`Bytes`] becomes the body as it is).
     pub fn body_bytes(mut self, content_type: &'static str, bytes: impl Into<Bytes>) -> Self {
-        self.body = Some((Cow::Borrowed(content_type), bytes.into()));
+        self.body = Some((Cow::Borrowed(content_type), Payload(vec![Source::Bytes(bytes.into())])));
+        self
+    }
+
+    /// Sets the body to `upload`, sent as its own content type if it has one, else as
+    /// `content_type`.
+    pub fn body_upload(mut self, content_type: &'static str, upload: Upload) -> Self {
+        let content_type = upload.content_type.map_or(Cow::Borrowed(content_type), Cow::Owned);
+        self.body = Some((content_type, Payload(vec![upload.source])));
         self
     }
 }
@@ -1465,14 +1505,15 @@ impl Request {
 impl Request {
     /// Sets an `application/x-www-form-urlencoded` body.
     pub fn form(mut self, form: Form) -> Self {
-        self.body = Some((Cow::Borrowed("application/x-www-form-urlencoded"), form.finish().into()));
+        let body = Payload(vec![Source::Bytes(form.finish().into())]);
+        self.body = Some((Cow::Borrowed("application/x-www-form-urlencoded"), body));
         self
     }
 
     /// Sets a `multipart/form-data` body.
     pub fn multipart(mut self, form: Multipart) -> Self {
         let content_type = format!("multipart/form-data; boundary={}", form.boundary);
-        self.body = Some((Cow::Owned(content_type), form.finish().into()));
+        self.body = Some((Cow::Owned(content_type), form.finish()));
         self
     }
 }
@@ -1534,6 +1575,9 @@ impl Form {
 #[must_use = "a Multipart does nothing until it is attached with Request::multipart"]
 pub struct Multipart {
     boundary: String,
+    /// The parts so far; files stay where they are (shared bytes, a file, a stream).
+    parts: Vec<Source>,
+    /// Text written since the last file.
     body: Vec<u8>,
 }
 
@@ -1547,10 +1591,21 @@ impl Multipart {
     /// An empty form with a random boundary.
     pub fn new() -> Self {
         let random = RandomState::new().build_hasher().finish();
-        Multipart { boundary: format!("sdkgen-{random:016x}"), body: Vec::new() }
+        Multipart { boundary: format!("sdkgen-{random:016x}"), parts: Vec::new(), body: Vec::new() }
     }
 
-    fn part(mut self, name: &str, filename: Option<&str>, content_type: Option<&str>, data: &[u8]) -> Self {
+    fn part(self, name: &str, filename: Option<&str>, content_type: Option<&str>, data: &[u8]) -> Self {
+        self.head(name, filename, content_type).data(data)
+    }
+
+    fn data(mut self, data: &[u8]) -> Self {
+        self.body.extend_from_slice(data);
+        self.body.extend_from_slice(b"\r\n");
+        self
+    }
+
+    /// Writes a part's head.
+    fn head(mut self, name: &str, filename: Option<&str>, content_type: Option<&str>) -> Self {
         // Names come from the spec; quotes and line breaks are escaped as RFC 7578 says.
         let escape = |s: &str| s.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
         let mut head = format!("--{}\r\nContent-Disposition: form-data; name=\"{}\"", self.boundary, escape(name));
@@ -1562,8 +1617,6 @@ impl Multipart {
         }
         head.push_str("\r\n\r\n");
         self.body.extend_from_slice(head.as_bytes());
-        self.body.extend_from_slice(data);
-        self.body.extend_from_slice(b"\r\n");
         self
     }
 
@@ -1596,29 +1649,227 @@ impl Multipart {
         }
     }
 
-    /// Adds a file field: the bytes, sent as `application/octet-stream` with
-    /// the field's name as file name.
-    pub fn file(self, name: &str, bytes: &[u8]) -> Self {
-        self.part(name, Some(name), Some("application/octet-stream"), bytes)
+    /// Adds a file field: the upload's bytes, with its file name (else the field's
+    /// name) and content type (else `application/octet-stream`). Its bytes are not copied
+    /// into the form: they are sent from where they are.
+    pub fn upload(self, name: &str, upload: Upload) -> Self {
+        let file_name = upload.file_name.as_deref().unwrap_or(name);
+        let content_type = upload.content_type.as_deref().unwrap_or("application/octet-stream");
+        let mut form = self.head(name, Some(file_name), Some(content_type));
+        let text = Bytes::from(std::mem::take(&mut form.body));
+        form.parts.push(Source::Bytes(text));
+        form.parts.push(upload.source);
+        form.body.extend_from_slice(b"\r\n");
+        form
     }
 
-    /// Adds a file field if `bytes` is `Some`.
-    pub fn file_opt(self, name: &str, bytes: Option<&Vec<u8>>) -> Self {
-        match bytes {
-            Some(bytes) => self.file(name, bytes),
+    /// Adds a file field if `upload` is `Some`.
+    pub fn upload_opt(self, name: &str, upload: Option<Upload>) -> Self {
+        match upload {
+            Some(upload) => self.upload(name, upload),
             None => self,
         }
     }
 
-    fn finish(mut self) -> Vec<u8> {
+    fn finish(mut self) -> Payload {
         self.body.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
-        self.body
+        self.parts.push(Source::Bytes(self.body.into()));
+        Payload(self.parts)
     }
+}
+
+/// A file or body to upload: bytes in memory, a file read as it is sent, or a stream of
+/// bytes; with a file name and a content type if the API wants them.
+///
+/// Bytes are shared by the attempts of a call, never copied; a file is read again by each
+/// attempt, in chunks; a stream is sent once, so a call uploading one is not retried.
+///
+/// ```ignore
+/// let photo = Upload::file("cat.png").content_type("image/png");
+/// let note = Upload::from(b"hello".to_vec()).file_name("note.txt");
+/// ```
+#[derive(Clone, Default, PartialEq)]
+pub struct Upload {
+    source: Source,
+    file_name: Option<String>,
+    content_type: Option<String>,
+}
+
+impl Upload {
+    /// Bytes in memory (a `Vec<u8>` is taken without a copy).
+    pub fn bytes(bytes: impl Into<Bytes>) -> Self {
+        Upload { source: Source::Bytes(bytes.into()), ..Upload::default() }
+    }
+
+    /// The file at `path`, read in chunks as it is sent (again by each attempt), with its
+    /// name as the file name. A file that cannot be read fails the call.
+    pub fn file(path: impl Into<std::path::PathBuf>) -> Self {
+        let path: std::path::PathBuf = path.into();
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        Upload { source: Source::File(path.into()), file_name, content_type: None }
+    }
+
+    /// A stream of bytes, sent once (a call that uploads one is not retried). With `len`,
+    /// the length is sent (`Content-Length`); without it the body is chunked.
+    pub fn stream<S>(stream: S, len: Option<u64>) -> Self
+    where
+        S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+    {
+        let stream: ByteSource = Box::pin(stream);
+        Upload { source: Source::Stream(Arc::new(std::sync::Mutex::new(Some(stream))), len), ..Upload::default() }
+    }
+
+    /// Sets the file name sent with a multipart file field.
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// Sets the content type (in place of the spec's or `application/octet-stream`).
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// The length in bytes, when it is known without reading (bytes, or a stream's given length).
+    pub fn len(&self) -> Option<u64> {
+        match &self.source {
+            Source::Bytes(bytes) => Some(bytes.len() as u64),
+            Source::File(_) => None,
+            Source::Stream(_, len) => *len,
+        }
+    }
+
+    /// Whether it is known to be empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
+}
+
+impl From<Vec<u8>> for Upload {
+    fn from(bytes: Vec<u8>) -> Self {
+        Upload::bytes(bytes)
+    }
+}
+
+impl From<Bytes> for Upload {
+    fn from(bytes: Bytes) -> Self {
+        Upload::bytes(bytes)
+    }
+}
+
+impl From<&'static [u8]> for Upload {
+    fn from(bytes: &'static [u8]) -> Self {
+        Upload::bytes(bytes)
+    }
+}
+
+impl From<String> for Upload {
+    fn from(text: String) -> Self {
+        Upload::bytes(text)
+    }
+}
+
+impl fmt::Debug for Upload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Upload");
+        match &self.source {
+            Source::Bytes(bytes) => d.field("bytes", &bytes.len()),
+            Source::File(path) => d.field("file", path),
+            Source::Stream(_, len) => d.field("stream", len),
+        };
+        d.field("file_name", &self.file_name).field("content_type", &self.content_type).finish()
+    }
+}
+
+/// A stream of bytes to upload.
+type ByteSource = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>>;
+
+/// Where the bytes of (part of) a request body are.
+#[derive(Clone)]
+enum Source {
+    Bytes(Bytes),
+    File(Arc<std::path::Path>),
+    /// Taken by the first attempt.
+    Stream(Arc<std::sync::Mutex<Option<ByteSource>>>, Option<u64>),
+}
+
+impl Default for Source {
+    fn default() -> Self {
+        Source::Bytes(Bytes::new())
+    }
+}
+
+impl PartialEq for Source {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Source::Bytes(a), Source::Bytes(b)) => a == b,
+            (Source::File(a), Source::File(b)) => a == b,
+            (Source::Stream(a, _), Source::Stream(b, _)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// A request body: its parts, sent one after the other.
+#[derive(Clone)]
+struct Payload(Vec<Source>);
+
+impl Payload {
+    /// Whether it can be sent only once (it streams).
+    fn once(&self) -> bool {
+        self.0.iter().any(|part| matches!(part, Source::Stream(..)))
+    }
+
+    /// The body of one attempt, and its length when it is known.
+    async fn body(&self) -> Result<(reqwest::Body, Option<u64>), Error> {
+        if let [Source::Bytes(bytes)] = self.0.as_slice() {
+            return Ok((reqwest::Body::from(bytes.clone()), Some(bytes.len() as u64)));
+        }
+        let mut len = Some(0u64);
+        let mut streams: Vec<ByteSource> = Vec::with_capacity(self.0.len());
+        for part in &self.0 {
+            match part {
+                Source::Bytes(bytes) => {
+                    len = len.map(|l| l + bytes.len() as u64);
+                    streams.push(Box::pin(futures_util::stream::iter([Ok(bytes.clone())])));
+                }
+                Source::File(path) => {
+                    let unreadable = |e: std::io::Error| {
+                        Error::InvalidRequest(format!("cannot read the upload `{}`: {e}", path.display()))
+                    };
+                    let file = tokio::fs::File::open(path).await.map_err(unreadable)?;
+                    let size = file.metadata().await.map_err(unreadable)?.len();
+                    len = len.map(|l| l + size);
+                    streams.push(read_file(file));
+                }
+                Source::Stream(stream, size) => {
+                    let taken = stream.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    let taken = taken.ok_or_else(|| {
+                        Error::InvalidRequest("a streamed upload is sent once, and it was sent already".into())
+                    })?;
+                    len = len.zip(*size).map(|(l, size)| l + size);
+                    streams.push(taken);
+                }
+            }
+        }
+        use futures_util::StreamExt as _;
+        Ok((reqwest::Body::wrap_stream(futures_util::stream::iter(streams).flatten()), len))
+    }
+}
+
+/// A file's bytes, in chunks of up to 64 KiB.
+fn read_file(file: tokio::fs::File) -> ByteSource {
+    Box::pin(futures_util::stream::try_unfold(file, |mut file| async move {
+        let mut chunk = bytes::BytesMut::with_capacity(64 * 1024);
+        let read = tokio::io::AsyncReadExt::read_buf(&mut file, &mut chunk).await?;
+        Ok((read > 0).then(|| (chunk.freeze(), file)))
+    }))
 }
 
 impl fmt::Debug for Multipart {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Multipart").field("boundary", &self.boundary).field("len", &self.body.len()).finish()
+        f.debug_struct("Multipart").field("boundary", &self.boundary).field("parts", &(self.parts.len() + 1)).finish()
     }
 }
 
@@ -1631,7 +1882,7 @@ impl fmt::Debug for Request {
             .field("path", &self.path)
             .field("query", &query)
             .field("headers", &headers)
-            .field("body_len", &self.body.as_ref().map(|(_, b)| b.len()))
+            .field("body_parts", &self.body.as_ref().map(|(_, b)| b.0.len()))
             .finish_non_exhaustive()
     }
 }

@@ -722,7 +722,7 @@ pub mod images {
                             .security(&[&["api_token"], &["api_email", "api_key"]])
                             .multipart(
                                 runtime::Multipart::new()
-                                    .file_opt("file", params.file.as_ref())
+                                    .upload_opt("file", params.file.clone())
                                     .text_opt("url", params.url.as_ref())
                                     .json_opt("metadata", params.metadata.as_ref())?
                                     .text_opt(
@@ -1475,7 +1475,7 @@ pub mod images {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
         /// Form field `file`. The image file.
-        pub file: Option<Vec<u8>>,
+        pub file: Option<runtime::Upload>,
         /// Form field `url`. A URL Cloudflare fetches the image from.
         pub url: Option<String>,
         /// Form field `metadata`. Key-value store that the user controls, sent as JSON.
@@ -1503,7 +1503,7 @@ pub mod images {
         }
 
         /// Sets `file`.
-        pub fn file(mut self, value: impl Into<Vec<u8>>) -> Self {
+        pub fn file(mut self, value: impl Into<runtime::Upload>) -> Self {
             self.file = Some(value.into());
             self
         }

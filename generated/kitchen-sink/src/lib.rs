@@ -1114,7 +1114,7 @@ pub mod pets {
                             .security(&[&["basic_auth"], &["query_key"]])
                             .multipart(
                                 runtime::Multipart::new()
-                                    .file_opt("file", params.file.as_ref())
+                                    .upload_opt("file", params.file.clone())
                                     .json_opt("metadata", params.metadata.as_ref())?
                                     .text_opt("private", params.private.as_ref())
                                     .text_opt("url", params.url.as_ref())
@@ -1232,7 +1232,7 @@ pub mod pets {
                     Ok(
                         runtime::Request::new(runtime::Method::PUT, path)
                             .security(&[&["basic_auth"], &["query_key"]])
-                            .body_bytes("image/png", params.body)
+                            .body_upload("image/png", params.body)
                             .operation(
                                 "uploadPhoto",
                                 "/shops/{shop_id}/pets/{pet_id}/photo",
@@ -1491,7 +1491,7 @@ pub mod pets {
         /// The request body, encoded.
         ///
         /// Sent as `image/png`.
-        pub body: Vec<u8>,
+        pub body: runtime::Upload,
     }
 
     #[allow(clippy::wrong_self_convention)]
@@ -1511,7 +1511,7 @@ pub mod pets {
         }
 
         /// Sets `body`.
-        pub fn body(mut self, value: impl Into<Vec<u8>>) -> Self {
+        pub fn body(mut self, value: impl Into<runtime::Upload>) -> Self {
             self.body = value.into();
             self
         }
@@ -1524,7 +1524,7 @@ pub mod pets {
         /// Path parameter `shop_id`.
         pub shop_id: String,
         /// Form field `file`. The document itself (a binary property without a type).
-        pub file: Option<Vec<u8>>,
+        pub file: Option<runtime::Upload>,
         /// Form field `metadata`. Free-form metadata, sent as JSON.
         pub metadata: Option<serde_json::Value>,
         /// Form field `private`.
@@ -1552,7 +1552,7 @@ pub mod pets {
         }
 
         /// Sets `file`.
-        pub fn file(mut self, value: impl Into<Vec<u8>>) -> Self {
+        pub fn file(mut self, value: impl Into<runtime::Upload>) -> Self {
             self.file = Some(value.into());
             self
         }

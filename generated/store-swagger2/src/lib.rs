@@ -506,7 +506,7 @@ pub mod orders {
                             .security(&[&["api_key"], &["basic"]])
                             .multipart(
                                 runtime::Multipart::new()
-                                    .file("file", &params.file)
+                                    .upload("file", params.file.clone())
                                     .text_opt("note", params.note.as_ref()),
                             )
                             .operation("uploadReceipt", "/orders/{orderId}/receipt"),
@@ -592,7 +592,7 @@ pub mod orders {
     #[non_exhaustive]
     pub struct ReceiptsNewParams {
         /// Form field `file`.
-        pub file: Vec<u8>,
+        pub file: runtime::Upload,
         /// Form field `note`.
         pub note: Option<String>,
     }
@@ -600,7 +600,7 @@ pub mod orders {
     #[allow(clippy::wrong_self_convention)]
     impl ReceiptsNewParams {
         /// Sets `file`.
-        pub fn file(mut self, value: impl Into<Vec<u8>>) -> Self {
+        pub fn file(mut self, value: impl Into<runtime::Upload>) -> Self {
             self.file = value.into();
             self
         }

@@ -67,6 +67,7 @@ fn type_text(t: &TypeRef) -> String {
         TypeRef::DateTime => "chrono::DateTime<chrono::Utc>".into(),
         TypeRef::Value => "serde_json::Value".into(),
         TypeRef::Bytes => "Vec<u8>".into(),
+        TypeRef::Upload => "runtime::Upload".into(),
         TypeRef::Vec(inner) => format!("Vec<{}>", type_text(inner)),
         TypeRef::Map(inner) => format!("std::collections::BTreeMap<String, {}>", type_text(inner)),
         TypeRef::Named(name) => name.clone(),

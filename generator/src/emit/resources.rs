@@ -334,7 +334,7 @@ fn method(op: &Operation, events: Option<&Events>) -> TokenStream {
         }
         Some(Body::Bytes { field, content_type, .. }) => {
             let field = ident(field);
-            chain.push(quote!(.body_bytes(#content_type, params.#field)));
+            chain.push(quote!(.body_upload(#content_type, params.#field)));
         }
         None => {}
     }
@@ -603,8 +603,8 @@ fn form_part(f: &crate::ir::Field) -> TokenStream {
     let required = f.presence == Presence::Required;
     let scalar = matches!(f.ty, TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64);
     match (&f.ty, required) {
-        (TypeRef::Bytes, true) => quote!(.file(#wire, &params.#field)),
-        (TypeRef::Bytes, false) => quote!(.file_opt(#wire, params.#field.as_ref())),
+        (TypeRef::Upload, true) => quote!(.upload(#wire, params.#field.clone())),
+        (TypeRef::Upload, false) => quote!(.upload_opt(#wire, params.#field.clone())),
         (_, true) if scalar => quote!(.text(#wire, &params.#field)),
         (_, false) if scalar => quote!(.text_opt(#wire, params.#field.as_ref())),
         (TypeRef::DateTime, true) => quote!(.text(#wire, params.#field.to_rfc3339())),
@@ -689,9 +689,12 @@ fn settable(op: &Operation) -> Vec<ty_emit::Settable<'_>> {
             ty,
             presence: if *required && !*schemaless { Presence::Required } else { Presence::Optional },
         }),
-        Some(Body::Bytes { field, .. }) => {
-            out.push(ty_emit::Settable { rust: field, wire: "body", ty: &TypeRef::Bytes, presence: Presence::Required })
-        }
+        Some(Body::Bytes { field, .. }) => out.push(ty_emit::Settable {
+            rust: field,
+            wire: "body",
+            ty: &TypeRef::Upload,
+            presence: Presence::Required,
+        }),
         None => {}
     }
     out
@@ -805,7 +808,7 @@ fn params_struct(op: &Operation, names: &BTreeMap<&[String], String>) -> Option<
                 format!("{}\n\nSent as `{content_type}`.", doc.as_deref().unwrap_or("The request body, encoded."));
             let docs = doc_attrs(Some(&text));
             let field = ident(field);
-            fields.push(quote!(#docs pub #field: Vec<u8>,));
+            fields.push(quote!(#docs pub #field: runtime::Upload,));
         }
         None => {}
     }

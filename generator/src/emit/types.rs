@@ -26,6 +26,10 @@ pub fn ty(t: &TypeRef, from: From) -> TokenStream {
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         TypeRef::Value => quote!(serde_json::Value),
         TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::Upload => match from {
+            From::Types => quote!(super::runtime::Upload),
+            _ => quote!(runtime::Upload),
+        },
         TypeRef::Vec(inner) => {
             let inner = ty(inner, from);
             quote!(Vec<#inner>)
