@@ -844,7 +844,12 @@ impl Differ<'_> {
                     let detail = format!("stream items `{}` → `{}`", spell(&a.item), spell(&b.item));
                     self.push(ChangeKind::PaginationChanged, Level::Major, &item, detail, &pointer);
                 } else if a.kind != b.kind || a.items != b.items {
-                    let detail = "pages are walked another way".to_string();
+                    let style = |p: &crate::ir::Pagination| crate::ir::PageKind::STYLES[p.kind.style()];
+                    let detail = if style(a) == style(b) {
+                        format!("pages are walked another way ({})", style(b))
+                    } else {
+                        format!("pages are walked by {}, not {}", style(b), style(a))
+                    };
                     self.push(ChangeKind::PaginationChanged, Level::Patch, &item, detail, &pointer);
                 }
             }
