@@ -240,6 +240,19 @@ async fn a_streamed_body_is_sent_once_and_never_retried() {
 }
 
 #[tokio::test]
+async fn a_reader_uploads_what_it_reads_with_its_length() {
+    use kitchen_sink::runtime::Upload;
+    let server = server_answering(ResponseTemplate::new(204)).await;
+    let content: Vec<u8> = (0..150_000u32).map(|i| (i % 253) as u8).collect();
+    let reader = std::io::Cursor::new(content.clone());
+    let upload = Upload::reader(reader, Some(content.len() as u64));
+    basic_client(&server).pets().photos().update(3, PhotosUpdateParams::new("s").body(upload)).await.unwrap();
+    let req = only_request(&server).await;
+    assert_eq!(req.body, content);
+    assert_eq!(req.headers.get("content-length").unwrap().to_str().unwrap(), content.len().to_string());
+}
+
+#[tokio::test]
 async fn multipart_upload_by_url_sends_text_parts() {
     use kitchen_sink::pets::DocumentsNewParams;
     let server = server_answering(ResponseTemplate::new(204)).await;

@@ -5,6 +5,7 @@
 use futures_util::StreamExt;
 use pages::audit::AuditListParams;
 use pages::customers::CustomersListParams;
+use pages::events::EventsListParams;
 use pages::orders::OrdersListParams;
 use pages::reviews::ReviewsListParams;
 use pages::shipments::ShipmentsListParams;
@@ -196,4 +197,18 @@ async fn a_list_without_parameters_pages_by_its_next_links() {
     assert_eq!(all, ["w1", "w2"]);
     // `warehouses?after=w1` is relative to the operation's own URL.
     assert_eq!(requests(&s).await[1].url.path(), "/v1/warehouses");
+}
+
+#[tokio::test]
+async fn a_number_the_response_gives_back_is_a_cursor_when_the_overrides_say_so() {
+    let s = MockServer::start().await;
+    let first = json!({"events": ["e3", "e2"], "pagination": {"count": 2, "next": 1700}});
+    page(&s, get("/events").and(query_param_is_missing("until")), first).await;
+    let last = json!({"events": ["e1"], "pagination": {"count": 1, "next": null}});
+    page(&s, get("/events").and(query_param("until", "1700")), last).await;
+
+    let events: Vec<String> =
+        client(&s).events().list_stream(EventsListParams::default().limit(2)).map(Result::unwrap).collect().await;
+    assert_eq!(events, ["e3", "e2", "e1"]);
+    assert_eq!(requests(&s).await.len(), 2);
 }

@@ -383,8 +383,15 @@ pub enum PageKind {
     Number { page: String, float: bool },
     /// A token query parameter (params field) whose next value the response
     /// gives at `next` (echoed as `continuation_token`, or `next_cursor`,
-    /// `response_metadata.next_cursor`...); no token is the end.
-    Cursor { param: String, next: FieldPath },
+    /// `response_metadata.next_cursor`...); no token is the end. `text` when
+    /// it is a string (else a number of the parameter's type, as Vercel's
+    /// `pagination.next` timestamp passed back as `until`).
+    Cursor {
+        param: String,
+        next: FieldPath,
+        #[serde(default = "yes", skip_serializing_if = "is_yes")]
+        text: bool,
+    },
     /// A query parameter (`after`) given the last item's id while the
     /// response's `has_more` says there is more; `last` is the response's own
     /// field for that id (`last_id`) when it has one, `id` the item's field
@@ -416,6 +423,14 @@ impl PageKind {
             PageKind::LinkHeader => 5,
         }
     }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(b: &bool) -> bool {
+    *b
 }
 
 /// A field reached from a response value (or an item), one Rust field per

@@ -84,7 +84,8 @@ pub struct PaginationOverride {
     pub style: PageStyle,
     /// The query parameter the style sets: the page number, token, last id or offset.
     pub param: Option<String>,
-    /// `cursor`: the response's next token; `next-url`: its next page's URL;
+    /// `cursor`: the response's next token (a string, or a number of the
+    /// parameter's type); `next-url`: its next page's URL;
     /// `after-last`: its last item's id (default: the last item's `id`).
     pub next: Option<String>,
     /// `after-last`: the response's boolean saying there is more (default `has_more`).

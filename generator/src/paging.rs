@@ -217,7 +217,7 @@ impl Shape<'_> {
                     && (field == next_name || (token && (field == name || NEXT_TOKEN.contains(&field.as_str()))))
             });
             if let Some(r) = found {
-                return Some(PageKind::Cursor { param: p.rust.clone(), next: r.path.clone() });
+                return Some(PageKind::Cursor { param: p.rust.clone(), next: r.path.clone(), text: true });
             }
         }
         // The next page's URL: `next`, `links.next`, `_links.next.href`...
@@ -270,10 +270,17 @@ impl Shape<'_> {
                 let p = param(numeric, "a number")?;
                 PageKind::Number { page: p.rust.clone(), float: p.ty == TypeRef::F64 }
             }
-            PageStyle::Cursor => PageKind::Cursor {
-                param: param(string, "a string")?.rust.clone(),
-                next: field(next()?, string, "a string")?,
-            },
+            PageStyle::Cursor => {
+                // A token, or a number passed back (a timestamp, an id).
+                let p = param(|t| *t == TypeRef::String || numeric(t), "a string or a number")?;
+                let path = next()?;
+                let found = self.reach.iter().find(|r| r.wire.join(".") == path).map(|r| r.ty);
+                if found.is_some_and(|ty| *ty != p.ty) {
+                    return Err(format!("the response field `{path}` is not of the type of `{}`", p.wire));
+                }
+                let next = field(path, |_| true, "")?;
+                PageKind::Cursor { param: p.rust.clone(), next, text: p.ty == TypeRef::String }
+            }
             PageStyle::AfterLast => {
                 let p = param(string, "a string")?;
                 let has_more =

@@ -781,7 +781,7 @@ fn the_overrides_file_sets_or_removes_pagination_and_names_what_does_not_fit() {
     for (toml, says) in [
         ("style = \"cursor\"\nparam = \"to\"\nnext = \"continue_from\"", "no query parameter `to`"),
         ("style = \"cursor\"\nparam = \"from\"\nnext = \"continue\"", "no field `continue`"),
-        ("style = \"cursor\"\nparam = \"page\"\nnext = \"continue_from\"", "`page` is not a string"),
+        ("style = \"cursor\"\nparam = \"page\"\nnext = \"continue_from\"", "not of the type of `page`"),
         ("style = \"cursor\"\nparam = \"from\"", "`next` is required"),
         ("style = \"next-url\"\nnext = \"items\"", "`items` is not a string"),
     ] {
@@ -793,4 +793,17 @@ fn the_overrides_file_sets_or_removes_pagination_and_names_what_does_not_fit() {
         );
     }
     assert!(Overrides::parse("[operations.x.pagination]\nstyle = \"sideways\"\n").is_err());
+
+    // A number passed back (Vercel's `pagination.next` timestamp as `until`) is a cursor too.
+    let spec = listing(
+        &[("until", "integer"), ("limit", "integer")],
+        "{pagination: {type: object, properties: {next: {type: integer}}}, items: {type: array, items: {type: string}}}",
+    );
+    assert_eq!(page_kind(&lower_spec(&spec)), None, "nothing says `next` goes to `until`");
+    let overrides = Overrides::parse(
+        "[operations.listThings.pagination]\nstyle = \"cursor\"\nparam = \"until\"\nnext = \"pagination.next\"\n",
+    )
+    .unwrap();
+    let kind = page_kind(&lower_with(&spec, &overrides));
+    assert!(matches!(kind, Some(PageKind::Cursor { text: false, .. })), "{kind:?}");
 }

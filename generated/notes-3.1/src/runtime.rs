@@ -1722,6 +1722,16 @@ impl Upload {
         Upload { source: Source::Stream(Arc::new(std::sync::Mutex::new(Some(stream))), len), ..Upload::default() }
     }
 
+    /// What `reader` reads (a socket, a pipe, a decompressor...), in chunks of up to 64 KiB,
+    /// sent once like
+    /// [`Upload::stream`].
+    pub fn reader<R>(reader: R, len: Option<u64>) -> Self
+    where
+        R: tokio::io::AsyncRead + Send + Unpin + 'static,
+    {
+        Upload::stream(chunks(reader), len)
+    }
+
     /// Sets the file name sent with a multipart file field.
     pub fn file_name(mut self, name: impl Into<String>) -> Self {
         self.file_name = Some(name.into());
@@ -1863,11 +1873,19 @@ impl Payload {
 
 /// A file's bytes, in chunks of up to 64 KiB.
 fn read_file(file: tokio::fs::File) -> ByteSource {
-    Box::pin(futures_util::stream::try_unfold(file, |mut file| async move {
+    Box::pin(chunks(file))
+}
+
+/// What a reader reads, in chunks of up to 64 KiB.
+fn chunks<R>(reader: R) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static
+where
+    R: tokio::io::AsyncRead + Send + Unpin + 'static,
+{
+    futures_util::stream::try_unfold(reader, |mut reader| async move {
         let mut chunk = bytes::BytesMut::with_capacity(64 * 1024);
-        let read = tokio::io::AsyncReadExt::read_buf(&mut file, &mut chunk).await?;
-        Ok((read > 0).then(|| (chunk.freeze(), file)))
-    }))
+        let read = tokio::io::AsyncReadExt::read_buf(&mut reader, &mut chunk).await?;
+        Ok((read > 0).then(|| (chunk.freeze(), reader)))
+    })
 }
 
 impl fmt::Debug for Multipart {

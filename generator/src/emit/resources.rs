@@ -453,11 +453,12 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
     let mutable = if pagination.items.is_some() { quote!(mut) } else { quote!() };
     let fetched = quote!(let #mutable page = #call.await?;);
     // A cursor the API gives is followed unless it is empty or the one just sent.
-    let follow = |token: TokenStream, param: &str| {
+    let follow = |token: TokenStream, param: &str, text: bool| {
         let param = ident(param);
+        let empty = text.then(|| quote!(!t.is_empty() &&));
         quote! {
             let next = #token
-                .filter(|t| !t.is_empty() && params.#param.as_ref() != Some(t))
+                .filter(|t| #empty params.#param.as_ref() != Some(t))
                 .map(|t| #params_ty { #param: Some(t), ..params });
             Ok(runtime::Page::new(items, next))
         }
@@ -479,7 +480,10 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
             };
             (fetch, next)
         }
-        PageKind::Cursor { param, next } => (fetched, follow(cloned(quote!(page), next), param)),
+        PageKind::Cursor { param, next, text } => {
+            let token = if *text { cloned(quote!(page), next) } else { copied(quote!(page), next) };
+            (fetched, follow(token, param, *text))
+        }
         PageKind::AfterLast { param, has_more, last, id } => {
             let more = match field(quote!(page), has_more) {
                 Access::Place(place) => place,
@@ -495,7 +499,7 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
                 (None, None) => unreachable!("lowering keeps one"),
             };
             let token = quote!(#token.filter(|_| #more));
-            (fetched, follow(token, param))
+            (fetched, follow(token, param, true))
         }
         PageKind::Offset { param, float, total } => {
             let param = ident(param);
@@ -586,6 +590,14 @@ fn field(base: TokenStream, path: &FieldPath) -> Access {
         };
     }
     access
+}
+
+/// An `Option<T>` of the field at `path` of `base`, a `Copy` type.
+fn copied(base: TokenStream, path: &FieldPath) -> TokenStream {
+    match field(base, path) {
+        Access::Place(place) => quote!(Some(#place)),
+        Access::Opt(opt) => quote!(#opt.copied()),
+    }
 }
 
 /// An `Option<T>` of a copy of the field at `path` of `base`.
