@@ -383,14 +383,14 @@ pub enum PageKind {
     Number { page: String, float: bool },
     /// A token query parameter (params field) whose next value the response
     /// gives at `next` (echoed as `continuation_token`, or `next_cursor`,
-    /// `response_metadata.next_cursor`...); no token is the end. `text` when
-    /// it is a string (else a number of the parameter's type, as Vercel's
-    /// `pagination.next` timestamp passed back as `until`).
+    /// `response_metadata.next_cursor`...); no token is the end. `number`
+    /// when it is a number of the parameter's type rather than a string (as
+    /// Vercel's `pagination.next` timestamp passed back as `until`).
     Cursor {
         param: String,
         next: FieldPath,
-        #[serde(default = "yes", skip_serializing_if = "is_yes")]
-        text: bool,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        number: bool,
     },
     /// A query parameter (`after`) given the last item's id while the
     /// response's `has_more` says there is more; `last` is the response's own
@@ -423,14 +423,6 @@ impl PageKind {
             PageKind::LinkHeader => 5,
         }
     }
-}
-
-fn yes() -> bool {
-    true
-}
-
-fn is_yes(b: &bool) -> bool {
-    *b
 }
 
 /// A field reached from a response value (or an item), one Rust field per

@@ -217,7 +217,7 @@ impl Shape<'_> {
                     && (field == next_name || (token && (field == name || NEXT_TOKEN.contains(&field.as_str()))))
             });
             if let Some(r) = found {
-                return Some(PageKind::Cursor { param: p.rust.clone(), next: r.path.clone(), text: true });
+                return Some(PageKind::Cursor { param: p.rust.clone(), next: r.path.clone(), number: false });
             }
         }
         // The next page's URL: `next`, `links.next`, `_links.next.href`...
@@ -279,7 +279,7 @@ impl Shape<'_> {
                     return Err(format!("the response field `{path}` is not of the type of `{}`", p.wire));
                 }
                 let next = field(path, |_| true, "")?;
-                PageKind::Cursor { param: p.rust.clone(), next, text: p.ty == TypeRef::String }
+                PageKind::Cursor { param: p.rust.clone(), next, number: p.ty != TypeRef::String }
             }
             PageStyle::AfterLast => {
                 let p = param(string, "a string")?;

@@ -805,5 +805,5 @@ fn the_overrides_file_sets_or_removes_pagination_and_names_what_does_not_fit() {
     )
     .unwrap();
     let kind = page_kind(&lower_with(&spec, &overrides));
-    assert!(matches!(kind, Some(PageKind::Cursor { text: false, .. })), "{kind:?}");
+    assert!(matches!(kind, Some(PageKind::Cursor { number: true, .. })), "{kind:?}");
 }

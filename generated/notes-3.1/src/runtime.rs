@@ -268,7 +268,6 @@ impl ClientBuilder {
         let Some(base) = base else {
             return Err(Error::InvalidRequest(format!("invalid base URL `{}`", self.base_url)));
         };
-        let host = base.host_str().unwrap_or_default().to_owned();
         let mut credentials: Vec<Option<Secret>> = vec![None; spec.schemes.len()];
         for (index, value) in self.from_env {
             credentials[index] = Some(value);
@@ -311,7 +310,7 @@ impl ClientBuilder {
                 credentials,
                 user_agent,
                 middleware: self.middleware,
-                host,
+                base,
             }),
         })
     }
@@ -354,9 +353,8 @@ struct Inner {
     /// Made once; each request shares it.
     user_agent: HeaderValue,
     middleware: Vec<Arc<dyn Middleware>>,
-    /// The base URL's host, for tracing.
-    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
-    host: String,
+    /// The base URL, parsed (its origin for next-page URLs, its host for tracing).
+    base: Url,
 }
 
 /// A configured credential, with its header made once (marked sensitive, so that it is
@@ -510,7 +508,7 @@ impl Client {
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument as _;
-            let span = call_span(&req, &self.inner.host);
+            let span = call_span(&req, self.inner.base.host_str().unwrap_or_default());
             let result = self.execute_here(req, options, decode).instrument(span.clone()).await;
             record_outcome(&span, &result);
             result
@@ -587,7 +585,7 @@ impl Client {
         }
         if let Some(payload) = &p.body {
             let (body, len) = payload.body().await?;
-            if let (Some(len), false) = (len, matches!(payload.0.as_slice(), [Source::Bytes(_)])) {
+            if let Some(len) = len {
                 request.headers_mut().insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from(len));
             }
             *request.body_mut() = Some(body);
@@ -647,9 +645,14 @@ impl Client {
     /// Sends one request through the middlewares, if there are any, to the HTTP client.
     async fn exchange(&self, request: reqwest::Request) -> Result<reqwest::Response, Error> {
         if self.inner.middleware.is_empty() {
-            return self.inner.http.execute(request).await.map_err(|e| self.transport_error(e));
+            return self.execute_http(request).await;
         }
         Next { client: self, rest: &self.inner.middleware }.run(request).await
+    }
+
+    /// Sends one request with the HTTP client.
+    async fn execute_http(&self, request: reqwest::Request) -> Result<reqwest::Response, Error> {
+        self.inner.http.execute(request).await.map_err(|e| self.transport_error(e))
     }
 
     /// Builds the URL and headers, and attaches credentials; nothing is sent yet.
@@ -718,7 +721,7 @@ impl Client {
     /// A next page's URL, resolved against the operation's `url`, if it is on the API's origin.
     fn page_url(&self, url: &Url, next: &str) -> Result<Url, Error> {
         let next = url.join(next).map_err(|e| Error::InvalidRequest(format!("invalid next page URL: {e}")))?;
-        let base = Url::parse(&self.inner.base_url).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let base = &self.inner.base;
         if next.origin() != base.origin() {
             return Err(Error::InvalidRequest(format!(
                 "the next page's URL is on {}, not on the API's {}: it is not followed, so that \
@@ -838,10 +841,7 @@ impl<'a> Next<'a> {
     pub fn run(self, request: reqwest::Request) -> BoxFuture<'a, Result<reqwest::Response, Error>> {
         match self.rest.split_first() {
             Some((first, rest)) => first.handle(request, Next { client: self.client, rest }),
-            None => {
-                let client = self.client;
-                Box::pin(async move { client.inner.http.execute(request).await.map_err(|e| client.transport_error(e)) })
-            }
+            None => Box::pin(self.client.execute_http(request)),
         }
     }
 }
@@ -1723,8 +1723,7 @@ impl Upload {
     }
 
     /// What `reader` reads (a socket, a pipe, a decompressor...), in chunks of up to 64 KiB,
-    /// sent once like
-    /// [`Upload::stream`].
+    /// sent once like [`Upload::stream`].
     pub fn reader<R>(reader: R, len: Option<u64>) -> Self
     where
         R: tokio::io::AsyncRead + Send + Unpin + 'static,
@@ -1834,10 +1833,11 @@ impl Payload {
         self.0.iter().any(|part| matches!(part, Source::Stream(..)))
     }
 
-    /// The body of one attempt, and its length when it is known.
+    /// The body of one attempt, and the length to announce when reqwest cannot know it (a
+    /// streamed body whose parts' lengths are all known).
     async fn body(&self) -> Result<(reqwest::Body, Option<u64>), Error> {
         if let [Source::Bytes(bytes)] = self.0.as_slice() {
-            return Ok((reqwest::Body::from(bytes.clone()), Some(bytes.len() as u64)));
+            return Ok((reqwest::Body::from(bytes.clone()), None));
         }
         let mut len = Some(0u64);
         let mut streams: Vec<ByteSource> = Vec::with_capacity(self.0.len());

@@ -453,9 +453,9 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
     let mutable = if pagination.items.is_some() { quote!(mut) } else { quote!() };
     let fetched = quote!(let #mutable page = #call.await?;);
     // A cursor the API gives is followed unless it is empty or the one just sent.
-    let follow = |token: TokenStream, param: &str, text: bool| {
+    let follow = |token: TokenStream, param: &str, number: bool| {
         let param = ident(param);
-        let empty = text.then(|| quote!(!t.is_empty() &&));
+        let empty = (!number).then(|| quote!(!t.is_empty() &&));
         quote! {
             let next = #token
                 .filter(|t| #empty params.#param.as_ref() != Some(t))
@@ -480,9 +480,9 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
             };
             (fetch, next)
         }
-        PageKind::Cursor { param, next, text } => {
-            let token = if *text { cloned(quote!(page), next) } else { copied(quote!(page), next) };
-            (fetched, follow(token, param, *text))
+        PageKind::Cursor { param, next, number } => {
+            let token = if *number { copied(quote!(page), next) } else { cloned(quote!(page), next) };
+            (fetched, follow(token, param, *number))
         }
         PageKind::AfterLast { param, has_more, last, id } => {
             let more = match field(quote!(page), has_more) {
@@ -499,7 +499,7 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
                 (None, None) => unreachable!("lowering keeps one"),
             };
             let token = quote!(#token.filter(|_| #more));
-            (fetched, follow(token, param, true))
+            (fetched, follow(token, param, false))
         }
         PageKind::Offset { param, float, total } => {
             let param = ident(param);
