@@ -7,7 +7,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::lower::lower;
 use crate::output::{write_files, Generated, Stats};
 use crate::overrides::Overrides;
-use crate::{load, naming};
+use crate::{load, naming, package};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -45,6 +45,9 @@ pub struct Config {
     previous: Option<(crate::ir::Api, Option<String>)>,
     bump: bool,
     runtime: Option<Runtime>,
+    /// Generating for `build.rs` ([`Config::compile`]): the code goes into the
+    /// user's crate, which depends on the runtime crate.
+    build_script: bool,
 }
 
 /// The version requirement generated SDKs put on `sdkgen-runtime`: this
@@ -67,9 +70,10 @@ pub enum Runtime {
 }
 
 impl Default for Runtime {
-    /// The `sdkgen-runtime` crate, from a registry.
+    /// The runtime's code carried by the SDK: until `sdkgen-runtime` is
+    /// published, the one choice that builds wherever the SDK is written.
     fn default() -> Self {
-        Runtime::Crate { path: None }
+        Runtime::Vendored
     }
 }
 
@@ -135,7 +139,9 @@ impl Config {
     }
 
     /// Where the SDK gets its runtime (default: the overrides file's
-    /// `vendor_runtime` / `runtime_path`, else a dependency on `sdkgen-runtime`).
+    /// `vendor_runtime` / `runtime_path`, else the runtime's code in the SDK,
+    /// [`Runtime::Vendored`]; for [`Config::compile`], a dependency on
+    /// `sdkgen-runtime` that the crate including the code declares).
     pub fn runtime(mut self, runtime: Runtime) -> Self {
         self.runtime = Some(runtime);
         self
@@ -160,6 +166,20 @@ impl Config {
     pub fn lower_file(&self, path: &Path) -> Result<crate::ir::Api> {
         let (text, overrides, _) = self.read_spec(path)?;
         self.lower_with(&text, &overrides).map_err(|e| e.in_file(path))
+    }
+
+    /// [`Config::lower_file`], with the package name the crate would have
+    /// (what `sdkgen api` needs to name the crate in `API.md`).
+    pub fn lower_file_named(&self, path: &Path) -> Result<(crate::ir::Api, String)> {
+        let (text, overrides, _) = self.read_spec(path)?;
+        let api = self.lower_with(&text, &overrides).map_err(|e| e.in_file(path))?;
+        Ok((api, self.crate_name_of(&path.display().to_string(), &overrides)))
+    }
+
+    /// The package name: set here, else the overrides file's, else the spec's file stem.
+    fn crate_name_of(&self, input_name: &str, overrides: &Overrides) -> String {
+        let stem = Path::new(input_name).file_stem().and_then(|s| s.to_str()).unwrap_or("sdk");
+        self.crate_name.clone().or_else(|| overrides.crate_name.clone()).unwrap_or_else(|| crate_name_from(stem))
     }
 
     /// Parses and lowers, with pointers into the spec as written.
@@ -210,6 +230,7 @@ impl Config {
             lowered.extend(found);
             examples
         });
+        let metadata = package::Metadata::new(&spec, &overrides.package);
         let operations_in_spec = spec.paths.paths.values().filter_map(|p| p.as_item()).map(|p| p.iter().count()).sum();
         // The document is not needed past lowering: freed now (on the side when it is large),
         // its memory serves emission instead of new pages.
@@ -237,9 +258,7 @@ impl Config {
                 ));
             }
         }
-        let stem = Path::new(input_name).file_stem().and_then(|s| s.to_str()).unwrap_or("sdk");
-        let crate_name =
-            self.crate_name.clone().or_else(|| overrides.crate_name.clone()).unwrap_or_else(|| crate_name_from(stem));
+        let crate_name = self.crate_name_of(input_name, overrides);
         let changes = self.previous.as_ref().map(|(before, _)| crate::diff::diff(before, &api));
         // The previous version, bumped when asked and the API changed (so
         // that generating twice bumps once).
@@ -274,6 +293,10 @@ impl Config {
         let call =
             call.map(|c| format!("//! let result = {c};\n//! println!(\"{{result:?}}\");\n")).unwrap_or_default();
         crate_docs.push_str(&format!(
+            "//!\n//! Every method, by resource, with its HTTP method and route: `{}` at the crate's root.\n",
+            crate::api_map::API_MD
+        ));
+        crate_docs.push_str(&format!(
             "//!\n//! ```no_run\n//! # async fn example() -> Result<(), {lib_name}::Error> {{\n//! let client = {lib_name}::Client::from_env()?;\n{call}//! # Ok(())\n//! # }}\n//! ```\n"
         ));
         let features = api.features.then(|| {
@@ -290,9 +313,13 @@ impl Config {
         let runtime =
             self.runtime.clone().unwrap_or_else(|| match (overrides.vendor_runtime, &overrides.runtime_path) {
                 (Some(true), _) => Runtime::Vendored,
-                (_, path) => Runtime::Crate { path: path.clone() },
+                (_, Some(path)) => Runtime::Crate { path: Some(path.clone()) },
+                (Some(false), None) => Runtime::Crate { path: None },
+                (None, None) if self.build_script => Runtime::Crate { path: None },
+                (None, None) => Runtime::default(),
             });
-        let cargo_toml = cargo_toml(&crate_name, &version, &api.title, &input, features.as_deref(), &runtime);
+        let cargo_toml = package::cargo_toml(&crate_name, &version, &input, &metadata, features.as_deref(), &runtime);
+        let api_md = crate::api_map::markdown(&api, &crate_name);
         let stats = Stats {
             operations: api.operations.len(),
             operations_in_spec,
@@ -325,6 +352,7 @@ impl Config {
             crate_docs,
             api,
             cargo_toml,
+            api_md,
             example_tests,
             api_json,
             changes,
@@ -384,7 +412,8 @@ impl Config {
     /// [`Config::compile`] with the output directory given and the `cargo:`
     /// lines written to `cargo`.
     pub fn compile_into(&self, spec: &Path, out_dir: &Path, cargo: &mut dyn std::io::Write) -> Result<PathBuf> {
-        let (generated, read) = self.generate_file(spec)?;
+        let build_script = Config { build_script: true, ..self.clone() };
+        let (generated, read) = build_script.generate_file(spec)?;
         for file in &read {
             writeln!(cargo, "cargo:rerun-if-changed={}", file.display())
                 .map_err(|e| Error::new(ErrorKind::Io, "", e.to_string()))?;
@@ -406,62 +435,6 @@ fn locate_origins(api: &mut crate::ir::Api, moves: &crate::normalize::Relocation
 /// A package name from a file stem: lower case, `-` between words.
 fn crate_name_from(stem: &str) -> String {
     naming::snake(stem).trim_start_matches("r#").trim_matches('_').replace('_', "-")
-}
-
-fn cargo_toml(
-    name: &str,
-    version: &str,
-    title: &str,
-    input: &str,
-    resources: Option<&[String]>,
-    runtime: &Runtime,
-) -> String {
-    let description = format!("Typed async client for the {title}, generated by sdkgen").replace(['"', '\\'], "");
-    let toml_string = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
-    let (dependencies, runtime_features) = match runtime {
-        Runtime::Crate { path } => {
-            let path = path.as_deref().map(|p| format!(", path = {}", toml_string(p))).unwrap_or_default();
-            (
-                format!("sdkgen-runtime = {{ version = \"{RUNTIME_VERSION}\"{path} }}\n"),
-                "tracing = [\"sdkgen-runtime/tracing\"]\n",
-            )
-        }
-        Runtime::Vendored => (
-            "bytes = \"1\"\nfutures-util = { version = \"0.3\", default-features = false }\npercent-encoding = \"2\"\nreqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }\ntokio = { version = \"1\", default-features = false, features = [\"fs\", \"io-util\", \"time\"] }\ntracing = { version = \"0.1\", default-features = false, features = [\"std\"], optional = true }\nzeroize = \"1\"\n".to_string(),
-            "tracing = [\"dep:tracing\"]\n",
-        ),
-    };
-    let mut features = String::from("\n[features]\n");
-    match resources {
-        Some(names) => {
-            let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-            features.push_str(&format!("default = []\nfull = [{}]\n", quoted.join(", ")));
-            features.extend(names.iter().map(|n| format!("{n} = []\n")));
-        }
-        None => features.push_str("default = []\n"),
-    }
-    features.push_str("# One `tracing` span per call, retries as events.\n");
-    features.push_str(runtime_features);
-    let toml = format!(
-        r#"# @generated by sdkgen {VERSION} from `{input}`. Do not edit by hand.
-[package]
-name = "{name}"
-version = "{version}"
-edition = "2021"
-rust-version = "{RUST_VERSION}"
-description = "{description}"
-publish = false
-
-[lib]
-path = "src/lib.rs"
-
-[dependencies]
-chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
-{dependencies}serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-"#
-    );
-    toml + &features
 }
 
 /// The oldest Rust that generated SDKs and the runtime build with (the

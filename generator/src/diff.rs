@@ -498,25 +498,6 @@ fn options(presence: Presence) -> u8 {
     }
 }
 
-/// A type as Rust writes it, for details.
-fn spell(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::Bool => "bool".into(),
-        TypeRef::I32 => "i32".into(),
-        TypeRef::I64 => "i64".into(),
-        TypeRef::F64 => "f64".into(),
-        TypeRef::DateTime => "DateTime<Utc>".into(),
-        TypeRef::Value => "serde_json::Value".into(),
-        TypeRef::Bytes => "Vec<u8>".into(),
-        TypeRef::Upload => "Upload".into(),
-        TypeRef::Vec(inner) => format!("Vec<{}>", spell(inner)),
-        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", spell(inner)),
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::Boxed(inner) => format!("Box<{}>", spell(inner)),
-    }
-}
-
 impl Differ<'_> {
     fn push(&mut self, kind: ChangeKind, level: Level, item: &str, detail: String, pointer: &str) {
         self.changes.push(Change { kind, level, item: item.to_string(), detail, pointer: pointer.to_string() });
@@ -678,20 +659,20 @@ impl Differ<'_> {
             (TypeBody::Union { variants: a }, TypeBody::Union { variants: b }) => {
                 for (name, ty) in a {
                     if !b.iter().any(|(n, t)| n == name || self.same_ty(ty, t)) {
-                        let detail = format!("`{name}({})`", spell(ty));
+                        let detail = format!("`{name}({})`", TypeRef::spelled(ty));
                         self.push(ChangeKind::VariantRemoved, Level::Major, item, detail, pointer);
                     }
                 }
                 for (name, ty) in b {
                     if !a.iter().any(|(n, t)| n == name || self.same_ty(t, ty)) {
-                        let detail = format!("`{name}({})`", spell(ty));
+                        let detail = format!("`{name}({})`", TypeRef::spelled(ty));
                         self.push(ChangeKind::VariantAdded, Level::Minor, item, detail, pointer);
                     }
                 }
                 for (name, ty) in a {
                     if let Some((_, t)) = b.iter().find(|(n, _)| n == name) {
                         if !self.same_ty(ty, t) {
-                            let detail = format!("`{name}`: `{}` → `{}`", spell(ty), spell(t));
+                            let detail = format!("`{name}`: `{}` → `{}`", TypeRef::spelled(ty), TypeRef::spelled(t));
                             self.push(ChangeKind::VariantRemoved, Level::Major, item, detail, pointer);
                         }
                     }
@@ -730,7 +711,7 @@ impl Differ<'_> {
                 self.push(ChangeKind::FieldRemoved, Level::Major, &field_item, detail, &field_pointer);
             }
             if !self.same_ty(&fa.ty, &fb.ty) {
-                let detail = format!("`{}` → `{}`", spell(&fa.ty), spell(&fb.ty));
+                let detail = format!("`{}` → `{}`", TypeRef::spelled(&fa.ty), TypeRef::spelled(&fb.ty));
                 self.push(ChangeKind::FieldRetyped, Level::Major, &field_item, detail, &field_pointer);
             }
             if fa.presence != fb.presence {
@@ -751,7 +732,8 @@ impl Differ<'_> {
             // optional field breaks nobody; a required one of a struct callers build changes
             // what `new` takes (or takes `Default` away).
             let level = if required && built { Level::Major } else { Level::Minor };
-            let detail = format!("`{}`: `{}`{}", fb.wire, spell(&fb.ty), if required { ", required" } else { "" });
+            let detail =
+                format!("`{}`: `{}`{}", fb.wire, TypeRef::spelled(&fb.ty), if required { ", required" } else { "" });
             self.push(ChangeKind::FieldAdded, level, &field_item, detail, &field_pointer);
         }
     }
@@ -799,7 +781,7 @@ impl Differ<'_> {
         let positional = |op: &Operation| op.positional.as_ref().map(|p| p.ty.clone());
         match (positional(old), positional(new)) {
             (Some(a), Some(b)) if !self.same_ty(&a, &b) => {
-                let detail = format!("path argument `{}` → `{}`", spell(&a), spell(&b));
+                let detail = format!("path argument `{}` → `{}`", TypeRef::spelled(&a), TypeRef::spelled(&b));
                 self.push(ChangeKind::SignatureChanged, Level::Major, &item, detail, &pointer);
             }
             (Some(_), None) | (None, Some(_)) => {
@@ -841,7 +823,8 @@ impl Differ<'_> {
             }
             (Some(a), Some(b)) => {
                 if !self.same_ty(&a.item, &b.item) {
-                    let detail = format!("stream items `{}` → `{}`", spell(&a.item), spell(&b.item));
+                    let detail =
+                        format!("stream items `{}` → `{}`", TypeRef::spelled(&a.item), TypeRef::spelled(&b.item));
                     self.push(ChangeKind::PaginationChanged, Level::Major, &item, detail, &pointer);
                 } else if a.kind != b.kind || a.items != b.items {
                     let style = |p: &crate::ir::Pagination| crate::ir::PageKind::STYLES[p.kind.style()];
@@ -868,9 +851,9 @@ impl Differ<'_> {
                 let detail = format!(
                     "`{}()` events `{}` → `{}()` events `{}`",
                     crate::naming::unraw(&a.method_name),
-                    spell(&a.ty),
+                    TypeRef::spelled(&a.ty),
                     crate::naming::unraw(&b.method_name),
-                    spell(&b.ty)
+                    TypeRef::spelled(&b.ty)
                 );
                 self.push(ChangeKind::ReturnChanged, Level::Major, &item, detail, &pointer);
             }
@@ -882,7 +865,7 @@ impl Differ<'_> {
             ea.len() == eb.len() && ea.iter().zip(&eb).all(|((sa, ta), (sb, tb))| sa == sb && self.same_ty(ta, tb));
         if !same_errors {
             let list = |e: &[(String, TypeRef)]| {
-                e.iter().map(|(s, t)| format!("{s}: {}", spell(t))).collect::<Vec<_>>().join(", ")
+                e.iter().map(|(s, t)| format!("{s}: {}", TypeRef::spelled(t))).collect::<Vec<_>>().join(", ")
             };
             let detail = format!("[{}] → [{}]", list(&ea), list(&eb));
             self.push(ChangeKind::ErrorsChanged, Level::Patch, &item, detail, &push_pointer(&pointer, "responses"));
@@ -912,7 +895,7 @@ impl Differ<'_> {
                 self.push(ChangeKind::ParamPresence, Level::Major, &field_item, detail.into(), &pointer);
             }
             if !self.same_ty(&pa.ty, &pb.ty) {
-                let detail = format!("`{}` → `{}`", spell(&pa.ty), spell(&pb.ty));
+                let detail = format!("`{}` → `{}`", TypeRef::spelled(&pa.ty), TypeRef::spelled(&pb.ty));
                 self.push(ChangeKind::ParamRetyped, Level::Major, &field_item, detail, &pointer);
             }
         }
@@ -921,8 +904,8 @@ impl Differ<'_> {
             // Params structs are `#[non_exhaustive]`, built with `new` and setters: a new optional
             // parameter breaks nobody; a required one must be given.
             let (level, what) = if pb.required { (Level::Major, "required") } else { (Level::Minor, "optional") };
-            let detail =
-                format!("{what} {:?} parameter `{}`: `{}`", pb.location, pb.wire, spell(&pb.ty)).to_lowercase();
+            let detail = format!("{what} {:?} parameter `{}`: `{}`", pb.location, pb.wire, TypeRef::spelled(&pb.ty))
+                .to_lowercase();
             self.push(ChangeKind::ParamAdded, level, &field_item, detail, &pointer);
         }
     }
@@ -941,7 +924,7 @@ impl Differ<'_> {
                 Some(Body::Json { field: fb, ty: tb, required: rb, .. }),
             ) => {
                 if fa != fb || !self.same_ty(ta, tb) || ra != rb {
-                    let detail = format!("body `{fa}: {}` → `{fb}: {}`", spell(ta), spell(tb));
+                    let detail = format!("body `{fa}: {}` → `{fb}: {}`", TypeRef::spelled(ta), TypeRef::spelled(tb));
                     self.push(ChangeKind::SignatureChanged, Level::Major, item, detail, &pointer);
                 }
             }
@@ -975,8 +958,8 @@ impl Differ<'_> {
     fn response(&mut self, old: &Operation, new: &Operation, item: &str, pointer: &str) {
         let pointer = push_pointer(pointer, "responses");
         let spell_response = |r: &Response| match r {
-            Response::Json { ty, optional: true, .. } => format!("Option<{}>", spell(ty)),
-            Response::Json { ty, .. } => spell(ty),
+            Response::Json { ty, optional: true, .. } => format!("Option<{}>", TypeRef::spelled(ty)),
+            Response::Json { ty, .. } => TypeRef::spelled(ty),
             Response::Bytes { .. } => "Vec<u8>".into(),
             Response::Empty => "()".into(),
         };

@@ -112,6 +112,26 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// The type as Rust writes it, with the `types` module's names bare:
+    /// `Vec<Image>`, `BTreeMap<String, i64>`, `DateTime<Utc>`.
+    pub fn spelled(&self) -> String {
+        match self {
+            TypeRef::String => "String".into(),
+            TypeRef::Bool => "bool".into(),
+            TypeRef::I32 => "i32".into(),
+            TypeRef::I64 => "i64".into(),
+            TypeRef::F64 => "f64".into(),
+            TypeRef::DateTime => "DateTime<Utc>".into(),
+            TypeRef::Value => "serde_json::Value".into(),
+            TypeRef::Bytes => "Vec<u8>".into(),
+            TypeRef::Upload => "Upload".into(),
+            TypeRef::Vec(inner) => format!("Vec<{}>", inner.spelled()),
+            TypeRef::Map(inner) => format!("BTreeMap<String, {}>", inner.spelled()),
+            TypeRef::Named(name) => name.clone(),
+            TypeRef::Boxed(inner) => format!("Box<{}>", inner.spelled()),
+        }
+    }
+
     /// Calls `f` with the name of every named type this refers to.
     pub fn visit_named(&self, f: &mut dyn FnMut(&str)) {
         match self {

@@ -1,8 +1,12 @@
-//! sdkgen turns an OpenAPI 3.0 document into a typed, async Rust SDK.
+//! sdkgen turns an OpenAPI document (3.0, 3.1 or Swagger 2.0) into a typed,
+//! async Rust SDK.
 //!
-//! The pipeline: [`load`] (YAML/JSON → checked `openapiv3` document) →
-//! [`lower`] (schemas and operations → [`ir`], names from [`naming`]) →
-//! `emit` (IR → `quote!` tokens) → [`output`] (`prettyplease`, files).
+//! The pipeline: [`load`] (YAML/JSON → checked `openapiv3` document; a 3.1 or
+//! 2.0 document is first rewritten into the 3.0 model) → [`lower`] (schemas
+//! and operations → [`ir`], names from [`naming`]) → IR passes (equal types
+//! merged, pagination found) → `emit` (IR → `quote!` tokens) → [`output`]
+//! (`prettyplease`, the crate's files: `Cargo.toml`, `src/lib.rs`, the
+//! runtime's code, `API.md` from [`api_map`], `sdkgen-api.json`).
 //!
 //! ```no_run
 //! // build.rs
@@ -11,7 +15,9 @@
 //! # let _ = path;
 //! ```
 
+pub mod api_map;
 mod config;
+mod contract;
 mod dedupe;
 pub mod diff;
 mod emit;
@@ -25,6 +31,7 @@ mod normalize;
 mod openapi31;
 pub mod output;
 pub mod overrides;
+mod package;
 mod paging;
 mod render;
 pub mod schema;

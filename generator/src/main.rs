@@ -1,5 +1,6 @@
 //! The `sdkgen` command line: `generate` writes an SDK crate, `check`
-//! verifies committed output. Exit codes: 0 ok, 1 stale output, 2 bad input.
+//! verifies committed output, `diff` compares two SDKs, `api` prints the map
+//! of an SDK's methods. Exit codes: 0 ok, 1 stale output, 2 bad input.
 
 use sdkgen::diff::ApiDiff;
 use sdkgen::ir::Api;
@@ -15,17 +16,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const HELP: &str = "\
-sdkgen - generate a typed async Rust SDK from an OpenAPI 3.0 document
+sdkgen - generate a typed async Rust SDK from an OpenAPI document (3.0, 3.1 or Swagger 2.0)
 
 USAGE:
     sdkgen generate <SPEC> --out <DIR> [OPTIONS]
     sdkgen check <SPEC> --out <DIR> [OPTIONS]
     sdkgen diff <OLD> <NEW> [--format text|json|markdown] [--all]
+    sdkgen api <SPEC> [--format text|json]
 
 COMMANDS:
-    generate   Write a complete SDK crate (Cargo.toml, src/lib.rs, sdkgen-api.json)
-               to <DIR>. Only files whose contents change are written; on any
-               error nothing is written.
+    generate   Write a complete SDK crate to <DIR>: Cargo.toml, src/lib.rs, the
+               runtime's code (src/runtime.rs), API.md and sdkgen-api.json. It
+               builds there as it is (`cargo build`). Only files whose contents
+               change are written; on any error nothing is written.
     check      Generate in memory and compare with <DIR>. Exits 1 with a diff
                when the committed output is stale (same as `generate --check`).
     diff       What changed in the SDK between two specs (or generated crates,
@@ -34,6 +37,10 @@ COMMANDS:
                names with the spec pointer behind each, and the semver
                release it needs. `generate` and `check` print a summary of
                the same when the SDK in <DIR> changes.
+    api        Print the map of the SDK's API without writing anything: every
+               method as it is called, by resource, with its HTTP method and
+               route, params and return types (the crate's API.md; JSON with
+               --format json).
 
 OPTIONS:
     -o, --out <DIR>           Directory of the generated crate
@@ -43,13 +50,16 @@ OPTIONS:
         --strict              Treat warnings as errors
         --example-tests       Also write tests/examples.rs: the spec's examples decode
                               into the generated types and encode back
+        --vendor-runtime      Copy the runtime's code into the SDK (src/runtime.rs):
+                              the default, so that the SDK builds wherever it is
+        --runtime-crate       Depend on the sdkgen-runtime crate (from a registry)
+                              instead of carrying its code
         --runtime-path <PATH> Depend on sdkgen-runtime by this path (relative to <DIR>,
                               or absolute) as well as by version
-        --vendor-runtime      Copy the runtime into the SDK (src/runtime.rs) instead
-                              of depending on the sdkgen-runtime crate
         --bump                With generate: the version in <DIR>/Cargo.toml, bumped
                               as the API changes need (major, minor or patch)
-        --format <FORMAT>     With diff: text (default), json or markdown
+        --format <FORMAT>     With diff: text (default), json or markdown; with api:
+                              text (default, Markdown) or json
         --all                 With diff: list every change, not the first 20
     -v, --verbose             List every warning, not just the first of each kind
     -h, --help                Show this help
@@ -59,8 +69,9 @@ EXIT CODES:
     0  success    1  `check`: output is stale    2  bad input or usage
     (`diff` exits 0 whatever the verdict; read it from the output)
 
-EXAMPLE:
+EXAMPLES:
     sdkgen generate openapi/images-edit.yaml --out generated/images-edit
+    sdkgen api openapi/images.yaml | grep 'PATCH /accounts'
 ";
 
 struct Args {
@@ -106,6 +117,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Str
             "-v" | "--verbose" => verbose = true,
             "--bump" => bump = true,
             "--vendor-runtime" => runtime = Some(sdkgen::Runtime::Vendored),
+            "--runtime-crate" => runtime = Some(sdkgen::Runtime::Crate { path: None }),
             "--runtime-path" => runtime = Some(sdkgen::Runtime::Crate { path: Some(value("--runtime-path")?) }),
             "--all" => all = true,
             "--format" => format = value("--format")?,
@@ -116,15 +128,18 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Str
             word => return Err(format!("unexpected argument `{word}`")),
         }
     }
-    let command = command.ok_or("missing command: generate, check or diff")?;
-    if !["generate", "check", "diff"].contains(&command.as_str()) {
-        return Err(format!("unknown command `{command}`: expected generate, check or diff"));
+    let command = command.ok_or("missing command: generate, check, diff or api")?;
+    if !["generate", "check", "diff", "api"].contains(&command.as_str()) {
+        return Err(format!("unknown command `{command}`: expected generate, check, diff or api"));
     }
-    if !["text", "json", "markdown"].contains(&format.as_str()) {
-        return Err(format!("unknown format `{format}`: expected text, json or markdown"));
+    let formats: &[&str] = if command == "api" { &["text", "json"] } else { &["text", "json", "markdown"] };
+    if !formats.contains(&format.as_str()) {
+        return Err(format!("unknown format `{format}`: expected {}", formats.join(", ")));
     }
     let (spec, out) = if command == "diff" {
         (spec.ok_or("missing <OLD>")?, second.ok_or("missing <NEW>")?)
+    } else if command == "api" {
+        (spec.ok_or("missing <SPEC>")?, PathBuf::new())
     } else {
         (spec.ok_or("missing <SPEC>")?, out.ok_or("missing --out <DIR>")?)
     };
@@ -160,6 +175,9 @@ fn main() -> ExitCode {
     };
     if args.command == "diff" {
         return diff(&args);
+    }
+    if args.command == "api" {
+        return api(&args);
     }
     let mut config = Config::new().strict(args.strict).example_tests(args.example_tests).bump(args.bump);
     if let Some(runtime) = &args.runtime {
@@ -314,6 +332,31 @@ fn diff(args: &Args) -> ExitCode {
     if args.verbose {
         eprintln!("sdkgen: diff in {:.0} ms", start.elapsed().as_secs_f64() * 1000.0);
     }
+    ExitCode::SUCCESS
+}
+
+/// `sdkgen api <SPEC>`: the crate's `API.md`, or its entries as JSON.
+fn api(args: &Args) -> ExitCode {
+    let mut config = Config::new();
+    if let Some(file) = &args.overrides {
+        config = config.overrides_file(file);
+    }
+    if let Some(name) = &args.crate_name {
+        config = config.crate_name(name);
+    }
+    let (api, crate_name) = match config.lower_file_named(&args.spec) {
+        Ok(lowered) => lowered,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = match args.format.as_str() {
+        "json" => serde_json::to_string_pretty(&sdkgen::api_map::entries(&api)).expect("entries are plain data") + "\n",
+        _ => sdkgen::api_map::markdown(&api, &crate_name),
+    };
+    // A reader that stops early (`| grep -m1`, `| head`) is not an error.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
     ExitCode::SUCCESS
 }
 

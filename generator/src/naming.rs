@@ -194,10 +194,11 @@ pub fn type_name(name: &str) -> String {
 }
 
 /// The cargo feature of a top-level resource module: its name, except
-/// for the features every generated crate has (`default`, `full`).
+/// for the features every generated crate has (`default`, `full`, and the
+/// runtime's `rustls`, `tracing`; `native-tls` is no module name).
 pub fn feature_name(module: &str) -> String {
     match unraw(module) {
-        name @ ("default" | "full") => format!("{name}_resource"),
+        name @ ("default" | "full" | "rustls" | "tracing") => format!("{name}_resource"),
         name => name.to_string(),
     }
 }
@@ -398,6 +399,15 @@ pub fn common_prefix<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resource_features_never_take_a_feature_every_crate_has() {
+        for taken in ["default", "full", "rustls", "tracing"] {
+            assert_eq!(feature_name(taken), format!("{taken}_resource"));
+        }
+        assert_eq!(feature_name("r#type"), "type");
+        assert_eq!(feature_name("images"), "images");
+    }
 
     #[test]
     fn acronyms_stay_whole() {

@@ -8,9 +8,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// The HTTP runtime (the `sdkgen-runtime` crate's code), copied verbatim into
-/// an SDK generated with [`Runtime::Vendored`].
-pub const RUNTIME: &str = include_str!("../../runtime/src/runtime.rs");
+use crate::contract::RUNTIME_SOURCE as RUNTIME;
 
 /// Keeps `cargo fmt` in a user's workspace from reformatting generated code,
 /// which is formatted by sdkgen and changed only by regenerating.
@@ -32,6 +30,9 @@ pub struct Generated {
     pub api: String,
     /// `Cargo.toml` of the generated crate.
     pub cargo_toml: String,
+    /// `API.md`: every method as it is called, by resource, with its route
+    /// (see [`crate::api_map`]).
+    pub api_md: String,
     /// `tests/examples.rs`, when example tests were asked for.
     pub example_tests: Option<String>,
     /// `sdkgen-api.json`: the IR as JSON, so that the next generation (and
@@ -87,6 +88,7 @@ impl Generated {
             (PathBuf::from("Cargo.toml"), self.cargo_toml.clone()),
             (PathBuf::from("rustfmt.toml"), RUSTFMT_TOML.to_string()),
             (PathBuf::from(API_JSON), self.api_json.clone()),
+            (PathBuf::from(crate::api_map::API_MD), self.api_md.clone()),
             (PathBuf::from("src/lib.rs"), lib),
         ]);
         if self.runtime == Runtime::Vendored {

@@ -9,8 +9,18 @@
 //! strip_prefix = "images_"           # default: the prefix all schema names share
 //! features = true                    # a cargo feature per top-level resource (default: > 8 of them)
 //! example_tests = true               # also write tests/examples.rs (default: false)
+//! vendor_runtime = false             # depend on the sdkgen-runtime crate (default: carry its code)
 //! runtime_path = "../../runtime"     # sdkgen-runtime as a path dependency (relative to the SDK)
-//! vendor_runtime = true              # the runtime as the SDK's own module (default: false)
+//!
+//! [package]                          # the generated Cargo.toml's metadata (default: from the spec)
+//! publish = true                     # default: false (`publish = false` in the manifest)
+//! license = "MIT"                    # default: info.license, when it names an SPDX licence
+//! repository = "https://github.com/acme/acme-rs"
+//! homepage = "https://acme.example"  # default: externalDocs.url, else info.contact.url
+//! documentation = "https://docs.rs/acme"
+//! description = "Acme's API"         # default: "Typed async client for the <info.title>, …"
+//! keywords = ["acme", "api"]         # default: the title's first word, api, sdk, client
+//! categories = ["api-bindings"]      # default: api-bindings, web-programming::http-client
 //!
 //! [env]                              # env var per security scheme
 //! api_email = "CLOUDFLARE_EMAIL"     # default: <PREFIX>_<SCHEME NAME>
@@ -49,8 +59,13 @@ pub struct Overrides {
     /// Where the `sdkgen-runtime` crate is, relative to the generated crate: a path
     /// dependency beside the version requirement (as `--runtime-path` says).
     pub runtime_path: Option<String>,
-    /// Whether the SDK carries its own copy of the runtime (as `--vendor-runtime` says).
+    /// Whether the SDK carries its own copy of the runtime (the default, as
+    /// `--vendor-runtime` says) or depends on the `sdkgen-runtime` crate (`false`,
+    /// as `--runtime-crate` says).
     pub vendor_runtime: Option<bool>,
+    /// The generated manifest's package metadata.
+    #[serde(default)]
+    pub package: PackageOverrides,
     /// Environment variable per security scheme name.
     #[serde(default)]
     pub env: BTreeMap<String, String>,
@@ -60,6 +75,29 @@ pub struct Overrides {
     /// Placement per operationId.
     #[serde(default)]
     pub operations: BTreeMap<String, OperationOverride>,
+}
+
+/// The `[package]` table: what the generated `Cargo.toml` says of the crate,
+/// where the spec does not say it or says it otherwise.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageOverrides {
+    /// Whether the crate may be published (default: `false`).
+    pub publish: Option<bool>,
+    /// One line describing the crate.
+    pub description: Option<String>,
+    /// An SPDX licence expression.
+    pub license: Option<String>,
+    /// The source repository's URL.
+    pub repository: Option<String>,
+    /// The API's home page.
+    pub homepage: Option<String>,
+    /// Where the crate's documentation is.
+    pub documentation: Option<String>,
+    /// crates.io keywords (at most five).
+    pub keywords: Option<Vec<String>>,
+    /// crates.io category slugs.
+    pub categories: Option<Vec<String>>,
 }
 
 /// Where one operation goes.

@@ -18,6 +18,9 @@ use std::time::{Duration, Instant};
 pub struct Rendered {
     /// Each part's text, and whether it belongs in `pub mod types`.
     texts: Vec<(bool, String)>,
+    /// How `pub mod types` opens: with a feature per resource, every type may
+    /// be left out, and its `serde` import then goes unused.
+    types_open: &'static str,
     /// The wall time of the phase split between emission and formatting in
     /// proportion to the time the workers spent on each.
     pub emit: Duration,
@@ -92,7 +95,8 @@ pub fn render(api: &Api, user_agent: &str, threads: usize) -> Result<Rendered> {
     let busy = (emitting + formatting).as_secs_f64().max(f64::EPSILON);
     let emit = wall.mul_f64(emitting.as_secs_f64() / busy);
     let texts = parts.iter().map(|p| matches!(p, Part::Types(_))).zip(texts).collect();
-    Ok(Rendered { texts, emit, format: wall.saturating_sub(emit) })
+    let types_open = if api.features { emit::TYPES_OPEN_FEATURED } else { emit::TYPES_OPEN };
+    Ok(Rendered { texts, types_open, emit, format: wall.saturating_sub(emit) })
 }
 
 impl Rendered {
@@ -105,7 +109,7 @@ impl Rendered {
         let mut in_types = false;
         for (types, text) in self.texts {
             match (types, in_types) {
-                (true, false) => spacer.push(&mut out, emit::TYPES_OPEN),
+                (true, false) => spacer.push(&mut out, self.types_open),
                 (false, true) => spacer.push(&mut out, "}\n"),
                 _ => {}
             }

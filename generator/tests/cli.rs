@@ -103,7 +103,7 @@ fn generate_writes_only_changes_and_check_catches_staleness() {
     let (spec, out_s) = (seed_spec(), out.to_str().unwrap().to_string());
     // A vendored runtime first: five files, the runtime's own among them.
     let vendored = sdkgen(&["generate", spec.to_str().unwrap(), "--out", &out_s, "--vendor-runtime"]);
-    assert!(stderr(&vendored).contains("wrote 5 file(s)"), "{}", stderr(&vendored));
+    assert!(stderr(&vendored).contains("wrote 6 file(s)"), "{}", stderr(&vendored));
     assert!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap().contains("\npub mod runtime;\n"));
     assert!(out.join("src/runtime.rs").is_file());
     // Then the crate (as the overrides beside the seed spec say): the copy is removed.
@@ -118,7 +118,7 @@ fn generate_writes_only_changes_and_check_catches_staleness() {
         "{}",
         stderr(&first)
     );
-    for f in ["Cargo.toml", "rustfmt.toml", "sdkgen-api.json", "src/lib.rs"] {
+    for f in ["API.md", "Cargo.toml", "rustfmt.toml", "sdkgen-api.json", "src/lib.rs"] {
         assert!(out.join(f).is_file(), "{f} written");
     }
     let lib = out.join("src/lib.rs");
@@ -151,12 +151,17 @@ fn help_and_usage_errors() {
     assert_eq!(help.status.code(), Some(0));
     let text = String::from_utf8_lossy(&help.stdout);
     assert!(text.contains("sdkgen generate <SPEC> --out <DIR>") && text.contains("sdkgen check"), "{text}");
+    assert!(text.contains("sdkgen api <SPEC>") && text.contains("--runtime-crate"), "{text}");
+    // The versions it reads, and no stale claim of 3.0 alone.
+    assert!(text.contains("(3.0, 3.1 or Swagger 2.0)") && !text.contains("OpenAPI 3.0 document"), "{text}");
     for bad in [
         &[][..],
         &["frobnicate", "x"],
         &["generate", "x.yaml"],
         &["generate", "x.yaml", "--out"],
         &["generate", "--bogus"],
+        &["api"],
+        &["api", "x.yaml", "--format", "markdown"],
     ] {
         let o = sdkgen(bad);
         assert_eq!(o.status.code(), Some(2), "{bad:?}: {}", stderr(&o));

@@ -1,4 +1,4 @@
-//! The HTTP runtime of the SDKs that [sdkgen](https://github.com/) generates from OpenAPI
+//! The HTTP runtime of the SDKs that [sdkgen](https://docs.rs/sdkgen) generates from OpenAPI
 //! documents.
 //!
 //! A generated SDK holds the API's types and one method per operation; this crate does the

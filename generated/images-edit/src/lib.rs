@@ -5,6 +5,8 @@
 //!
 //! Update the access control and metadata of a Cloudflare Images image.
 //!
+//! Every method, by resource, with its HTTP method and route: `API.md` at the crate's root.
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), images_edit::Error> {
 //! let client = images_edit::Client::from_env()?;

@@ -5,6 +5,8 @@
 //!
 //! Store, transform and deliver images with Cloudflare Images.
 //!
+//! Every method, by resource, with its HTTP method and route: `API.md` at the crate's root.
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), images::Error> {
 //! let client = images::Client::from_env()?;

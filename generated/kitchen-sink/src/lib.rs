@@ -5,6 +5,8 @@
 //!
 //! A pet shop, as a test bed for sdkgen.
 //!
+//! Every method, by resource, with its HTTP method and route: `API.md` at the crate's root.
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), kitchen_sink::Error> {
 //! let client = kitchen_sink::Client::from_env()?;

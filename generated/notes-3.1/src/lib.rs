@@ -5,6 +5,8 @@
 //!
 //! Notes, in OpenAPI 3.1.
 //!
+//! Every method, by resource, with its HTTP method and route: `API.md` at the crate's root.
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), notes_3_1::Error> {
 //! let client = notes_3_1::Client::from_env()?;

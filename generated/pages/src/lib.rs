@@ -5,6 +5,8 @@
 //!
 //! A shop's records, listed the ways APIs page their lists.
 //!
+//! Every method, by resource, with its HTTP method and route: `API.md` at the crate's root.
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), pages::Error> {
 //! let client = pages::Client::from_env()?;

@@ -99,6 +99,10 @@ pub fn parts(api: &Api) -> Vec<Part<'_>> {
 pub const TYPES_OPEN: &str =
     "/// Types of the API's requests and responses.\npub mod types {\n    use serde::{Deserialize, Serialize};\n";
 
+/// [`TYPES_OPEN`] for an SDK with a feature per resource: with none of them
+/// on, no type is compiled and the `serde` import is unused.
+pub const TYPES_OPEN_FEATURED: &str = "/// Types of the API's requests and responses.\npub mod types {\n    #[allow(unused_imports)]\n    use serde::{Deserialize, Serialize};\n";
+
 /// The tokens of one part.
 pub fn part(api: &Api, user_agent: &str, part: Part<'_>) -> TokenStream {
     match part {
