@@ -438,7 +438,10 @@ async fn run(case: &Case) -> Result<(), String> {
         // A streamed body is read within its own bound: the server goes on after a stall.
         let body_bound = STREAM_STALL + SLACK;
         let outcome = match case.kind {
-            Kind::Json => Call::<Value>::json(&client, request).await.map(|_| ()),
+            Kind::Json => Call::<Value>::json(&client, request).with_response().await.map(|response| {
+                // What a paginated stream reads of it, and what a caller may print.
+                let _ = (link_next(response.headers()), response.request_id(), format!("{response:?}"));
+            }),
             Kind::Enveloped => Call::<Value>::enveloped(&client, request).await.map(|_| ()),
             Kind::Bytes => Call::bytes(&client, request).await.map(|_| ()),
             Kind::Stream => match Call::bytes(&client, request).stream().await {
@@ -478,7 +481,10 @@ async fn run(case: &Case) -> Result<(), String> {
         };
         Ok::<_, String>(match outcome {
             Ok(()) => Outcome::Value,
-            Err(e) => Outcome::Failed(e),
+            Err(e) => {
+                let _ = (format!("{e} {e:?}"), e.is_retryable(), e.api().map(|api| link_next(&api.headers)));
+                Outcome::Failed(e)
+            }
         })
     };
     let outcome = tokio::time::timeout(bound, call).await;
@@ -514,8 +520,13 @@ async fn run(case: &Case) -> Result<(), String> {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn responses_of_any_shape_end_in_a_value_or_a_typed_error_without_unsafe_repeats() {
+#[test]
+fn responses_of_any_shape_end_in_a_value_or_a_typed_error_without_unsafe_repeats() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(all_cases());
+}
+
+async fn all_cases() {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for number in 0..CASES {
