@@ -500,3 +500,169 @@ async fn secrets_of_the_spec_are_sent_and_never_shown_by_debug() {
     let body: Value = serde_json::from_slice(&req.body).unwrap();
     assert_eq!(body["session_token"], "sess-s3cret");
 }
+
+/// Takes `delay` before passing each attempt on, and keeps the `Debug` of the last request
+/// it saw.
+struct Slow {
+    delay: std::time::Duration,
+    seen: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl kitchen_sink::runtime::Middleware for Slow {
+    fn handle<'a>(
+        &'a self,
+        request: kitchen_sink::runtime::reqwest::Request,
+        next: kitchen_sink::runtime::Next<'a>,
+    ) -> kitchen_sink::runtime::BoxFuture<'a, Result<kitchen_sink::runtime::reqwest::Response, Error>> {
+        *self.seen.lock().unwrap() = format!("{request:?}");
+        Box::pin(async move {
+            tokio::time::sleep(self.delay).await;
+            next.run(request).await
+        })
+    }
+}
+
+fn slow(delay: std::time::Duration) -> (Slow, std::sync::Arc<std::sync::Mutex<String>>) {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    (Slow { delay, seen: seen.clone() }, seen)
+}
+
+#[tokio::test]
+async fn the_call_timeout_covers_a_slow_middleware_for_every_kind_of_call() {
+    use std::time::{Duration, Instant};
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(json!([]))).await;
+    let (middleware, _) = slow(Duration::from_millis(1500));
+    let client = Client::builder()
+        .base_url(server.uri())
+        .basic_auth("ann:s3cret")
+        .max_retries(0)
+        .middleware(middleware)
+        .build()
+        .unwrap();
+    let timeout = Duration::from_millis(200);
+
+    let started = Instant::now();
+    let plain = client.pets().list(PetsListParams::new("s")).timeout(timeout).await;
+    assert!(matches!(plain, Err(Error::Timeout)), "{plain:?}");
+    assert!(started.elapsed() < Duration::from_millis(1000), "{:?}", started.elapsed());
+
+    let started = Instant::now();
+    let bytes = client.pets().photos().get(3, PhotosGetParams::new("s")).timeout(timeout).await;
+    assert!(matches!(bytes, Err(Error::Timeout)), "{bytes:?}");
+    assert!(started.elapsed() < Duration::from_millis(1000), "{:?}", started.elapsed());
+
+    let started = Instant::now();
+    let stream = client.pets().photos().get(3, PhotosGetParams::new("s")).stream().timeout(timeout).await;
+    assert!(matches!(stream, Err(Error::Timeout)), "{stream:?}");
+    assert!(started.elapsed() < Duration::from_millis(1000), "{:?}", started.elapsed());
+
+    // Under the timeout, the middleware's time is the call's: it succeeds.
+    let pets = client.pets().list(PetsListParams::new("s")).timeout(Duration::from_secs(5)).await.unwrap();
+    assert!(pets.is_empty());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "only the last call reached the server");
+}
+
+#[tokio::test]
+async fn no_debug_shows_a_secret_header_of_a_response_an_error_or_a_request() {
+    let secret_headers = |template: ResponseTemplate| {
+        template
+            .insert_header("set-cookie", "session=c00kie-s3cret; HttpOnly")
+            .insert_header("x-auth-token", "t0ken-s3cret")
+            .insert_header("x-request-id", "r-7")
+    };
+    let server = server_answering(secret_headers(ResponseTemplate::new(200).set_body_json(json!([])))).await;
+    let (middleware, seen) = slow(std::time::Duration::ZERO);
+    let client =
+        Client::builder().base_url(server.uri()).basic_auth("ann:s3cret").middleware(middleware).build().unwrap();
+
+    let call = client.pets().list(PetsListParams::new("s")).header("X-Api-Key", "k3y-s3cret");
+    let shown = format!("{call:?}");
+    assert!(!shown.contains("k3y-s3cret") && shown.contains("X-Api-Key"), "{shown}");
+    let response = call.with_response().await.unwrap();
+    assert_eq!(response.header("set-cookie"), Some("session=c00kie-s3cret; HttpOnly"), "the value is there to read");
+    let shown = format!("{response:?}");
+    for secret in ["c00kie-s3cret", "t0ken-s3cret"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    assert!(
+        shown.contains("(\"set-cookie\", \"[redacted]\")") && shown.contains("(\"x-request-id\", \"r-7\")"),
+        "{shown}"
+    );
+
+    // The request a middleware sees: credentials and secret headers are marked sensitive.
+    let shown = seen.lock().unwrap().clone();
+    assert!(shown.contains("x-api-key"), "{shown}");
+    for secret in ["YW5uOnMzY3JldA==", "k3y-s3cret"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    let params = kitchen_sink::advice::AdviceNewParams::new("shop-1", "How often?").x_shop_pin("4321");
+    let _ = client.advice().new(params).await;
+    let shown = seen.lock().unwrap().clone();
+    assert!(shown.contains("x-shop-pin") && !shown.contains("4321"), "a secret parameter's header: {shown}");
+
+    let server = server_answering(secret_headers(ResponseTemplate::new(404).set_body_string("no"))).await;
+    let client = basic_client(&server);
+    let err = client.pets().list(PetsListParams::new("s")).await.unwrap_err();
+    for shown in [format!("{err:?}"), format!("{:?}", err.api().unwrap()), err.to_string()] {
+        for secret in ["c00kie-s3cret", "t0ken-s3cret"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+    }
+    assert!(format!("{err:?}").contains("r-7"));
+}
+
+#[tokio::test]
+async fn every_retry_setting_is_also_an_option_of_the_call() {
+    use std::time::{Duration, Instant};
+    let flaky = |first: ResponseTemplate| async move {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(first).up_to_n_times(1).mount(&server).await;
+        Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
+        server
+    };
+    let builder = |server: &MockServer| Client::builder().base_url(server.uri()).basic_auth("ann:s3cret");
+    let list = || PetsListParams::new("s");
+
+    // retry_delays: the client waits 10 s between attempts, this call 1 to 5 ms.
+    let server = flaky(ResponseTemplate::new(500)).await;
+    let client = builder(&server).retry_delays(Duration::from_secs(10), Duration::from_secs(10)).build().unwrap();
+    let started = Instant::now();
+    let response =
+        client.pets().list(list()).retry_delays(Duration::from_millis(1), Duration::from_millis(5)).with_response();
+    assert_eq!(response.await.unwrap().attempts(), 2);
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+
+    // max_retry_after: the client waits out no Retry-After, this call one of up to a second.
+    let server = flaky(ResponseTemplate::new(429).insert_header("retry-after-ms", "200")).await;
+    let client = builder(&server).max_retry_after(Duration::ZERO).build().unwrap();
+    let response = client.pets().list(list()).max_retry_after(Duration::from_secs(1)).with_response();
+    assert_eq!(response.await.unwrap().attempts(), 2);
+    // ...and the other way round: the client would wait a second, this call not.
+    let server = flaky(ResponseTemplate::new(429).insert_header("retry-after", "1")).await;
+    let client = builder(&server).build().unwrap();
+    let started = Instant::now();
+    let err = client.pets().list(list()).max_retry_after(Duration::from_millis(100)).await.unwrap_err();
+    assert_eq!(err.api().unwrap().retry_after, Some(Duration::from_secs(1)));
+    assert!(started.elapsed() < Duration::from_millis(900), "{:?}", started.elapsed());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+
+    // retry_writes: a POST answered 500 is repeated only when the call (or client) says so.
+    let ordering = || async {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(ResponseTemplate::new(500)).up_to_n_times(1).mount(&server).await;
+        let created = ResponseTemplate::new(201).set_body_json(json!({"id": "o-1"}));
+        Mock::given(any()).respond_with(created).mount(&server).await;
+        let client = builder(&server).retry_delays(Duration::from_millis(1), Duration::from_millis(5)).build();
+        (server, client.unwrap())
+    };
+    let order = || kitchen_sink::orders::OrdersNewParams::new("shop-1", "kibble");
+    let (server, client) = ordering().await;
+    assert!(client.orders().new(order()).await.is_err());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    let (_server, client) = ordering().await;
+    assert_eq!(client.orders().new(order()).retry_writes(true).with_response().await.unwrap().attempts(), 2);
+    // max_retries: none for this call.
+    let (server, client) = ordering().await;
+    assert!(client.orders().new(order()).retry_writes(true).max_retries(0).await.is_err());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

@@ -26,3 +26,6 @@ include!("runtime.rs");
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod fuzz_tests;

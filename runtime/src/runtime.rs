@@ -156,7 +156,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the timeout of each attempt, from connecting until the response body is read.
+    /// Sets the timeout of each attempt: it covers the middlewares, the exchange and the
+    /// reading of the response body (for a call whose body is a stream, until the response
+    /// starts).
     pub fn timeout(mut self, d: Duration) -> Self {
         self.timeout = d;
         self
@@ -180,7 +182,8 @@ impl ClientBuilder {
     }
 
     /// Sets the exponential backoff between attempts: `initial * 2^retry`, capped at `max`,
-    /// with jitter. A `Retry-After` of at most 60 s sent by the server takes precedence.
+    /// with jitter. A `Retry-After` sent by the server, up to
+    /// [`max_retry_after`](ClientBuilder::max_retry_after), takes precedence.
     pub fn retry_delays(mut self, initial: Duration, max: Duration) -> Self {
         self.initial_delay = initial;
         self.max_delay = max;
@@ -541,9 +544,14 @@ impl Client {
         let once = prepared.body.as_ref().is_some_and(Payload::once);
         let max_retries = if once { 0 } else { options.max_retries.unwrap_or(inner.max_retries) };
         let timeout = options.timeout.unwrap_or(inner.timeout);
+        let max_retry_after = options.max_retry_after.unwrap_or(inner.max_retry_after);
+        let (initial_delay, max_delay) = options.retry_delays.unwrap_or((inner.initial_delay, inner.max_delay));
         let mut retry = 0;
         loop {
-            let error = match self.attempt(&prepared, timeout, decode).await {
+            // One deadline per attempt, around the middlewares, the exchange and the reading
+            // of the body (until the response starts, for a stream).
+            let attempt = tokio::time::timeout(timeout, self.attempt(&prepared, decode)).await;
+            let error = match attempt.unwrap_or(Err(Error::Timeout)) {
                 Ok((value, mut meta)) => {
                     meta.attempts = retry + 1;
                     return Ok((value, meta));
@@ -551,11 +559,11 @@ impl Client {
                 Err(error) => error,
             };
             let retry_after = error.api().and_then(|api| api.retry_after);
-            let too_long = retry_after.is_some_and(|d| d > inner.max_retry_after);
+            let too_long = retry_after.is_some_and(|d| d > max_retry_after);
             if retry >= max_retries || !may_retry(repeatable, &error) || too_long {
                 return Err(error);
             }
-            let delay = retry_after.unwrap_or_else(|| self.backoff(retry));
+            let delay = retry_after.unwrap_or_else(|| backoff(retry, initial_delay, max_delay));
             #[cfg(feature = "tracing")]
             tracing::Span::current().record("http.request.resend_count", retry + 1);
             #[cfg(feature = "tracing")]
@@ -570,10 +578,9 @@ impl Client {
         }
     }
 
-    /// One attempt.
-    /// One attempt: `timeout` covers the whole exchange, or, for a streamed body, until the
-    /// response starts.
-    async fn attempt<T>(&self, p: &Prepared, timeout: Duration, decode: Decoder<T>) -> Result<(T, Meta), Error> {
+    /// One attempt: through the middlewares to the HTTP client, and the body read (for a
+    /// streamed body, until the response starts). The caller bounds it with the timeout.
+    async fn attempt<T>(&self, p: &Prepared, decode: Decoder<T>) -> Result<(T, Meta), Error> {
         let mut request = reqwest::Request::new(p.method.clone(), p.url.clone());
         let headers = request.headers_mut();
         headers.reserve(p.headers.len());
@@ -587,16 +594,8 @@ impl Client {
             }
             *request.body_mut() = Some(body);
         }
-        let mut response = match decode {
-            Decoder::Body(_) | Decoder::Raw(_) => {
-                *request.timeout_mut() = Some(timeout);
-                self.exchange(request).await
-            }
-            Decoder::Stream(_) => {
-                let started = tokio::time::timeout(timeout, self.exchange(request)).await;
-                started.map_err(|_| Error::Timeout)?
-            }
-        }?;
+        let mut response = self.exchange(request).await?;
+        mark_secrets(response.headers_mut().iter_mut(), self.inner.spec.schemes);
         let status = response.status();
         if !status.is_success() {
             let headers = std::mem::take(response.headers_mut());
@@ -708,6 +707,8 @@ impl Client {
         for (name, value) in &options.headers {
             headers.push((header_name(name)?, header_value(name, value)?));
         }
+        // Secrets are marked, so that a request's `Debug` (in a middleware) does not show them.
+        mark_secrets(headers.iter_mut().map(|(name, value)| (&*name, value)), spec.schemes);
         query.extend(options.query.iter().map(|(name, value)| (Cow::Owned(name.clone()), value.clone())));
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
@@ -748,13 +749,6 @@ impl Client {
         }
         let options: Vec<String> = alternatives.iter().map(|alt| alt.join(" + ")).collect();
         Err(Error::InvalidRequest(format!("no credentials for {method} {path}: set one of: {}", options.join(" | "))))
-    }
-
-    /// Exponential backoff with jitter: `initial * 2^retry` capped at `max`, times 0.75..1.0.
-    fn backoff(&self, retry: u32) -> Duration {
-        let delay = self.inner.initial_delay.saturating_mul(2u32.saturating_pow(retry));
-        let random = (RandomState::new().build_hasher().finish() >> 11) as f64 / (1u64 << 53) as f64;
-        delay.min(self.inner.max_delay).mul_f64(0.75 + 0.25 * random)
     }
 
     /// Classifies a reqwest failure, removing query-parameter credentials from its URL.
@@ -854,6 +848,8 @@ impl fmt::Debug for Next<'_> {
 struct CallOptions {
     timeout: Option<Duration>,
     max_retries: Option<u32>,
+    retry_delays: Option<(Duration, Duration)>,
+    max_retry_after: Option<Duration>,
     retry_writes: Option<bool>,
     idempotency_key: Option<String>,
     headers: Vec<(String, String)>,
@@ -936,8 +932,8 @@ impl<'a, T> Call<'a, T> {
         Call { client, request, decode, options: CallOptions::default() }
     }
 
-    /// Sets the timeout of each attempt of this call (the client's is
-    /// [`ClientBuilder::timeout`]).
+    /// Sets the timeout of each attempt of this call, around its middlewares, exchange and
+    /// body as [`ClientBuilder::timeout`] says (the client's is the default).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
@@ -946,6 +942,21 @@ impl<'a, T> Call<'a, T> {
     /// Sets how many times this call is retried (`0`: sent once).
     pub fn max_retries(mut self, n: u32) -> Self {
         self.options.max_retries = Some(n);
+        self
+    }
+
+    /// Sets the backoff between the attempts of this call (see
+    /// [`ClientBuilder::retry_delays`]; the client's is the default).
+    pub fn retry_delays(mut self, initial: Duration, max: Duration) -> Self {
+        self.options.retry_delays = Some((initial, max));
+        self
+    }
+
+    /// Sets the longest `Retry-After` this call waits out (see
+    /// [`ClientBuilder::max_retry_after`]; the client's is the default): a longer one ends
+    /// its retries with the error.
+    pub fn max_retry_after(mut self, d: Duration) -> Self {
+        self.options.max_retry_after = Some(d);
         self
     }
 
@@ -1023,6 +1034,8 @@ impl<T> fmt::Debug for Call<'_, T> {
             .field("request", &self.request)
             .field("timeout", &self.options.timeout)
             .field("max_retries", &self.options.max_retries)
+            .field("retry_delays", &self.options.retry_delays)
+            .field("max_retry_after", &self.options.max_retry_after)
             .field("retry_writes", &self.options.retry_writes)
             .field("idempotency_key", &self.options.idempotency_key.is_some())
             .field("headers", &headers)
@@ -1232,8 +1245,9 @@ impl EventParser {
     }
 }
 
-/// A value with the response it came in ([`Call::with_response`]).
-#[derive(Debug, Clone)]
+/// A value with the response it came in ([`Call::with_response`]). Its `Debug` shows no
+/// secret header ([`secret_header`], and the headers of the API's security schemes).
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Response<T> {
     /// The decoded value.
@@ -1242,6 +1256,78 @@ pub struct Response<T> {
     headers: HeaderMap,
     result_info: Option<Value>,
     attempts: u32,
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("value", &self.value)
+            .field("status", &self.status)
+            .field("headers", &ShownHeaders(&self.headers))
+            .field("result_info", &self.result_info)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+/// Whether the header `name` may carry a secret, so that its value is never shown: by the
+/// `Debug` of [`Response`] and [`ApiError`], nor by a request's (a middleware's `Debug` of a
+/// `reqwest::Request` shows `Sensitive`). The credential headers (`Authorization`,
+/// `Proxy-Authorization`), cookies (`Cookie`, `Set-Cookie`), authentication challenges, and
+/// a name with a word of a credential in it (`X-API-Key`, `X-Auth-Token`,
+/// `X-Amz-Security-Token`, `X-CSRF-Token`, `X-Shop-Pin`, `X-Session-Id`, `X-Hub-Signature`,
+/// `Ocp-Apim-Subscription-Key`; not `Idempotency-Key`). The headers of the API's security
+/// schemes are hidden too, whatever their names: the client marks them sensitive in every
+/// request and response, with the others.
+pub fn secret_header(name: &str) -> bool {
+    const SECRET: [&str; 6] =
+        ["authorization", "proxy-authorization", "cookie", "set-cookie", "www-authenticate", "proxy-authenticate"];
+    /// Words of a header name that say it carries a credential.
+    const WORDS: [&str; 17] = [
+        "auth", "authorization", "token", "secret", "password", "passwd", "pin", "session", "sessionid", "cookie",
+        "credential", "credentials", "signature", "key", "apikey", "csrf", "xsrf",
+    ];
+    // Header names are lowercase: only another spelling is copied.
+    let name: Cow<'_, str> = match name.bytes().any(|b| b.is_ascii_uppercase()) {
+        true => Cow::Owned(name.to_ascii_lowercase()),
+        false => Cow::Borrowed(name),
+    };
+    if SECRET.contains(&name.as_ref()) {
+        return true;
+    }
+    name != "idempotency-key"
+        && name.split(['-', '_']).any(|word| {
+            WORDS.contains(&word) || word.ends_with("token") || word.ends_with("secret")
+        })
+}
+
+/// Marks sensitive the values of the headers that may carry a secret (by [`secret_header`],
+/// or those of the API's security schemes), so that no `Debug` shows them.
+fn mark_secrets<'a>(headers: impl Iterator<Item = (&'a HeaderName, &'a mut HeaderValue)>, schemes: &[SecurityScheme]) {
+    for (name, value) in headers {
+        let scheme = || schemes.iter().any(|s| matches!(s.kind, SchemeKind::Header(h) if h.eq_ignore_ascii_case(name.as_str())));
+        if !value.is_sensitive() && (secret_header(name.as_str()) || scheme()) {
+            value.set_sensitive(true);
+        }
+    }
+}
+
+/// Headers as `Debug` shows them: secrets (by name, or marked sensitive) `[redacted]`, bytes
+/// that are not text `[binary]`.
+struct ShownHeaders<'a>(&'a HeaderMap);
+
+impl fmt::Debug for ShownHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = self.0.iter().map(|(name, value)| {
+            let text = if value.is_sensitive() || secret_header(name.as_str()) {
+                "[redacted]"
+            } else {
+                value.to_str().unwrap_or("[binary]")
+            };
+            (name.as_str(), text)
+        });
+        f.debug_list().entries(shown).finish()
+    }
 }
 
 impl<T> Response<T> {
@@ -1524,10 +1610,18 @@ impl Request {
 /// or joined in the field's style; objects and lists that hold objects use
 /// the bracket notation form APIs expect (`metadata[key]=v`,
 /// `items[0][price]=1`).
-#[derive(Debug, Default)]
+#[derive(Default)]
 #[must_use = "a Form does nothing until it is attached with Request::form"]
 pub struct Form {
     pairs: Vec<(Cow<'static, str>, String)>,
+}
+
+/// Shows the fields' names, not their values (a form may carry a password or a client secret).
+impl fmt::Debug for Form {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.pairs.iter().map(|(name, _)| name.as_ref()).collect();
+        f.debug_struct("Form").field("fields", &names).finish()
+    }
 }
 
 impl Form {
@@ -2343,16 +2437,6 @@ impl ApiError {
 
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        /// Response headers that may carry a secret.
-        const HIDDEN: [&str; 3] = ["set-cookie", "authorization", "www-authenticate"];
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let hidden = HIDDEN.contains(&name.as_str());
-                (name.as_str(), if hidden { "<redacted>" } else { value.to_str().unwrap_or("<binary>") })
-            })
-            .collect();
         let body = snippet(self.body.as_bytes());
         f.debug_struct("ApiError")
             .field("status", &self.status)
@@ -2361,7 +2445,7 @@ impl fmt::Debug for ApiError {
             .field("messages", &self.messages)
             .field("message", &self.message)
             .field("retry_after", &self.retry_after)
-            .field("headers", &headers)
+            .field("headers", &ShownHeaders(&self.headers))
             .field("body", &if body.len() < self.body.len() { format!("{body}…") } else { body })
             .finish()
     }
@@ -2524,6 +2608,13 @@ fn may_retry(repeatable: bool, error: &Error) -> bool {
         Error::Transport(e) => e.is_connect(),
         _ => false,
     }
+}
+
+/// Exponential backoff with jitter: `initial * 2^retry` capped at `max`, times 0.75..1.0.
+fn backoff(retry: u32, initial: Duration, max: Duration) -> Duration {
+    let delay = initial.saturating_mul(2u32.saturating_pow(retry));
+    let random = (RandomState::new().build_hasher().finish() >> 11) as f64 / (1u64 << 53) as f64;
+    delay.min(max).mul_f64(0.75 + 0.25 * random)
 }
 
 /// A key no other request of this process, or likely of any other, carries:

@@ -92,6 +92,84 @@ fn secrets_never_print() {
     assert!(!format!("{client:?}").contains("hunter2"));
 }
 
+#[test]
+fn secret_headers_are_credentials_cookies_and_names_that_say_so() {
+    for name in [
+        "Authorization",
+        "proxy-authorization",
+        "cookie",
+        "Set-Cookie",
+        "www-authenticate",
+        "x-api-key",
+        "X-Goog-Api-Key",
+        "apikey",
+        "x-auth-token",
+        "X-Auth-Email",
+        "x-amz-security-token",
+        "x-csrf-token",
+        "x-shop-pin",
+        "x-session-id",
+        "x-hub-signature",
+        "ocp-apim-subscription-key",
+        "x-client-secret",
+        "x_access_token",
+    ] {
+        assert!(secret_header(name), "{name}");
+    }
+    for name in
+        ["idempotency-key", "x-request-id", "content-type", "x-shipping-zone", "retry-after", "link", "authored-by"]
+    {
+        assert!(!secret_header(name), "{name}");
+    }
+}
+
+static HEADER_SPEC: ApiSpec = ApiSpec {
+    default_base_url: "https://api.example.com",
+    user_agent: "runtime-tests/0",
+    schemes: &[SecurityScheme { name: "partner", kind: SchemeKind::Header("X-Partner"), env: "" }],
+};
+
+#[tokio::test]
+async fn debug_of_responses_errors_forms_and_requests_shows_no_secret() {
+    let server = MockServer::start().await;
+    let answer = |status: u16| {
+        ResponseTemplate::new(status)
+            .insert_header("set-cookie", "sid=c00kie-s3cret")
+            .insert_header("x-partner", "partner-s3cret")
+            .insert_header("x-api-key", "k3y-s3cret")
+            .insert_header("x-request-id", "r-1")
+            .set_body_string("{}")
+    };
+    Mock::given(path("/ok")).respond_with(answer(200)).mount(&server).await;
+    Mock::given(path("/no")).respond_with(answer(403)).mount(&server).await;
+    let client =
+        ClientBuilder::new(&HEADER_SPEC).base_url(server.uri()).credential("partner", "p4rtner").build().unwrap();
+    let request = |p: &str| Request::new(Method::GET, p.into()).security(&[&["partner"]]);
+    let secrets = ["c00kie-s3cret", "partner-s3cret", "k3y-s3cret", "p4rtner", "f0rm-s3cret"];
+    let shows_none = |shown: &str| {
+        for secret in secrets {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+    };
+
+    let response = Call::<Value>::json(&client, || Ok(request("/ok"))).with_response().await.unwrap();
+    let shown = format!("{response:?}");
+    shows_none(&shown);
+    assert!(shown.contains("(\"x-partner\", \"[redacted]\")"), "a scheme's header, whatever its name: {shown}");
+    assert!(shown.contains("(\"x-request-id\", \"r-1\")"), "{shown}");
+
+    let err = Call::<Value>::json(&client, || Ok(request("/no"))).await.unwrap_err();
+    shows_none(&format!("{err:?} {err}"));
+    assert!(format!("{err:?}").contains("r-1"));
+
+    let form = || Form::new().field("client_secret", "f0rm-s3cret", Style::Form, true);
+    let shown = format!("{:?} {:?}", form(), Request::new(Method::POST, "/token".into()).form(form()));
+    shows_none(&shown);
+    assert!(shown.contains("client_secret"), "{shown}");
+    let call = Call::empty(&client, || Ok(request("/ok"))).header("Cookie", "sid=c00kie-s3cret");
+    shows_none(&format!("{call:?}"));
+}
+
 #[tokio::test]
 async fn a_call_decodes_its_value_and_keeps_the_response() {
     let server = MockServer::start().await;
@@ -200,84 +278,6 @@ async fn upload_bodies_are_shared_by_attempts() {
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 3);
     assert!(requests.iter().all(|r| r.body == body));
-}
-
-/// With the `tracing` feature: what a call's span and events record.
-#[cfg(feature = "tracing")]
-mod spans {
-    use super::*;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    use std::sync::Mutex;
-    use tracing::field::{Field, Visit};
-    use tracing::span::{Attributes, Id, Record};
-    use tracing::{Event, Metadata};
-
-    /// Every field recorded on a span or an event, as `name=value`, in order.
-    #[derive(Clone, Default)]
-    struct Recorder(Arc<Mutex<Vec<String>>>, Arc<AtomicU64>);
-
-    struct Fields<'a>(&'a Mutex<Vec<String>>);
-
-    impl Visit for Fields<'_> {
-        fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-            self.0.lock().unwrap().push(format!("{}={value:?}", field.name()));
-        }
-    }
-
-    impl tracing::Subscriber for Recorder {
-        fn enabled(&self, _: &Metadata<'_>) -> bool {
-            true
-        }
-        fn new_span(&self, span: &Attributes<'_>) -> Id {
-            self.0.lock().unwrap().push(format!("span {}", span.metadata().name()));
-            span.record(&mut Fields(&self.0));
-            Id::from_u64(self.1.fetch_add(1, Ordering::Relaxed) + 1)
-        }
-        fn record(&self, _: &Id, values: &Record<'_>) {
-            values.record(&mut Fields(&self.0));
-        }
-        fn record_follows_from(&self, _: &Id, _: &Id) {}
-        fn event(&self, event: &Event<'_>) {
-            event.record(&mut Fields(&self.0));
-        }
-        fn enter(&self, _: &Id) {}
-        fn exit(&self, _: &Id) {}
-    }
-
-    #[test]
-    fn a_call_is_one_span_with_http_names_and_its_retries_are_events() {
-        let recorder = Recorder::default();
-        tracing::subscriber::with_default(recorder.clone(), || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            runtime.block_on(async {
-                let server = MockServer::start().await;
-                Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
-                let client = client(&server);
-                let request = get("/things/1").query("secret_query", "q-s3cret");
-                let result = Call::empty(&client, || Ok(request)).await;
-                assert_eq!(result.unwrap_err().status(), Some(503));
-            });
-        });
-        let fields = recorder.0.lock().unwrap().clone();
-        for want in [
-            "span http.client",
-            "otel.name=GET /things/{id}",
-            "http.request.method=GET",
-            "url.template=\"/things/{id}\"",
-            "sdkgen.operation_id=\"getThing\"",
-            "server.address=127.0.0.1",
-            "http.request.resend_count=2",
-            "http.response.status_code=503",
-            "error.type=503",
-            "otel.status_code=\"ERROR\"",
-            "message=retrying after a failed attempt",
-        ] {
-            assert!(fields.iter().any(|f| f == want), "no {want} in {fields:#?}");
-        }
-        let text = fields.join("\n");
-        assert!(!text.contains("t0ken") && !text.contains("q-s3cret"), "{text}");
-        assert_eq!(fields.iter().filter(|f| f.starts_with("span ")).count(), 1, "{fields:#?}");
-    }
 }
 
 /// The events of `chunks`, each chunk as it would arrive.
