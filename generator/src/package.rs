@@ -185,13 +185,13 @@ pub(crate) fn cargo_toml(
         ("serde".to_string(), "{ version = \"1\", features = [\"derive\"] }".into()),
         ("serde_json".to_string(), "\"1\"".into()),
     ];
-    // Features the SDK passes on to its runtime: TLS backend and tracing.
+    // Features the SDK passes on to its runtime: TLS backend, tracing and the mock.
     let mut passed_on: Vec<(String, Vec<String>)> = Vec::new();
     match runtime {
         Runtime::Crate { path } => {
             let path = path.as_deref().map(|p| format!(", path = {}", string(p))).unwrap_or_default();
             dependencies.push(("sdkgen-runtime".into(), format!("{{ version = \"{RUNTIME_VERSION}\"{path} }}")));
-            for feature in ["native-tls", "tracing"] {
+            for feature in ["native-tls", "tracing", "testing"] {
                 passed_on.push((feature.into(), vec![format!("sdkgen-runtime/{feature}")]));
             }
         }
@@ -225,6 +225,7 @@ pub(crate) fn cargo_toml(
             "tracing" => "# One `tracing` span per call, retries as events.\n",
             "native-tls" => "# The platform's TLS (OpenSSL on Linux) besides or instead of rustls.\n",
             "rustls" => "# TLS with rustls (on by default).\n",
+            "testing" => "# `Mock`: a typed mock of the API for the tests of code that calls it.\n",
             _ => "",
         };
         toml.push_str(&format!("{doc}{feature} = {}\n", array(on)));

@@ -210,6 +210,77 @@ impl ClientBuilder {
     }
 }
 
+/// The API's operations, as its mock knows them.
+#[cfg(feature = "testing")]
+static MOCK_OPERATIONS: [runtime::mock::Operation; 1] = [
+    runtime::mock::Operation {
+        method: "PATCH",
+        template: "/accounts/{account_id}/images/v1/{image_id}",
+        call: "images().v1().edit()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+];
+/// A mock of the API, for the tests of code that calls it (feature `testing`): typed
+/// rules per operation, reached as the calls are (`mock.pets().list()` answers
+/// `client.pets().list(…)`), answer the calls of a real [`Client`] ([`Mock::client`])
+/// without a network. The client's retries, timeouts, pagination and decoding all run.
+/// A call no rule answers fails with an [`Error::Middleware`] naming its operation.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone)]
+pub struct Mock {
+    inner: runtime::mock::Mock,
+}
+
+#[cfg(feature = "testing")]
+impl Default for Mock {
+    fn default() -> Self {
+        Mock::new()
+    }
+}
+
+#[cfg(feature = "testing")]
+impl Mock {
+    /// A mock with no rule: every call fails until a rule answers it.
+    pub fn new() -> Mock {
+        Mock {
+            inner: runtime::mock::Mock::new(&MOCK_OPERATIONS),
+        }
+    }
+
+    /// A client wired to the mock: the SDK's own, with a credential for every scheme
+    /// and retries after 1 ms (up to 10 ms) rather than 500 ms.
+    pub fn client(&self) -> Client {
+        self.builder().build().expect("a mock's client builds")
+    }
+
+    /// The builder of [`Mock::client`], to change its settings (not its base URL).
+    pub fn builder(&self) -> ClientBuilder {
+        ClientBuilder {
+            inner: self.inner.client_builder(&API_SPEC),
+        }
+    }
+
+    /// Whether every rule marked `.times(n)` was called `n` times: if not, the
+    /// rules that were not, one a line.
+    pub fn check(&self) -> Result<(), String> {
+        self.inner.check()
+    }
+
+    /// Panics with [`Mock::check`]'s message unless every rule marked `.times(n)`
+    /// was called `n` times.
+    #[track_caller]
+    pub fn verify(&self) {
+        self.inner.verify()
+    }
+
+    /// Rules for the operations under `images`.
+    pub fn images(&self) -> images::ImagesMock<'_> {
+        images::ImagesMock {
+            mock: &self.inner,
+        }
+    }
+}
+
 /// Types of the API's requests and responses.
 pub mod types {
     use serde::{Deserialize, Serialize};
@@ -303,6 +374,21 @@ pub mod images {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `images` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct ImagesMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> ImagesMock<'a> {
+        /// The rules for the `images.v1` resource.
+        pub fn v1(&self) -> V1Mock<'a> {
+            V1Mock { mock: self.mock }
+        }
+    }
+
     /// The `images.v1` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct V1<'a> {
@@ -346,6 +432,21 @@ pub mod images {
                     )
                 },
             )
+        }
+    }
+
+    /// The rules of a [`Mock`](super::Mock) for the `images.v1` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct V1Mock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> V1Mock<'a> {
+        /// A new rule for [`V1::edit`]: `PATCH /accounts/{account_id}/images/v1/{image_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn edit(&self) -> runtime::mock::Rule<super::types::Image> {
+            self.mock.rule(super::MOCK_OPERATIONS[0])
         }
     }
 

@@ -210,6 +210,173 @@ impl ClientBuilder {
     }
 }
 
+/// The API's operations, as its mock knows them.
+#[cfg(feature = "testing")]
+static MOCK_OPERATIONS: [runtime::mock::Operation; 17] = [
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/accounts/{account_id}/images/v1",
+        call: "images().v1().list()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "POST",
+        template: "/accounts/{account_id}/images/v1",
+        call: "images().v1().new()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/accounts/{account_id}/images/v1/keys",
+        call: "images().v1().keys().list()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "PUT",
+        template: "/accounts/{account_id}/images/v1/keys/{signing_key_name}",
+        call: "images().v1().keys().update()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "DELETE",
+        template: "/accounts/{account_id}/images/v1/keys/{signing_key_name}",
+        call: "images().v1().keys().delete()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/accounts/{account_id}/images/v1/stats",
+        call: "images().v1().stats().get()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/accounts/{account_id}/images/v1/variants",
+        call: "images().v1().variants().list()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "POST",
+        template: "/accounts/{account_id}/images/v1/variants",
+        call: "images().v1().variants().new()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/accounts/{account_id}/images/v1/variants/{variant_id}",
+        call: "images().v1().variants().get()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "DELETE",
+        template: "/accounts/{account_id}/images/v1/variants/{variant_id}",
+        call: "images().v1().variants().delete()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "PATCH",
+        template: "/accounts/{account_id}/images/v1/variants/{variant_id}",
+        call: "images().v1().variants().edit()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/accounts/{account_id}/images/v1/{image_id}",
+        call: "images().v1().get()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "DELETE",
+        template: "/accounts/{account_id}/images/v1/{image_id}",
+        call: "images().v1().delete()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "PATCH",
+        template: "/accounts/{account_id}/images/v1/{image_id}",
+        call: "images().v1().edit()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/accounts/{account_id}/images/v1/{image_id}/blob",
+        call: "images().v1().blobs().get()",
+        kind: runtime::mock::Kind::Bytes,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/accounts/{account_id}/images/v2",
+        call: "images().v2().list()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+    runtime::mock::Operation {
+        method: "POST",
+        template: "/accounts/{account_id}/images/v2/direct_upload",
+        call: "images().v2().direct_uploads().new()",
+        kind: runtime::mock::Kind::Enveloped,
+    },
+];
+/// A mock of the API, for the tests of code that calls it (feature `testing`): typed
+/// rules per operation, reached as the calls are (`mock.pets().list()` answers
+/// `client.pets().list(…)`), answer the calls of a real [`Client`] ([`Mock::client`])
+/// without a network. The client's retries, timeouts, pagination and decoding all run.
+/// A call no rule answers fails with an [`Error::Middleware`] naming its operation.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone)]
+pub struct Mock {
+    inner: runtime::mock::Mock,
+}
+
+#[cfg(feature = "testing")]
+impl Default for Mock {
+    fn default() -> Self {
+        Mock::new()
+    }
+}
+
+#[cfg(feature = "testing")]
+impl Mock {
+    /// A mock with no rule: every call fails until a rule answers it.
+    pub fn new() -> Mock {
+        Mock {
+            inner: runtime::mock::Mock::new(&MOCK_OPERATIONS),
+        }
+    }
+
+    /// A client wired to the mock: the SDK's own, with a credential for every scheme
+    /// and retries after 1 ms (up to 10 ms) rather than 500 ms.
+    pub fn client(&self) -> Client {
+        self.builder().build().expect("a mock's client builds")
+    }
+
+    /// The builder of [`Mock::client`], to change its settings (not its base URL).
+    pub fn builder(&self) -> ClientBuilder {
+        ClientBuilder {
+            inner: self.inner.client_builder(&API_SPEC),
+        }
+    }
+
+    /// Whether every rule marked `.times(n)` was called `n` times: if not, the
+    /// rules that were not, one a line.
+    pub fn check(&self) -> Result<(), String> {
+        self.inner.check()
+    }
+
+    /// Panics with [`Mock::check`]'s message unless every rule marked `.times(n)`
+    /// was called `n` times.
+    #[track_caller]
+    pub fn verify(&self) {
+        self.inner.verify()
+    }
+
+    /// Rules for the operations under `images`.
+    pub fn images(&self) -> images::ImagesMock<'_> {
+        images::ImagesMock {
+            mock: &self.inner,
+        }
+    }
+}
+
 /// Types of the API's requests and responses.
 pub mod types {
     use serde::{Deserialize, Serialize};
@@ -601,6 +768,26 @@ pub mod images {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `images` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct ImagesMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> ImagesMock<'a> {
+        /// The rules for the `images.v1` resource.
+        pub fn v1(&self) -> V1Mock<'a> {
+            V1Mock { mock: self.mock }
+        }
+
+        /// The rules for the `images.v2` resource.
+        pub fn v2(&self) -> V2Mock<'a> {
+            V2Mock { mock: self.mock }
+        }
+    }
+
     /// The `images.v1` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct V1<'a> {
@@ -858,6 +1045,62 @@ pub mod images {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `images.v1` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct V1Mock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> V1Mock<'a> {
+        /// The rules for the `images.v1.blobs` resource.
+        pub fn blobs(&self) -> V1BlobsMock<'a> {
+            V1BlobsMock { mock: self.mock }
+        }
+
+        /// The rules for the `images.v1.keys` resource.
+        pub fn keys(&self) -> V1KeysMock<'a> {
+            V1KeysMock { mock: self.mock }
+        }
+
+        /// The rules for the `images.v1.stats` resource.
+        pub fn stats(&self) -> V1StatsMock<'a> {
+            V1StatsMock { mock: self.mock }
+        }
+
+        /// The rules for the `images.v1.variants` resource.
+        pub fn variants(&self) -> V1VariantsMock<'a> {
+            V1VariantsMock { mock: self.mock }
+        }
+
+        /// A new rule for [`V1::list`]: `GET /accounts/{account_id}/images/v1`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<super::types::ImagesV1ListResult> {
+            self.mock.rule(super::MOCK_OPERATIONS[0])
+        }
+
+        /// A new rule for [`V1::new`]: `POST /accounts/{account_id}/images/v1`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        #[allow(clippy::new_ret_no_self)]
+        pub fn new(&self) -> runtime::mock::Rule<super::types::Image> {
+            self.mock.rule(super::MOCK_OPERATIONS[1])
+        }
+
+        /// A new rule for [`V1::get`]: `GET /accounts/{account_id}/images/v1/{image_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn get(&self) -> runtime::mock::Rule<super::types::Image> {
+            self.mock.rule(super::MOCK_OPERATIONS[11])
+        }
+
+        /// A new rule for [`V1::delete`]: `DELETE /accounts/{account_id}/images/v1/{image_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn delete(&self) -> runtime::mock::Rule<serde_json::Value> {
+            self.mock.rule(super::MOCK_OPERATIONS[12])
+        }
+
+        /// A new rule for [`V1::edit`]: `PATCH /accounts/{account_id}/images/v1/{image_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn edit(&self) -> runtime::mock::Rule<super::types::Image> {
+            self.mock.rule(super::MOCK_OPERATIONS[13])
+        }
+    }
+
     /// The `images.v1.blobs` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct V1Blobs<'a> {
@@ -903,6 +1146,21 @@ pub mod images {
                     )
                 },
             )
+        }
+    }
+
+    /// The rules of a [`Mock`](super::Mock) for the `images.v1.blobs` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct V1BlobsMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> V1BlobsMock<'a> {
+        /// A new rule for [`V1Blobs::get`]: `GET /accounts/{account_id}/images/v1/{image_id}/blob`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn get(&self) -> runtime::mock::Rule<Vec<u8>> {
+            self.mock.rule(super::MOCK_OPERATIONS[14])
         }
     }
 
@@ -1033,6 +1291,31 @@ pub mod images {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `images.v1.keys` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct V1KeysMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> V1KeysMock<'a> {
+        /// A new rule for [`V1Keys::list`]: `GET /accounts/{account_id}/images/v1/keys`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<super::types::ImageKeysResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[2])
+        }
+
+        /// A new rule for [`V1Keys::update`]: `PUT /accounts/{account_id}/images/v1/keys/{signing_key_name}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn update(&self) -> runtime::mock::Rule<super::types::ImageKeysResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[3])
+        }
+
+        /// A new rule for [`V1Keys::delete`]: `DELETE /accounts/{account_id}/images/v1/keys/{signing_key_name}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn delete(&self) -> runtime::mock::Rule<super::types::ImageKeysResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[4])
+        }
+    }
+
     /// The `images.v1.stats` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct V1Stats<'a> {
@@ -1073,6 +1356,21 @@ pub mod images {
                     )
                 },
             )
+        }
+    }
+
+    /// The rules of a [`Mock`](super::Mock) for the `images.v1.stats` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct V1StatsMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> V1StatsMock<'a> {
+        /// A new rule for [`V1Stats::get`]: `GET /accounts/{account_id}/images/v1/stats`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn get(&self) -> runtime::mock::Rule<super::types::ImagesStats> {
+            self.mock.rule(super::MOCK_OPERATIONS[5])
         }
     }
 
@@ -1277,6 +1575,42 @@ pub mod images {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `images.v1.variants` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct V1VariantsMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> V1VariantsMock<'a> {
+        /// A new rule for [`V1Variants::list`]: `GET /accounts/{account_id}/images/v1/variants`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<super::types::ImageVariantsResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[6])
+        }
+
+        /// A new rule for [`V1Variants::new`]: `POST /accounts/{account_id}/images/v1/variants`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        #[allow(clippy::new_ret_no_self)]
+        pub fn new(&self) -> runtime::mock::Rule<super::types::ImageVariantResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[7])
+        }
+
+        /// A new rule for [`V1Variants::get`]: `GET /accounts/{account_id}/images/v1/variants/{variant_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn get(&self) -> runtime::mock::Rule<super::types::ImageVariantResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[8])
+        }
+
+        /// A new rule for [`V1Variants::delete`]: `DELETE /accounts/{account_id}/images/v1/variants/{variant_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn delete(&self) -> runtime::mock::Rule<serde_json::Value> {
+            self.mock.rule(super::MOCK_OPERATIONS[9])
+        }
+
+        /// A new rule for [`V1Variants::edit`]: `PATCH /accounts/{account_id}/images/v1/variants/{variant_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn edit(&self) -> runtime::mock::Rule<super::types::ImageVariantResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[10])
+        }
+    }
+
     /// The `images.v2` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct V2<'a> {
@@ -1371,6 +1705,28 @@ pub mod images {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `images.v2` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct V2Mock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> V2Mock<'a> {
+        /// The rules for the `images.v2.direct_uploads` resource.
+        pub fn direct_uploads(&self) -> V2DirectUploadsMock<'a> {
+            V2DirectUploadsMock {
+                mock: self.mock,
+            }
+        }
+
+        /// A new rule for [`V2::list`]: `GET /accounts/{account_id}/images/v2`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<super::types::ImagesV2ListResult> {
+            self.mock.rule(super::MOCK_OPERATIONS[15])
+        }
+    }
+
     /// The `images.v2.direct_uploads` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct V2DirectUploads<'a> {
@@ -1426,6 +1782,24 @@ pub mod images {
                     )
                 },
             )
+        }
+    }
+
+    /// The rules of a [`Mock`](super::Mock) for the `images.v2.direct_uploads` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct V2DirectUploadsMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> V2DirectUploadsMock<'a> {
+        /// A new rule for [`V2DirectUploads::new`]: `POST /accounts/{account_id}/images/v2/direct_upload`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        #[allow(clippy::new_ret_no_self)]
+        pub fn new(
+            &self,
+        ) -> runtime::mock::Rule<super::types::ImagesV2DirectUploadsNewResult> {
+            self.mock.rule(super::MOCK_OPERATIONS[16])
         }
     }
 

@@ -222,6 +222,171 @@ impl ClientBuilder {
     }
 }
 
+/// The API's operations, as its mock knows them.
+#[cfg(feature = "testing")]
+static MOCK_OPERATIONS: [runtime::mock::Operation; 12] = [
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/shops/{shop_id}/pets",
+        call: "pets().list()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "POST",
+        template: "/shops/{shop_id}/pets",
+        call: "pets().new()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "DELETE",
+        template: "/shops/{shop_id}/pets/{pet_id}",
+        call: "pets().delete()",
+        kind: runtime::mock::Kind::Empty,
+    },
+    runtime::mock::Operation {
+        method: "PATCH",
+        template: "/shops/{shop_id}/pets/{pet_id}",
+        call: "pets().edit()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/shops/{shop_id}/pets/{pet_id}/photo",
+        call: "pets().photos().get()",
+        kind: runtime::mock::Kind::Bytes,
+    },
+    runtime::mock::Operation {
+        method: "PUT",
+        template: "/shops/{shop_id}/pets/{pet_id}/photo",
+        call: "pets().photos().update()",
+        kind: runtime::mock::Kind::Empty,
+    },
+    runtime::mock::Operation {
+        method: "POST",
+        template: "/shops/{shop_id}/pets/{pet_id}/documents",
+        call: "pets().documents().new()",
+        kind: runtime::mock::Kind::Empty,
+    },
+    runtime::mock::Operation {
+        method: "DELETE",
+        template: "/shops/{shop_id}/pets/{pet_id}/documents/{document_id}",
+        call: "pets().documents().delete()",
+        kind: runtime::mock::Kind::Empty,
+    },
+    runtime::mock::Operation {
+        method: "PUT",
+        template: "/tags",
+        call: "tags().update()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "POST",
+        template: "/shops/{shop_id}/orders",
+        call: "orders().new()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "POST",
+        template: "/shops/{shop_id}/advice",
+        call: "advice().new()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/search/{regions}/{point}",
+        call: "search().get()",
+        kind: runtime::mock::Kind::Json,
+    },
+];
+/// A mock of the API, for the tests of code that calls it (feature `testing`): typed
+/// rules per operation, reached as the calls are (`mock.pets().list()` answers
+/// `client.pets().list(…)`), answer the calls of a real [`Client`] ([`Mock::client`])
+/// without a network. The client's retries, timeouts, pagination and decoding all run.
+/// A call no rule answers fails with an [`Error::Middleware`] naming its operation.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone)]
+pub struct Mock {
+    inner: runtime::mock::Mock,
+}
+
+#[cfg(feature = "testing")]
+impl Default for Mock {
+    fn default() -> Self {
+        Mock::new()
+    }
+}
+
+#[cfg(feature = "testing")]
+impl Mock {
+    /// A mock with no rule: every call fails until a rule answers it.
+    pub fn new() -> Mock {
+        Mock {
+            inner: runtime::mock::Mock::new(&MOCK_OPERATIONS),
+        }
+    }
+
+    /// A client wired to the mock: the SDK's own, with a credential for every scheme
+    /// and retries after 1 ms (up to 10 ms) rather than 500 ms.
+    pub fn client(&self) -> Client {
+        self.builder().build().expect("a mock's client builds")
+    }
+
+    /// The builder of [`Mock::client`], to change its settings (not its base URL).
+    pub fn builder(&self) -> ClientBuilder {
+        ClientBuilder {
+            inner: self.inner.client_builder(&API_SPEC),
+        }
+    }
+
+    /// Whether every rule marked `.times(n)` was called `n` times: if not, the
+    /// rules that were not, one a line.
+    pub fn check(&self) -> Result<(), String> {
+        self.inner.check()
+    }
+
+    /// Panics with [`Mock::check`]'s message unless every rule marked `.times(n)`
+    /// was called `n` times.
+    #[track_caller]
+    pub fn verify(&self) {
+        self.inner.verify()
+    }
+
+    /// Rules for the operations under `advice`.
+    pub fn advice(&self) -> advice::AdviceMock<'_> {
+        advice::AdviceMock {
+            mock: &self.inner,
+        }
+    }
+
+    /// Rules for the operations under `orders`.
+    pub fn orders(&self) -> orders::OrdersMock<'_> {
+        orders::OrdersMock {
+            mock: &self.inner,
+        }
+    }
+
+    /// Rules for the operations under `pets`.
+    pub fn pets(&self) -> pets::PetsMock<'_> {
+        pets::PetsMock {
+            mock: &self.inner,
+        }
+    }
+
+    /// Rules for the operations under `search`.
+    pub fn search(&self) -> search::SearchMock<'_> {
+        search::SearchMock {
+            mock: &self.inner,
+        }
+    }
+
+    /// Rules for the operations under `tags`.
+    pub fn tags(&self) -> tags::TagsMock<'_> {
+        tags::TagsMock {
+            mock: &self.inner,
+        }
+    }
+}
+
 /// Types of the API's requests and responses.
 pub mod types {
     use serde::{Deserialize, Serialize};
@@ -682,6 +847,22 @@ pub mod advice {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `advice` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct AdviceMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> AdviceMock<'a> {
+        /// A new rule for [`Advice::new`]: `POST /shops/{shop_id}/advice`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        #[allow(clippy::new_ret_no_self)]
+        pub fn new(&self) -> runtime::mock::Rule<super::types::Advice> {
+            self.mock.rule(super::MOCK_OPERATIONS[10])
+        }
+    }
+
     /// Parameters of [`Advice::new`].
     #[derive(Clone, PartialEq, Default, serde::Serialize)]
     #[non_exhaustive]
@@ -841,6 +1022,22 @@ pub mod orders {
                     )
                 },
             )
+        }
+    }
+
+    /// The rules of a [`Mock`](super::Mock) for the `orders` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct OrdersMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> OrdersMock<'a> {
+        /// A new rule for [`Orders::new`]: `POST /shops/{shop_id}/orders`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        #[allow(clippy::new_ret_no_self)]
+        pub fn new(&self) -> runtime::mock::Rule<super::types::OrdersNewResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[9])
         }
     }
 
@@ -1084,6 +1281,47 @@ pub mod pets {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `pets` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct PetsMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> PetsMock<'a> {
+        /// The rules for the `pets.documents` resource.
+        pub fn documents(&self) -> DocumentsMock<'a> {
+            DocumentsMock { mock: self.mock }
+        }
+
+        /// The rules for the `pets.photos` resource.
+        pub fn photos(&self) -> PhotosMock<'a> {
+            PhotosMock { mock: self.mock }
+        }
+
+        /// A new rule for [`Pets::list`]: `GET /shops/{shop_id}/pets`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<Vec<super::types::Pet>> {
+            self.mock.rule(super::MOCK_OPERATIONS[0])
+        }
+
+        /// A new rule for [`Pets::new`]: `POST /shops/{shop_id}/pets`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        #[allow(clippy::new_ret_no_self)]
+        pub fn new(&self) -> runtime::mock::Rule<super::types::Pet> {
+            self.mock.rule(super::MOCK_OPERATIONS[1])
+        }
+
+        /// A new rule for [`Pets::delete`]: `DELETE /shops/{shop_id}/pets/{pet_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn delete(&self) -> runtime::mock::Rule<()> {
+            self.mock.rule(super::MOCK_OPERATIONS[2])
+        }
+
+        /// A new rule for [`Pets::edit`]: `PATCH /shops/{shop_id}/pets/{pet_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn edit(&self) -> runtime::mock::Rule<super::types::Pet> {
+            self.mock.rule(super::MOCK_OPERATIONS[3])
+        }
+    }
+
     /// The `pets.documents` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Documents<'a> {
@@ -1177,6 +1415,27 @@ pub mod pets {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `pets.documents` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct DocumentsMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> DocumentsMock<'a> {
+        /// A new rule for [`Documents::new`]: `POST /shops/{shop_id}/pets/{pet_id}/documents`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        #[allow(clippy::new_ret_no_self)]
+        pub fn new(&self) -> runtime::mock::Rule<()> {
+            self.mock.rule(super::MOCK_OPERATIONS[6])
+        }
+
+        /// A new rule for [`Documents::delete`]: `DELETE /shops/{shop_id}/pets/{pet_id}/documents/{document_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn delete(&self) -> runtime::mock::Rule<()> {
+            self.mock.rule(super::MOCK_OPERATIONS[7])
+        }
+    }
+
     /// The `pets.photos` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Photos<'a> {
@@ -1242,6 +1501,26 @@ pub mod pets {
                     )
                 },
             )
+        }
+    }
+
+    /// The rules of a [`Mock`](super::Mock) for the `pets.photos` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct PhotosMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> PhotosMock<'a> {
+        /// A new rule for [`Photos::get`]: `GET /shops/{shop_id}/pets/{pet_id}/photo`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn get(&self) -> runtime::mock::Rule<Vec<u8>> {
+            self.mock.rule(super::MOCK_OPERATIONS[4])
+        }
+
+        /// A new rule for [`Photos::update`]: `PUT /shops/{shop_id}/pets/{pet_id}/photo`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn update(&self) -> runtime::mock::Rule<()> {
+            self.mock.rule(super::MOCK_OPERATIONS[5])
         }
     }
 
@@ -1713,6 +1992,21 @@ pub mod search {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `search` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct SearchMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> SearchMock<'a> {
+        /// A new rule for [`Search::get`]: `GET /search/{regions}/{point}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn get(&self) -> runtime::mock::Rule<Vec<String>> {
+            self.mock.rule(super::MOCK_OPERATIONS[11])
+        }
+    }
+
     /// Parameters of [`Search::get`].
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
@@ -1844,6 +2138,23 @@ pub mod tags {
                     )
                 },
             )
+        }
+    }
+
+    /// The rules of a [`Mock`](super::Mock) for the `tags` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct TagsMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> TagsMock<'a> {
+        /// A new rule for [`Tags::update`]: `PUT /tags`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn update(
+            &self,
+        ) -> runtime::mock::Rule<std::collections::BTreeMap<String, i64>> {
+            self.mock.rule(super::MOCK_OPERATIONS[8])
         }
     }
 

@@ -235,6 +235,95 @@ impl ClientBuilder {
     }
 }
 
+/// The API's operations, as its mock knows them.
+#[cfg(feature = "testing")]
+static MOCK_OPERATIONS: [runtime::mock::Operation; 4] = [
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/notes",
+        call: "notes().list()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "POST",
+        template: "/notes",
+        call: "notes().new()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/notes/{id}",
+        call: "notes().get()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "DELETE",
+        template: "/notes/{id}",
+        call: "notes().delete()",
+        kind: runtime::mock::Kind::Empty,
+    },
+];
+/// A mock of the API, for the tests of code that calls it (feature `testing`): typed
+/// rules per operation, reached as the calls are (`mock.pets().list()` answers
+/// `client.pets().list(…)`), answer the calls of a real [`Client`] ([`Mock::client`])
+/// without a network. The client's retries, timeouts, pagination and decoding all run.
+/// A call no rule answers fails with an [`Error::Middleware`] naming its operation.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone)]
+pub struct Mock {
+    inner: runtime::mock::Mock,
+}
+
+#[cfg(feature = "testing")]
+impl Default for Mock {
+    fn default() -> Self {
+        Mock::new()
+    }
+}
+
+#[cfg(feature = "testing")]
+impl Mock {
+    /// A mock with no rule: every call fails until a rule answers it.
+    pub fn new() -> Mock {
+        Mock {
+            inner: runtime::mock::Mock::new(&MOCK_OPERATIONS),
+        }
+    }
+
+    /// A client wired to the mock: the SDK's own, with a credential for every scheme
+    /// and retries after 1 ms (up to 10 ms) rather than 500 ms.
+    pub fn client(&self) -> Client {
+        self.builder().build().expect("a mock's client builds")
+    }
+
+    /// The builder of [`Mock::client`], to change its settings (not its base URL).
+    pub fn builder(&self) -> ClientBuilder {
+        ClientBuilder {
+            inner: self.inner.client_builder(&API_SPEC),
+        }
+    }
+
+    /// Whether every rule marked `.times(n)` was called `n` times: if not, the
+    /// rules that were not, one a line.
+    pub fn check(&self) -> Result<(), String> {
+        self.inner.check()
+    }
+
+    /// Panics with [`Mock::check`]'s message unless every rule marked `.times(n)`
+    /// was called `n` times.
+    #[track_caller]
+    pub fn verify(&self) {
+        self.inner.verify()
+    }
+
+    /// Rules for the operations under `notes`.
+    pub fn notes(&self) -> notes::NotesMock<'_> {
+        notes::NotesMock {
+            mock: &self.inner,
+        }
+    }
+}
+
 /// Types of the API's requests and responses.
 pub mod types {
     use serde::{Deserialize, Serialize};
@@ -495,6 +584,37 @@ pub mod notes {
                     )
                 },
             )
+        }
+    }
+
+    /// The rules of a [`Mock`](super::Mock) for the `notes` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct NotesMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> NotesMock<'a> {
+        /// A new rule for [`Notes::list`]: `GET /notes`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<Vec<super::types::Note>> {
+            self.mock.rule(super::MOCK_OPERATIONS[0])
+        }
+
+        /// A new rule for [`Notes::new`]: `POST /notes`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        #[allow(clippy::new_ret_no_self)]
+        pub fn new(&self) -> runtime::mock::Rule<super::types::Note> {
+            self.mock.rule(super::MOCK_OPERATIONS[1])
+        }
+
+        /// A new rule for [`Notes::get`]: `GET /notes/{id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn get(&self) -> runtime::mock::Rule<super::types::Note> {
+            self.mock.rule(super::MOCK_OPERATIONS[2])
+        }
+
+        /// A new rule for [`Notes::delete`]: `DELETE /notes/{id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn delete(&self) -> runtime::mock::Rule<()> {
+            self.mock.rule(super::MOCK_OPERATIONS[3])
         }
     }
 

@@ -233,6 +233,168 @@ impl ClientBuilder {
     }
 }
 
+/// The API's operations, as its mock knows them.
+#[cfg(feature = "testing")]
+static MOCK_OPERATIONS: [runtime::mock::Operation; 8] = [
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/orders",
+        call: "orders().list()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/reviews",
+        call: "reviews().list()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/customers",
+        call: "customers().list()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/audit",
+        call: "audit().list()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/tags",
+        call: "tags().list()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/warehouses",
+        call: "warehouses().list()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/events",
+        call: "events().list()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/shipments",
+        call: "shipments().list()",
+        kind: runtime::mock::Kind::Json,
+    },
+];
+/// A mock of the API, for the tests of code that calls it (feature `testing`): typed
+/// rules per operation, reached as the calls are (`mock.pets().list()` answers
+/// `client.pets().list(…)`), answer the calls of a real [`Client`] ([`Mock::client`])
+/// without a network. The client's retries, timeouts, pagination and decoding all run.
+/// A call no rule answers fails with an [`Error::Middleware`] naming its operation.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone)]
+pub struct Mock {
+    inner: runtime::mock::Mock,
+}
+
+#[cfg(feature = "testing")]
+impl Default for Mock {
+    fn default() -> Self {
+        Mock::new()
+    }
+}
+
+#[cfg(feature = "testing")]
+impl Mock {
+    /// A mock with no rule: every call fails until a rule answers it.
+    pub fn new() -> Mock {
+        Mock {
+            inner: runtime::mock::Mock::new(&MOCK_OPERATIONS),
+        }
+    }
+
+    /// A client wired to the mock: the SDK's own, with a credential for every scheme
+    /// and retries after 1 ms (up to 10 ms) rather than 500 ms.
+    pub fn client(&self) -> Client {
+        self.builder().build().expect("a mock's client builds")
+    }
+
+    /// The builder of [`Mock::client`], to change its settings (not its base URL).
+    pub fn builder(&self) -> ClientBuilder {
+        ClientBuilder {
+            inner: self.inner.client_builder(&API_SPEC),
+        }
+    }
+
+    /// Whether every rule marked `.times(n)` was called `n` times: if not, the
+    /// rules that were not, one a line.
+    pub fn check(&self) -> Result<(), String> {
+        self.inner.check()
+    }
+
+    /// Panics with [`Mock::check`]'s message unless every rule marked `.times(n)`
+    /// was called `n` times.
+    #[track_caller]
+    pub fn verify(&self) {
+        self.inner.verify()
+    }
+
+    /// Rules for the operations under `audit`.
+    pub fn audit(&self) -> audit::AuditMock<'_> {
+        audit::AuditMock {
+            mock: &self.inner,
+        }
+    }
+
+    /// Rules for the operations under `customers`.
+    pub fn customers(&self) -> customers::CustomersMock<'_> {
+        customers::CustomersMock {
+            mock: &self.inner,
+        }
+    }
+
+    /// Rules for the operations under `events`.
+    pub fn events(&self) -> events::EventsMock<'_> {
+        events::EventsMock {
+            mock: &self.inner,
+        }
+    }
+
+    /// Rules for the operations under `orders`.
+    pub fn orders(&self) -> orders::OrdersMock<'_> {
+        orders::OrdersMock {
+            mock: &self.inner,
+        }
+    }
+
+    /// Rules for the operations under `reviews`.
+    pub fn reviews(&self) -> reviews::ReviewsMock<'_> {
+        reviews::ReviewsMock {
+            mock: &self.inner,
+        }
+    }
+
+    /// Rules for the operations under `shipments`.
+    pub fn shipments(&self) -> shipments::ShipmentsMock<'_> {
+        shipments::ShipmentsMock {
+            mock: &self.inner,
+        }
+    }
+
+    /// Rules for the operations under `tags`.
+    pub fn tags(&self) -> tags::TagsMock<'_> {
+        tags::TagsMock {
+            mock: &self.inner,
+        }
+    }
+
+    /// Rules for the operations under `warehouses`.
+    pub fn warehouses(&self) -> warehouses::WarehousesMock<'_> {
+        warehouses::WarehousesMock {
+            mock: &self.inner,
+        }
+    }
+}
+
 /// Types of the API's requests and responses.
 pub mod types {
     use serde::{Deserialize, Serialize};
@@ -504,6 +666,21 @@ pub mod audit {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `audit` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct AuditMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> AuditMock<'a> {
+        /// A new rule for [`Audit::list`]: `GET /audit`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<super::types::AuditListResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[3])
+        }
+    }
+
     /// Parameters of [`Audit::list`].
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
@@ -599,6 +776,21 @@ pub mod customers {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `customers` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct CustomersMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> CustomersMock<'a> {
+        /// A new rule for [`Customers::list`]: `GET /customers`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<super::types::CustomersListResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[2])
+        }
+    }
+
     /// Parameters of [`Customers::list`].
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
@@ -683,6 +875,21 @@ pub mod events {
                     }
                 },
             )
+        }
+    }
+
+    /// The rules of a [`Mock`](super::Mock) for the `events` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct EventsMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> EventsMock<'a> {
+        /// A new rule for [`Events::list`]: `GET /events`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<super::types::EventsListResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[6])
         }
     }
 
@@ -786,6 +993,21 @@ pub mod orders {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `orders` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct OrdersMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> OrdersMock<'a> {
+        /// A new rule for [`Orders::list`]: `GET /orders`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<super::types::OrdersListResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[0])
+        }
+    }
+
     /// Parameters of [`Orders::list`].
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
@@ -884,6 +1106,21 @@ pub mod reviews {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `reviews` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct ReviewsMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> ReviewsMock<'a> {
+        /// A new rule for [`Reviews::list`]: `GET /reviews`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<super::types::ReviewsListResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[1])
+        }
+    }
+
     /// Parameters of [`Reviews::list`].
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
@@ -978,6 +1215,21 @@ pub mod shipments {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `shipments` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct ShipmentsMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> ShipmentsMock<'a> {
+        /// A new rule for [`Shipments::list`]: `GET /shipments`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<super::types::ShipmentsListResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[7])
+        }
+    }
+
     /// Parameters of [`Shipments::list`].
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
@@ -1057,6 +1309,21 @@ pub mod tags {
                     }
                 },
             )
+        }
+    }
+
+    /// The rules of a [`Mock`](super::Mock) for the `tags` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct TagsMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> TagsMock<'a> {
+        /// A new rule for [`Tags::list`]: `GET /tags`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<Vec<String>> {
+            self.mock.rule(super::MOCK_OPERATIONS[4])
         }
     }
 
@@ -1142,6 +1409,21 @@ pub mod warehouses {
                     }
                 },
             )
+        }
+    }
+
+    /// The rules of a [`Mock`](super::Mock) for the `warehouses` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct WarehousesMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> WarehousesMock<'a> {
+        /// A new rule for [`Warehouses::list`]: `GET /warehouses`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<super::types::WarehousesListResponse> {
+            self.mock.rule(super::MOCK_OPERATIONS[5])
         }
     }
 }

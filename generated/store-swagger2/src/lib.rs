@@ -203,6 +203,114 @@ impl ClientBuilder {
     }
 }
 
+/// The API's operations, as its mock knows them.
+#[cfg(feature = "testing")]
+static MOCK_OPERATIONS: [runtime::mock::Operation; 6] = [
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/orders",
+        call: "orders().list()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "POST",
+        template: "/orders",
+        call: "orders().new()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "GET",
+        template: "/orders/{orderId}",
+        call: "orders().get()",
+        kind: runtime::mock::Kind::Json,
+    },
+    runtime::mock::Operation {
+        method: "DELETE",
+        template: "/orders/{orderId}",
+        call: "orders().delete()",
+        kind: runtime::mock::Kind::Empty,
+    },
+    runtime::mock::Operation {
+        method: "POST",
+        template: "/orders/{orderId}/receipt",
+        call: "orders().receipts().new()",
+        kind: runtime::mock::Kind::Empty,
+    },
+    runtime::mock::Operation {
+        method: "POST",
+        template: "/feedback",
+        call: "feedback().new()",
+        kind: runtime::mock::Kind::Empty,
+    },
+];
+/// A mock of the API, for the tests of code that calls it (feature `testing`): typed
+/// rules per operation, reached as the calls are (`mock.pets().list()` answers
+/// `client.pets().list(…)`), answer the calls of a real [`Client`] ([`Mock::client`])
+/// without a network. The client's retries, timeouts, pagination and decoding all run.
+/// A call no rule answers fails with an [`Error::Middleware`] naming its operation.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone)]
+pub struct Mock {
+    inner: runtime::mock::Mock,
+}
+
+#[cfg(feature = "testing")]
+impl Default for Mock {
+    fn default() -> Self {
+        Mock::new()
+    }
+}
+
+#[cfg(feature = "testing")]
+impl Mock {
+    /// A mock with no rule: every call fails until a rule answers it.
+    pub fn new() -> Mock {
+        Mock {
+            inner: runtime::mock::Mock::new(&MOCK_OPERATIONS),
+        }
+    }
+
+    /// A client wired to the mock: the SDK's own, with a credential for every scheme
+    /// and retries after 1 ms (up to 10 ms) rather than 500 ms.
+    pub fn client(&self) -> Client {
+        self.builder().build().expect("a mock's client builds")
+    }
+
+    /// The builder of [`Mock::client`], to change its settings (not its base URL).
+    pub fn builder(&self) -> ClientBuilder {
+        ClientBuilder {
+            inner: self.inner.client_builder(&API_SPEC),
+        }
+    }
+
+    /// Whether every rule marked `.times(n)` was called `n` times: if not, the
+    /// rules that were not, one a line.
+    pub fn check(&self) -> Result<(), String> {
+        self.inner.check()
+    }
+
+    /// Panics with [`Mock::check`]'s message unless every rule marked `.times(n)`
+    /// was called `n` times.
+    #[track_caller]
+    pub fn verify(&self) {
+        self.inner.verify()
+    }
+
+    /// Rules for the operations under `feedback`.
+    pub fn feedback(&self) -> feedback::FeedbackMock<'_> {
+        feedback::FeedbackMock {
+            mock: &self.inner,
+        }
+    }
+
+    /// Rules for the operations under `orders`.
+    pub fn orders(&self) -> orders::OrdersMock<'_> {
+        orders::OrdersMock {
+            mock: &self.inner,
+        }
+    }
+}
+
 /// Types of the API's requests and responses.
 pub mod types {
     use serde::{Deserialize, Serialize};
@@ -315,6 +423,22 @@ pub mod feedback {
                     )
                 },
             )
+        }
+    }
+
+    /// The rules of a [`Mock`](super::Mock) for the `feedback` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct FeedbackMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> FeedbackMock<'a> {
+        /// A new rule for [`Feedback::new`]: `POST /feedback`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        #[allow(clippy::new_ret_no_self)]
+        pub fn new(&self) -> runtime::mock::Rule<()> {
+            self.mock.rule(super::MOCK_OPERATIONS[5])
         }
     }
 
@@ -477,6 +601,42 @@ pub mod orders {
         }
     }
 
+    /// The rules of a [`Mock`](super::Mock) for the `orders` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct OrdersMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> OrdersMock<'a> {
+        /// The rules for the `orders.receipts` resource.
+        pub fn receipts(&self) -> ReceiptsMock<'a> {
+            ReceiptsMock { mock: self.mock }
+        }
+
+        /// A new rule for [`Orders::list`]: `GET /orders`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<Vec<super::types::Order>> {
+            self.mock.rule(super::MOCK_OPERATIONS[0])
+        }
+
+        /// A new rule for [`Orders::new`]: `POST /orders`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        #[allow(clippy::new_ret_no_self)]
+        pub fn new(&self) -> runtime::mock::Rule<super::types::Order> {
+            self.mock.rule(super::MOCK_OPERATIONS[1])
+        }
+
+        /// A new rule for [`Orders::get`]: `GET /orders/{orderId}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn get(&self) -> runtime::mock::Rule<super::types::Order> {
+            self.mock.rule(super::MOCK_OPERATIONS[2])
+        }
+
+        /// A new rule for [`Orders::delete`]: `DELETE /orders/{orderId}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn delete(&self) -> runtime::mock::Rule<()> {
+            self.mock.rule(super::MOCK_OPERATIONS[3])
+        }
+    }
+
     /// The `orders.receipts` resource.
     #[derive(Debug, Clone, Copy)]
     pub struct Receipts<'a> {
@@ -515,6 +675,22 @@ pub mod orders {
                     )
                 },
             )
+        }
+    }
+
+    /// The rules of a [`Mock`](super::Mock) for the `orders.receipts` resource.
+    #[cfg(feature = "testing")]
+    #[derive(Debug, Clone, Copy)]
+    pub struct ReceiptsMock<'a> {
+        pub(super) mock: &'a runtime::mock::Mock,
+    }
+
+    #[cfg(feature = "testing")]
+    impl<'a> ReceiptsMock<'a> {
+        /// A new rule for [`Receipts::new`]: `POST /orders/{orderId}/receipt`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        #[allow(clippy::new_ret_no_self)]
+        pub fn new(&self) -> runtime::mock::Rule<()> {
+            self.mock.rule(super::MOCK_OPERATIONS[4])
         }
     }
 

@@ -1,0 +1,171 @@
+//! Behaviour of the typed mock a generated SDK has with its `testing` feature
+//! (`Mock`): rules per operation answer the calls of the SDK's real client,
+//! without a network, through its retries, timeouts, pagination and decoding.
+
+use futures_util::TryStreamExt as _;
+use kitchen_sink::pets::{PetsEditParams, PetsListParams};
+use kitchen_sink::types::{Pet, Problem};
+use kitchen_sink::Error;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+fn image(id: &str) -> images::types::Image {
+    let mut image = images::types::Image::default();
+    image.id = Some(id.to_owned());
+    image
+}
+
+#[tokio::test]
+async fn a_rule_answers_the_calls_it_matches_with_a_typed_value_and_keeps_the_requests() {
+    let mock = kitchen_sink::Mock::new();
+    let rex = mock
+        .pets()
+        .edit()
+        .matching(|req| req.path_param("pet_id") == Some("7") && req.json::<Value>().unwrap()["name"] == "Rex")
+        .returns(Pet::new(7, "Rex"));
+    let client = mock.client();
+
+    let pet = client.pets().edit(7, PetsEditParams::new("shop 1").name("Rex")).await.unwrap();
+    assert_eq!(pet, Pet::new(7, "Rex"));
+    assert_eq!(rex.calls(), 1);
+    let request = &rex.requests()[0];
+    // As encoded for the wire, and decoded back.
+    assert_eq!(request.path(), "/shops/shop%201/pets/7");
+    assert_eq!(request.path_param("shop_id"), Some("shop 1"));
+    assert_eq!(request.method().as_str(), "PATCH");
+    assert_eq!(request.json::<Value>(), Some(json!({"name": "Rex"})));
+
+    // Another pet is not this rule's: no other rule answers it.
+    let error = client.pets().edit(8, PetsEditParams::new("shop 1").name("Rex")).await.unwrap_err();
+    assert!(matches!(error, Error::Middleware(_)), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "middleware error: no rule for `PATCH /shops/{shop_id}/pets/{pet_id}` (`pets().edit()`) matches PATCH \
+         /shops/shop%201/pets/8 (1 rule(s) for it did not match); the mock has rules for: `PATCH \
+         /shops/{shop_id}/pets/{pet_id}` (`pets().edit()`)"
+    );
+    assert_eq!(rex.calls(), 1);
+}
+
+#[tokio::test]
+async fn a_typed_error_is_the_api_error_of_the_call() {
+    let mock = kitchen_sink::Mock::new();
+    let mut problem = Problem::default();
+    (problem.title, problem.status) = ("taken".into(), 409);
+    let rule = mock.pets().edit().fails(409, &problem);
+    let error = mock.client().pets().edit(1, PetsEditParams::new("s")).await.unwrap_err();
+    assert_eq!(error.status(), Some(409));
+    assert_eq!(error.api().unwrap().json::<Problem>().unwrap(), problem);
+    // A 409 is retried for a read or idempotent write; a PATCH is not repeated.
+    assert_eq!(rule.calls(), 1);
+}
+
+#[tokio::test]
+async fn a_sequence_of_answers_exercises_the_clients_retries() {
+    let mock = kitchen_sink::Mock::new();
+    let rule = mock.pets().list().fails(503, json!({"title": "busy"})).returns(vec![Pet::new(1, "Rex")]);
+    let response = mock.client().pets().list(PetsListParams::new("s").limit(5)).with_response().await.unwrap();
+    assert_eq!(response.attempts(), 2);
+    assert_eq!(response.into_value(), vec![Pet::new(1, "Rex")]);
+    assert_eq!(rule.calls(), 2);
+    // The last answer repeats; each attempt's request is kept.
+    assert_eq!(mock.client().pets().list(PetsListParams::new("s")).await.unwrap().len(), 1);
+    let queries: Vec<Option<String>> = rule.requests().iter().map(|r| r.query("limit").map(str::to_owned)).collect();
+    assert_eq!(queries, [Some("5".to_owned()), Some("5".to_owned()), None]);
+}
+
+#[tokio::test]
+async fn a_delay_runs_into_the_clients_timeout() {
+    let mock = kitchen_sink::Mock::new();
+    let rule = mock.pets().list().delay(Duration::from_millis(300)).returns(vec![]);
+    let client = mock.builder().timeout(Duration::from_millis(20)).max_retries(1).build().unwrap();
+    let error = client.pets().list(PetsListParams::new("s")).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout), "{error:?}");
+    assert_eq!(rule.calls(), 2);
+}
+
+#[tokio::test]
+async fn verification_names_the_rules_not_called_as_often_as_expected() {
+    let mock = kitchen_sink::Mock::new();
+    let _list = mock.pets().list().returns(vec![]).times(2);
+    let _edit = mock.pets().edit().returns(Pet::new(1, "Rex")).times(1);
+    mock.client().pets().list(PetsListParams::new("s")).await.unwrap();
+    mock.client().pets().edit(1, PetsEditParams::new("s")).await.unwrap();
+    let message = "1 mock rule(s) not met:\n`GET /shops/{shop_id}/pets` (`pets().list()`): expected 2 calls, got 1";
+    assert_eq!(mock.check(), Err(message.to_owned()));
+    let panic = std::panic::catch_unwind(|| mock.verify()).unwrap_err();
+    assert_eq!(panic.downcast_ref::<String>().map(String::as_str), Some(message));
+
+    mock.client().pets().list(PetsListParams::new("s")).await.unwrap();
+    assert_eq!(mock.check(), Ok(()));
+    mock.verify();
+}
+
+#[tokio::test]
+async fn an_unanswered_call_names_its_operation_and_the_rules_there_are() {
+    let mock = images::Mock::new();
+    let client = mock.client();
+    let params = images::images::V1EditParams::new("acc");
+    let error = client.images().v1().edit("img", params.clone()).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "middleware error: no rule for `PATCH /accounts/{account_id}/images/v1/{image_id}` \
+         (`images().v1().edit()`); the mock has no rules"
+    );
+    let _list = mock.images().v1().list().returns(Default::default());
+    let _stats = mock.images().v1().stats().get().returns(Default::default());
+    let error = client.images().v1().edit("img", params).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "middleware error: no rule for `PATCH /accounts/{account_id}/images/v1/{image_id}` \
+         (`images().v1().edit()`); the mock has rules for: `GET /accounts/{account_id}/images/v1` \
+         (`images().v1().list()`), `GET /accounts/{account_id}/images/v1/stats` (`images().v1().stats().get()`)"
+    );
+}
+
+#[tokio::test]
+async fn a_literal_route_is_told_from_a_parameter_in_its_place() {
+    let mock = images::Mock::new();
+    let stats = mock.images().v1().stats().get().returns(Default::default());
+    let get = mock.images().v1().get().returns(image("one"));
+    let client = mock.client();
+    client.images().v1().stats().get(images::images::V1StatsGetParams::new("acc")).await.unwrap();
+    let got = client.images().v1().get("stats-not", images::images::V1GetParams::new("acc")).await.unwrap();
+    assert_eq!(got.id.as_deref(), Some("one"));
+    assert_eq!((stats.calls(), get.calls()), (1, 1));
+    assert_eq!(get.requests()[0].path_param("image_id"), Some("stats-not"));
+}
+
+#[tokio::test]
+async fn enveloped_answers_and_pages_walked_by_the_sdks_pagination() {
+    let mock = images::Mock::new();
+    let page = |ids: &[&str]| {
+        let mut page = images::types::ImagesV1ListResult::default();
+        page.images = Some(ids.iter().map(|id| image(id)).collect());
+        page
+    };
+    // Numbered pages: the envelope's `result_info` says which is the last.
+    let rule = mock.images().v1().list().pages(vec![page(&["a", "b"]), page(&["c", "d"]), page(&["e"])]);
+    let client = mock.client();
+    let all: Vec<images::types::Image> =
+        client.images().v1().list_stream(images::images::V1ListParams::new("acc")).try_collect().await.unwrap();
+    let ids: Vec<&str> = all.iter().filter_map(|i| i.id.as_deref()).collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+    let numbers: Vec<String> = rule.requests().iter().map(|r| r.query("page").unwrap_or("-").to_owned()).collect();
+    assert_eq!(numbers, ["-", "2", "3"]);
+
+    // Cursor pages: the pages say what comes next.
+    let cursor = |ids: &[&str], next: Option<&str>| {
+        let mut page = images::types::ImagesV2ListResult::default();
+        page.images = Some(ids.iter().map(|id| image(id)).collect());
+        page.continuation_token = Some(next.map(str::to_owned));
+        page
+    };
+    let v2 = mock.images().v2().list().pages(vec![cursor(&["x"], Some("t1")), cursor(&["y"], None)]);
+    let all: Vec<images::types::Image> =
+        client.images().v2().list_stream(images::images::V2ListParams::new("acc")).try_collect().await.unwrap();
+    assert_eq!(all.len(), 2);
+    let tokens: Vec<Option<String>> =
+        v2.requests().iter().map(|r| r.query("continuation_token").map(str::to_owned)).collect();
+    assert_eq!(tokens, [None, Some("t1".to_owned())]);
+}
