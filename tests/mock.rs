@@ -169,3 +169,28 @@ async fn enveloped_answers_and_pages_walked_by_the_sdks_pagination() {
         v2.requests().iter().map(|r| r.query("continuation_token").map(str::to_owned)).collect();
     assert_eq!(tokens, [None, Some("t1".to_owned())]);
 }
+
+#[tokio::test]
+async fn the_documented_examples_answer_when_no_rule_given_does() {
+    let mock = kitchen_sink::Mock::from_examples();
+    let client = mock.client();
+    // `GET /shops/{shop_id}/pets` documents two examples: the first answers.
+    let pets = client.pets().list(PetsListParams::new("s")).await.unwrap();
+    let names: Vec<&str> = pets.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Rex", "Tom"]);
+    assert!(pets[1].owner.is_some());
+    // An operation without an example of its success has no answer.
+    let error = client.pets().edit(1, PetsEditParams::new("s")).await.unwrap_err();
+    assert!(
+        error.to_string().contains("no rule for `PATCH /shops/{shop_id}/pets/{pet_id}` (`pets().edit()`)"),
+        "{error}"
+    );
+    // A rule given answers before the example.
+    let rule = mock.pets().list().returns(vec![Pet::new(9, "Nessie")]);
+    let pets = client.pets().list(PetsListParams::new("s")).await.unwrap();
+    assert_eq!(pets, [Pet::new(9, "Nessie")]);
+    assert_eq!(rule.calls(), 1);
+    // Without the examples, nothing answers.
+    let error = kitchen_sink::Mock::new().client().pets().list(PetsListParams::new("s")).await.unwrap_err();
+    assert!(error.to_string().contains("no rule for `GET /shops/{shop_id}/pets` (`pets().list()`)"), "{error}");
+}

@@ -225,8 +225,13 @@ impl Config {
         timings.parse = start.elapsed();
         let start = Instant::now();
         let (mut api, mut lowered) = lower(&spec, overrides).map_err(|e| moves.locate(e))?;
+        // The examples answer the mock's calls (`Mock::from_examples`); with example tests,
+        // they are also tested, and the invalid ones are warnings.
+        let (examples, found) = crate::examples::collect(&spec, &api);
+        for (&index, (status, value)) in &examples.answers {
+            api.operations[index].example = Some((*status, value.to_string()));
+        }
         let examples = (self.example_tests || overrides.example_tests == Some(true)).then(|| {
-            let (examples, found) = crate::examples::collect(&spec, &api);
             lowered.extend(found);
             examples
         });

@@ -1042,6 +1042,7 @@ mod tests {
                 pagination: None,
                 errors: Vec::new(),
                 events: None,
+                example: None,
             })
         };
         assert_eq!(key("/zones/{zone_id}/dns/{identifier}"), key("/zones/{zone_identifier}/dns/{id}"));

@@ -47,6 +47,9 @@ pub struct Examples {
     pub spec_errors: usize,
     /// Examples of bodies the SDK gives no type of their own (fields flattened into params).
     pub untyped: usize,
+    /// Per operation (its index), the first valid example of the success response its
+    /// method returns: the status and the JSON.
+    pub answers: BTreeMap<usize, (u16, Value)>,
 }
 
 /// The examples of every operation of `api`, read from `spec`.
@@ -57,7 +60,9 @@ pub fn collect(spec: &OpenAPI, api: &Api) -> (Examples, Vec<Warning>) {
     let mut seen = HashSet::new();
     let component_type: BTreeMap<&str, &str> =
         api.types.iter().filter_map(|t| Some((t.component.as_deref()?, t.name.as_str()))).collect();
-    for op in &api.operations {
+    // Whether each example seen was valid, for the operations that share it.
+    let mut valid: BTreeMap<String, bool> = BTreeMap::new();
+    for (index, op) in api.operations.iter().enumerate() {
         let Some(spec_op) =
             spec.paths.paths.get(&op.path).and_then(ReferenceOr::as_item).and_then(|item| {
                 item.iter().find(|(method, _)| method.eq_ignore_ascii_case(&op.method)).map(|(_, o)| o)
@@ -66,6 +71,8 @@ pub fn collect(spec: &OpenAPI, api: &Api) -> (Examples, Vec<Warning>) {
             continue;
         };
         let pointer = push_pointer(&push_pointer("/paths", &op.path), &op.method.to_ascii_lowercase());
+        // The success answered, when the method returns JSON: its status.
+        let mut answer: Option<(String, u16)> = None;
         let mut bodies: Vec<(String, Option<BodyType>, &MediaType)> = Vec::new();
         let body_at = push_pointer(&pointer, "requestBody");
         let bodies_section = spec.components.as_ref().map(|c| &c.request_bodies);
@@ -94,11 +101,25 @@ pub fn collect(spec: &OpenAPI, api: &Api) -> (Examples, Vec<Warning>) {
                 _ => op.errors.iter().find(|e| e.status == status).map(|e| (e.ty.clone(), false)),
             };
             let at = push_pointer(&push_pointer(&at, "content"), media);
+            if let (Some(StatusCode::Code(status)), Response::Json { .. }) =
+                (code.filter(|c| Some(*c) == returned), &op.response)
+            {
+                answer = Some((at.clone(), *status));
+            }
             bodies.push((at, ty, content));
         }
         for (at, ty, content) in bodies {
+            let answers = answer.as_ref().filter(|(answer_at, _)| *answer_at == at).map(|(_, status)| *status);
             for (example_at, value) in media_examples(spec, content, &at) {
+                let answered = |value: &Value, found: &mut Examples| {
+                    if let Some(status) = answers {
+                        found.answers.entry(index).or_insert_with(|| (status, value.clone()));
+                    }
+                };
                 if !seen.insert(example_at.clone()) {
+                    if valid.get(&example_at) == Some(&true) {
+                        answered(&unquote(spec, content.schema.as_ref(), value), &mut found);
+                    }
                     continue;
                 }
                 let Some((ty, enveloped)) = ty.clone() else {
@@ -108,6 +129,10 @@ pub fn collect(spec: &OpenAPI, api: &Api) -> (Examples, Vec<Warning>) {
                 let schema = content.schema.as_ref();
                 let value = unquote(spec, schema, value);
                 let problem = schema.and_then(|s| Validator { spec, depth: 0 }.check(s, &value, ""));
+                valid.insert(example_at.clone(), problem.is_none());
+                if problem.is_none() {
+                    answered(&value, &mut found);
+                }
                 if let Some(problem) = problem {
                     found.spec_errors += 1;
                     warnings.push(Warning::new(

@@ -294,6 +294,11 @@ pub struct Operation {
     /// A `text/event-stream` success response, read as a stream of events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Events>,
+    /// The documented example of the success response the method returns, valid by its
+    /// schema: its status and JSON text, the default answer of the SDK's mock
+    /// (`Mock::from_examples`). Set from `crate::examples`, not part of the IR's JSON.
+    #[serde(skip)]
+    pub example: Option<(u16, String)>,
 }
 
 /// A success response of server-sent events: a method of its own yields

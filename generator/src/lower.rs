@@ -346,6 +346,7 @@ impl<'a> Lowering<'a> {
             pagination: None,
             errors,
             events: events.map(|ty| Events { method_name: String::new(), ty, flag: None }),
+            example: None,
         };
         // The last path parameter is positional, like `edit(image_id, params)`,
         // unless it is the scope's (`account_id` of `POST /accounts/{account_id}/images/v1`)

