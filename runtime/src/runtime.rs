@@ -2907,6 +2907,20 @@ pub mod mock {
         Some(params)
     }
 
+    #[cfg(test)]
+    #[test]
+    fn a_path_fits_a_template_with_its_parameters_decoded() {
+        let fit = |t: &str, p: &str| path_params(t, p);
+        let pairs = |v: &[(&str, &str)]| Some(v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>());
+        assert_eq!(fit("/a/{id}/b", "/a/x%20y/b"), pairs(&[("id", "x y")]));
+        assert_eq!(fit("/files/{name}.json", "/files/report.json"), pairs(&[("name", "report")]));
+        assert_eq!(fit("/r/{a}-{b}", "/r/1-2"), pairs(&[("a", "1"), ("b", "2")]));
+        assert_eq!(fit("/a/{id}", "/a/"), None);
+        assert_eq!(fit("/a/{id}", "/a/x/y"), None);
+        assert_eq!(fit("/a/stats", "/a/x"), None);
+        assert_eq!(fit("/files/{name}.json", "/files/report.yaml"), None);
+    }
+
     /// One answer of a rule.
     #[derive(Debug, Clone)]
     struct Answer {
