@@ -20,6 +20,9 @@
 //!   (`http.request.method`, `url.template`, `http.response.status_code`,
 //!   `http.request.resend_count`, `error.type`), and an event per retry. Spans never hold
 //!   a URL's query, a header or a body, so no credential reaches them.
+//! - `testing`: the `mock` module, a mock of the API for the tests of code that calls it: rules per
+//!   operation that answer a real [`Client`]'s calls without a socket, as a [`Middleware`]
+//!   (a generated SDK wraps it in its typed `Mock`).
 #![warn(missing_docs)]
 
 include!("runtime.rs");
