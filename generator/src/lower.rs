@@ -499,7 +499,11 @@ impl<'a> Lowering<'a> {
         })
     }
 
-    fn security(&self, op: &openapiv3::Operation, pointer: &str) -> Result<Vec<Vec<String>>> {
+    /// The operation's alternatives of schemes. A scheme the document does
+    /// not define gives no credential (a warning): it leaves its
+    /// requirement, and a requirement left with no scheme is dropped (it
+    /// did not say "no credential").
+    fn security(&mut self, op: &openapiv3::Operation, pointer: &str) -> Result<Vec<Vec<String>>> {
         // The operation's own requirements, else the document's.
         let (reqs, base) = match &op.security {
             Some(own) => (Some(own), push_pointer(pointer, "security")),
@@ -508,17 +512,19 @@ impl<'a> Lowering<'a> {
         let known = self.spec.components.as_ref().map(|c| &c.security_schemes);
         let mut out = Vec::new();
         for (i, req) in reqs.into_iter().flatten().enumerate() {
+            let mut names = Vec::new();
             for name in req.keys() {
-                if !known.is_some_and(|k| k.contains_key(name)) {
-                    let at = push_pointer(&base, &i.to_string());
-                    return Err(Error::new(
-                        ErrorKind::DanglingRef,
-                        at,
-                        format!("security scheme `{name}` is not defined in components.securitySchemes"),
-                    ));
+                if known.is_some_and(|k| k.contains_key(name)) {
+                    names.push(name.clone());
+                } else {
+                    let at = push_pointer(&push_pointer(&base, &i.to_string()), name);
+                    let message = format!("security scheme `{name}` is not defined in components.securitySchemes: no credential is sent for it");
+                    self.warn(WarningKind::UndefinedScheme, at, message);
                 }
             }
-            out.push(req.keys().cloned().collect());
+            if !names.is_empty() || req.is_empty() {
+                out.push(names);
+            }
         }
         Ok(out)
     }
@@ -527,6 +533,11 @@ impl<'a> Lowering<'a> {
         let (body, pointer) =
             local(body, "requestBodies", self.spec.components.as_ref().map(|c| &c.request_bodies), pointer)?;
         let content_pointer = push_pointer(&pointer, "content");
+        // A body whose every schema admits only `{}` can carry nothing: no body.
+        let schemas = || body.content.values().map(|m| m.schema.as_ref());
+        if !body.content.is_empty() && schemas().all(|s| s.is_some_and(|s| admits_only_empty_object(self.spec, s))) {
+            return Ok(None);
+        }
         // JSON when offered (several media types are common); else a
         // URL-encoded form (unless it would carry bytes); else multipart.
         let urlencoded = body.content.iter().find(|(m, _)| m.starts_with("application/x-www-form-urlencoded"));
@@ -865,6 +876,47 @@ pub(crate) fn success_response(
         })
         .min_by_key(|(order, _)| *order)
         .map(|(_, found)| found)
+}
+
+/// Whether `schema` (through `$ref`s) is an object that can have no
+/// property: none declared, no other allowed (`additionalProperties:
+/// false` or `maxProperties: 0`), nothing composed.
+fn admits_only_empty_object<'s>(spec: &'s OpenAPI, mut schema: &'s ReferenceOr<openapiv3::Schema>) -> bool {
+    use openapiv3::{AdditionalProperties, SchemaKind, Type};
+    for _ in 0..32 {
+        let s = match schema {
+            ReferenceOr::Reference { reference } => {
+                let Some(name) = reference.strip_prefix("#/components/schemas/") else { return false };
+                let name = name.replace("~1", "/").replace("~0", "~");
+                let Some(next) = spec.components.as_ref().and_then(|c| c.schemas.get(&name)) else {
+                    return false;
+                };
+                schema = next;
+                continue;
+            }
+            ReferenceOr::Item(s) => s,
+        };
+        let closed = |properties: &IndexMap<String, _>, required: &[String], additional, max: Option<usize>| {
+            properties.is_empty()
+                && required.is_empty()
+                && (matches!(additional, Some(&AdditionalProperties::Any(false))) || max == Some(0))
+        };
+        return match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                closed(&o.properties, &o.required, o.additional_properties.as_ref(), o.max_properties)
+            }
+            SchemaKind::Any(a) => {
+                matches!(a.typ.as_deref(), None | Some("object"))
+                    && a.all_of.is_empty()
+                    && a.one_of.is_empty()
+                    && a.any_of.is_empty()
+                    && a.enumeration.is_empty()
+                    && closed(&a.properties, &a.required, a.additional_properties.as_ref(), a.max_properties)
+            }
+            _ => false,
+        };
+    }
+    false
 }
 
 /// The JSON media type of a body, if it has one (`*/*` counts).

@@ -295,8 +295,9 @@ mod found_by_mutation {
             "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nsecurity: [{nope: []}]\npaths:\n  /a:\n    get:\n      responses: {'204': {description: ok}}\n",
         )
         .unwrap();
-        let err = lower::lower(&spec, &Overrides::default()).unwrap_err();
-        assert_eq!(err.pointer, "/security/0");
+        // Not an error since: a warning at the global requirement, not the operation.
+        let (_, warnings) = lower::lower(&spec, &Overrides::default()).unwrap();
+        assert_eq!(warnings.iter().map(|w| w.pointer.as_str()).collect::<Vec<_>>(), ["/security/0/nope"]);
     }
 }
 
@@ -806,4 +807,157 @@ fn the_overrides_file_sets_or_removes_pagination_and_names_what_does_not_fit() {
     .unwrap();
     let kind = page_kind(&lower_with(&spec, &overrides));
     assert!(matches!(kind, Some(PageKind::Cursor { number: true, .. })), "{kind:?}");
+}
+
+/// The IR and every warning (reading's and lowering's) as (kind, pointer).
+fn lower_warned(yaml: &str) -> (Api, Vec<(sdkgen::WarningKind, String)>) {
+    let (spec, mut warnings) = load::parse_with_warnings(yaml).unwrap_or_else(|e| panic!("{e}"));
+    let (api, more) = lower::lower(&spec, &Overrides::default()).unwrap_or_else(|e| panic!("{e}"));
+    warnings.extend(more);
+    let mut warnings: Vec<_> = warnings.into_iter().map(|w| (w.kind, w.pointer)).collect();
+    warnings.sort();
+    (api, warnings)
+}
+
+fn operation<'a>(api: &'a Api, id: &str) -> &'a sdkgen::ir::Operation {
+    api.operations.iter().find(|op| op.id == id).unwrap_or_else(|| panic!("no operation {id}"))
+}
+
+#[test]
+fn a_ref_to_another_kind_of_object_is_read_by_the_shape_it_points_at() {
+    // enode.io: a schema `$ref` to a parameter; rumble.run: to a response;
+    // a response `$ref` to a request body.
+    use sdkgen::WarningKind::RefKind;
+    let (api, warnings) = lower_warned(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  size: {$ref: '#/components/parameters/Size'}\n                  tags: {$ref: '#/components/responses/Tags'}\n                  status: {$ref: '#/components/responses/Status'}\n  /b:\n    get:\n      operationId: getB\n      responses:\n        '200': {$ref: '#/components/requestBodies/Thing'}\n    post:\n      operationId: postB\n      requestBody: {$ref: '#/components/responses/Tags'}\n      responses: {'204': {description: ok}}\ncomponents:\n  parameters:\n    Size: {name: size, in: query, schema: {type: integer, format: int32}}\n  responses:\n    Status: {description: no content}\n    Tags:\n      description: tags\n      content:\n        text/plain: {schema: {type: string}}\n        application/json: {schema: {type: array, items: {type: string}}}\n  requestBodies:\n    Thing:\n      required: true\n      content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}\n  schemas:\n    Thing: {type: object, properties: {id: {type: string}}}\n",
+    );
+    let Response::Json { ty: TypeRef::Named(a), .. } = &operation(&api, "getA").response else { panic!("getA") };
+    assert_eq!(field(&api, a, "size").ty, TypeRef::I32, "the parameter's schema");
+    assert_eq!(field(&api, a, "tags").ty, TypeRef::Vec(Box::new(TypeRef::String)), "the response's JSON schema");
+    assert_eq!(field(&api, a, "status").ty, TypeRef::Value, "a response without content: any value");
+    assert!(
+        matches!(&operation(&api, "getB").response, Response::Json { ty: TypeRef::Named(n), .. } if n == "Thing"),
+        "the request body's content, as a response"
+    );
+    assert!(matches!(&operation(&api, "postB").body, Some(Body::Json { .. })), "and the reverse");
+    let mut at: Vec<_> = warnings.iter().filter(|(k, _)| *k == RefKind).map(|(_, p)| p.as_str()).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            "/paths/~1a/get/responses/200/content/application~1json/schema/properties/size/$ref",
+            "/paths/~1a/get/responses/200/content/application~1json/schema/properties/status/$ref",
+            "/paths/~1a/get/responses/200/content/application~1json/schema/properties/tags/$ref",
+            "/paths/~1b/get/responses/200/$ref",
+            "/paths/~1b/post/requestBody/$ref",
+        ]
+    );
+    // A `$ref` to an object with no schema to read is still refused at its pointer.
+    let err = load::parse("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  examples:\n    E: {value: 1}\n  schemas:\n    A: {$ref: '#/components/examples/E'}\n")
+        .and_then(|spec| lower::lower(&spec, &Overrides::default()).map(|_| ()))
+        .unwrap_err();
+    assert_eq!((err.kind, err.pointer.as_str()), (sdkgen::ErrorKind::Unsupported, "/components/schemas/A/$ref"));
+}
+
+#[test]
+fn swagger2_refs_in_a_3_0_document_resolve_in_the_components() {
+    let (api, warnings) = lower_warned(&returning(
+        "{type: array, items: {$ref: '#/definitions/Pet'}}",
+        "    Pet: {type: object, properties: {owner: {$ref: '#/definitions/Owner'}}}\n    Owner: {type: object, properties: {name: {type: string}}}\n",
+    ));
+    assert_eq!(field(&api, "Pet", "owner").ty, TypeRef::Named("Owner".into()));
+    assert_eq!(
+        warnings,
+        [
+            (sdkgen::WarningKind::Swagger2Ref, "/components/schemas/Pet/properties/owner/$ref".to_string()),
+            (
+                sdkgen::WarningKind::Swagger2Ref,
+                "/paths/~1things/get/responses/200/content/application~1json/schema/items/$ref".to_string()
+            ),
+        ]
+    );
+    // Where neither exists, the `$ref` is dangling as before.
+    let err = load::parse(&returning("{$ref: '#/definitions/Gone'}", "    A: {}\n")).unwrap_err();
+    assert_eq!(err.kind, sdkgen::ErrorKind::DanglingRef);
+}
+
+#[test]
+fn a_security_scheme_the_document_never_defines_gives_no_credential() {
+    let spec = |schemes: &str, own: &str| {
+        format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\nsecurity: [{{Default: []}}]\npaths:\n  /a:\n    get:\n      operationId: a\n      responses: {{'204': {{description: ok}}}}\n    post:\n      operationId: b\n      security: {own}\n      responses: {{'204': {{description: ok}}}}\n{schemes}")
+    };
+    let (api, warnings) = lower_warned(&spec("", "[{Default: []}]"));
+    assert!(api.operations.iter().all(|op| op.security.is_empty()) && api.schemes.is_empty());
+    let kinds: Vec<_> = warnings.iter().map(|(k, p)| (*k, p.as_str())).collect();
+    assert_eq!(
+        kinds,
+        [
+            (sdkgen::WarningKind::UndefinedScheme, "/paths/~1a/post/security/0/Default"),
+            (sdkgen::WarningKind::UndefinedScheme, "/security/0/Default"),
+        ]
+    );
+    // One extra undefined scheme in a list: the defined ones stay, so does an
+    // empty requirement (no credential is one choice).
+    let schemes = "components:\n  securitySchemes:\n    Key: {type: apiKey, in: header, name: X-Key}\n";
+    let (api, _) = lower_warned(&spec(schemes, "[{Key: []}, {Extra: []}, {}]"));
+    let security = |id: &str| operation(&api, id).security.clone();
+    assert_eq!(security("b"), [vec!["Key".to_string()], vec![]]);
+    assert_eq!(security("a"), Vec::<Vec<String>>::new());
+    let (api, _) = lower_warned(&spec(schemes, "[{Key: [], Extra: []}]"));
+    assert_eq!(operation(&api, "b").security, [vec!["Key".to_string()]]);
+}
+
+#[test]
+fn required_fields_the_sdk_does_without_are_read_with_defaults() {
+    // A response without `description`, `info` without `title` and
+    // `version`, a server without `url`, no `paths`.
+    let (api, warnings) = lower_warned(
+        "openapi: 3.0.3\ninfo: {description: d}\nservers: [{description: staging}, {url: 'https://x.example/v1/'}]\n",
+    );
+    assert_eq!((api.title.as_str(), api.version.as_str(), api.base_url.as_str()), ("API", "", "https://x.example/v1"));
+    assert!(api.operations.is_empty());
+    let at: Vec<_> = warnings.iter().map(|(k, p)| (*k, p.as_str())).collect();
+    use sdkgen::WarningKind::MissingField;
+    assert_eq!(
+        at,
+        [(MissingField, ""), (MissingField, "/info"), (MissingField, "/info"), (MissingField, "/servers/0")]
+    );
+    let (api, warnings) = lower_warned(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200': {content: {application/json: {schema: {type: string}}}}\n        '404': {content: {application/json: {schema: {type: object, properties: {m: {type: string}}}}}}\n",
+    );
+    let op = operation(&api, "a");
+    assert_eq!(op.response, Response::Json { ty: TypeRef::String, enveloped: false, optional: false });
+    assert_eq!((op.errors.len(), op.errors[0].doc.as_ref()), (1, None));
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    // What the SDK needs stays required: a parameter's `in`.
+    let err = load::parse("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{name: q, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n").unwrap_err();
+    assert_eq!(err.pointer, "/paths/~1a/get/parameters/0");
+}
+
+#[test]
+fn a_body_that_admits_only_an_empty_object_is_no_body() {
+    // One vendor's 272 GET and DELETE operations: a form body that can carry nothing.
+    let spec = |media: &str, schema: &str| {
+        format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /a:\n    delete:\n      operationId: a\n      requestBody:\n        content:\n          {media}: {{schema: {schema}}}\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n    Empty: {{type: object, additionalProperties: false}}\n")
+    };
+    for (media, schema) in [
+        ("application/x-www-form-urlencoded", "{type: object, additionalProperties: false}"),
+        ("application/json", "{$ref: '#/components/schemas/Empty'}"),
+        ("multipart/form-data", "{type: object, maxProperties: 0}"),
+        ("application/json", "{additionalProperties: false, properties: {}}"),
+    ] {
+        let (api, warnings) = lower_warned(&spec(media, schema));
+        assert_eq!(api.operations[0].body, None, "{media} {schema}");
+        assert!(warnings.is_empty(), "{media} {schema}: {warnings:?}");
+    }
+    // A body that may carry something is still one.
+    for (media, schema) in [
+        ("application/x-www-form-urlencoded", "{type: object}"),
+        ("application/json", "{type: object, additionalProperties: {type: string}}"),
+        ("application/json", "{type: object, additionalProperties: false, properties: {a: {type: string}}}"),
+        ("application/json", "{allOf: [{$ref: '#/components/schemas/Empty'}], additionalProperties: false}"),
+    ] {
+        let (api, _) = lower_warned(&spec(media, schema));
+        assert!(api.operations[0].body.is_some(), "{media} {schema}");
+    }
 }
