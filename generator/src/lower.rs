@@ -533,9 +533,14 @@ impl<'a> Lowering<'a> {
         let (body, pointer) =
             local(body, "requestBodies", self.spec.components.as_ref().map(|c| &c.request_bodies), pointer)?;
         let content_pointer = push_pointer(&pointer, "content");
-        // A body whose every schema admits only `{}` can carry nothing: no body.
+        // A body whose every schema admits only `{}` can carry nothing: no body. But a
+        // required JSON body is still sent, as `{}`: a server may insist on one.
         let schemas = || body.content.values().map(|m| m.schema.as_ref());
-        if !body.content.is_empty() && schemas().all(|s| s.is_some_and(|s| admits_only_empty_object(self.spec, s))) {
+        let required_json = body.required && pick_media(&body.content).is_some();
+        if !body.content.is_empty()
+            && !required_json
+            && schemas().all(|s| s.is_some_and(|s| admits_only_empty_object(self.spec, s)))
+        {
             return Ok(None);
         }
         // JSON when offered (several media types are common); else a

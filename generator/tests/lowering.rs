@@ -960,4 +960,14 @@ fn a_body_that_admits_only_an_empty_object_is_no_body() {
         let (api, _) = lower_warned(&spec(media, schema));
         assert!(api.operations[0].body.is_some(), "{media} {schema}");
     }
+    // A required JSON body is sent as `{}` (a server may insist on a body); a required form
+    // that can carry nothing is still no body (it would be sent empty either way).
+    let required = |media: &str| {
+        spec(media, "{$ref: '#/components/schemas/Empty'}")
+            .replace("requestBody:\n", "requestBody:\n        required: true\n")
+    };
+    let (api, _) = lower_warned(&required("application/json"));
+    assert!(api.operations[0].body.is_some(), "a required JSON body");
+    let (api, _) = lower_warned(&required("application/x-www-form-urlencoded"));
+    assert_eq!(api.operations[0].body, None, "a required empty form");
 }
