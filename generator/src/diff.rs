@@ -1050,6 +1050,7 @@ mod tests {
                 doc: None,
                 resource: vec!["a".into()],
                 method_name: "get".into(),
+                named_by: Default::default(),
                 positional: None,
                 params_type: None,
                 params: Vec::new(),
