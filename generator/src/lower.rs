@@ -302,7 +302,8 @@ impl<'a> Lowering<'a> {
         shared: &'a [ReferenceOr<Parameter>],
         pointer: &str,
     ) -> Result<Operation> {
-        let Placed { mut resource, mut verb, scope, mut verb_in_path } = resource_and_verb(path, method, &self.layout);
+        let Placed { mut resource, mut verb, scope, mut verb_in_path, mut query } =
+            resource_and_verb(path, method, &self.layout);
         let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
         // The spec's own naming signals, weakest first so that a stronger one
         // wins: the path (above), a tag, a namespaced operationId, an
@@ -312,9 +313,10 @@ impl<'a> Lowering<'a> {
         if let Some(tag) = self.layout.tags.then(|| op.tags.first()).flatten() {
             resource = tagged(tag, resource);
             named_by = NamedBy::Tag;
+            query = false;
         }
         if let Some((group, name)) = op.operation_id.as_deref().and_then(|id| self.layout.ids?.split(id)) {
-            (resource, verb, verb_in_path, named_by) = (group, name, true, NamedBy::OperationId);
+            (resource, verb, verb_in_path, named_by, query) = (group, name, true, NamedBy::OperationId, false);
         }
         if let Some((group, name)) = extension_names(op) {
             if let Some(group) = group {
@@ -324,15 +326,16 @@ impl<'a> Lowering<'a> {
                 (verb, verb_in_path) = (name, true);
             }
             named_by = NamedBy::Extension;
+            query = false;
         }
         if let Some(o) = self.overrides.operations.get(&id) {
             if let Some(r) = &o.resource {
                 resource = r.split('.').map(naming::snake).collect();
-                named_by = NamedBy::Overrides;
+                (named_by, query) = (NamedBy::Overrides, false);
             }
             if let Some(m) = &o.method {
                 verb = naming::snake(m);
-                named_by = NamedBy::Overrides;
+                (named_by, query) = (NamedBy::Overrides, false);
             }
         }
         let doc = match (&op.summary, &op.description) {
@@ -346,6 +349,15 @@ impl<'a> Lowering<'a> {
         let response = self.response(op, &push_pointer(pointer, "responses"), &hint)?;
         let errors = self.errors(op, &push_pointer(pointer, "responses"), &hint)?;
         let events = self.events(op, &push_pointer(pointer, "responses"), &hint)?;
+        // A query that returns a list or a page of one lists its own resource,
+        // and one that takes no query parameters reads it (`GET /user/billing/profile`
+        // is `user().billing().profile().get()`); their types keep the names they were given.
+        if query && self.returns_many(&response) {
+            resource.push(std::mem::replace(&mut verb, "list".into()));
+            verb_in_path = false;
+        } else if query && !params.iter().any(|p| p.location == Location::Query) {
+            resource.push(std::mem::replace(&mut verb, "get".into()));
+        }
         // A GET that returns one object, not a list or a page of one, reads
         // it (`me().get()`), unless its resource has a `get` already.
         let method_overridden = self.overrides.operations.get(&id).is_some_and(|o| o.method.is_some());
@@ -410,6 +422,15 @@ impl<'a> Lowering<'a> {
             _ => false,
         };
         !named_list && !is_page(fields)
+    }
+
+    /// Whether a response is a list or a page of one.
+    fn returns_many(&self, response: &Response) -> bool {
+        match response {
+            Response::Json { ty: TypeRef::Vec(_), .. } => true,
+            Response::Json { ty: TypeRef::Named(name), .. } => self.types.struct_fields(name).is_some_and(is_page),
+            _ => false,
+        }
     }
 
     /// Path parameters in path order, then query and header parameters in spec order.
@@ -927,7 +948,11 @@ pub fn resource_and_verb(path: &str, method: &str, layout: &PathLayout) -> Place
             segments.pop();
             segments.push(namespace);
             verb_segment = Some(naming::snake(action));
-        } else if single && segments.len() > 1 && !is_version(segments[segments.len() - 2]) && is_action(last) {
+        } else if single
+            && segments.len() > 1
+            && !is_version(segments[segments.len() - 2])
+            && (is_action(last) || posted_to_item(path, method, &segments, layout))
+        {
             // An action as the last segment of a path with one operation
             // (`/reports/create`, `/tasks/{id}/addFollowers`, `…/{id}/reboot`).
             segments.pop();
@@ -946,13 +971,20 @@ pub fn resource_and_verb(path: &str, method: &str, layout: &PathLayout) -> Place
     }
     // Segments are named as written: a singular stays singular
     // (`…/{image_id}/blob` → `blob()`, `…/{token_id}/value` → `value()`).
-    // A version that is the only one of its resource says nothing apart and
-    // is left out (`/alerting/v3/policies` is `alerting().policies()`), but
-    // two beside each other stay (`images().v1()`, `images().v2()`).
+    // A version that is the only one of its resource, before another
+    // resource, says nothing apart and is left out (`/alerting/v3/policies`
+    // is `alerting().policies()`), but two beside each other stay
+    // (`images().v1()`, `images().v2()`), as does one that is the collection
+    // of its items (`/images/v1/{image_id}`).
     let after_param = |i: usize| i > 0 && is_param(rest[i - 1]);
     let whole = path_segments(path);
     let at = whole.len() - rest.len();
-    let lone_version = |i: usize| i > 0 && is_version(rest[i]) && layout.versions.contains(&shape_of(&whole[..at + i]));
+    let lone_version = |i: usize| {
+        i > 0
+            && is_version(rest[i])
+            && rest.get(i + 1).is_some_and(|next| !is_param(next))
+            && layout.versions.contains(&shape_of(&whole[..at + i]))
+    };
     let mut resource: Vec<String> =
         (0..rest.len()).filter(|&i| !is_param(rest[i]) && !lone_version(i)).map(|i| naming::snake(rest[i])).collect();
     if resource.is_empty() {
@@ -963,14 +995,14 @@ pub fn resource_and_verb(path: &str, method: &str, layout: &PathLayout) -> Place
     // resource, named by the segment: `GET /radar/bgp/timeseries` is
     // `radar().bgp().timeseries()`, as `GET /me/following/contains` is
     // `me().following().contains()`.
-    if method == "get"
+    let query = method == "get"
         && verb_segment.is_none()
         && !layout.shared.contains(path)
         && !layout.parents.contains(&shape(path))
         && rest.len() >= 2
         && !rest[rest.len() - 2..].iter().any(|s| is_param(s))
-        && !rest[rest.len() - 2..].iter().any(|s| is_version(s))
-    {
+        && !rest[rest.len() - 2..].iter().any(|s| is_version(s));
+    if query {
         verb_segment = resource.pop();
     }
     let item = rest.last().is_some_and(|s| is_param(s));
@@ -989,7 +1021,7 @@ pub fn resource_and_verb(path: &str, method: &str, layout: &PathLayout) -> Place
         "patch" => "edit",
         other => other,
     };
-    Placed { resource, verb: verb.to_string(), scope, verb_in_path: verb_segment.is_some() }
+    Placed { resource, verb: verb.to_string(), scope, verb_in_path: verb_segment.is_some(), query }
 }
 
 /// Where [`resource_and_verb`] puts an operation.
@@ -1003,6 +1035,9 @@ pub struct Placed {
     pub scope: Option<String>,
     /// Whether the path named the method (`/chat.postMessage`, `/reports/create`).
     pub verb_in_path: bool,
+    /// Whether the method is a query named by a leaf segment (`radar().bgp().timeseries()`),
+    /// which a list or a page undoes (`user().audit_logs().list()`).
+    pub query: bool,
 }
 
 /// What all of a spec's paths say about placing each one.
@@ -1436,7 +1471,12 @@ fn place_operations(ops: &mut [Operation], reads_one: &[bool], overrides: &Overr
             as_child.push(name.to_string());
             children.contains(&as_child) || seen.contains_key(&(op.resource.clone(), name.to_string()))
         };
-        names.push((i, distinguishing_name(&op.id, &op.resource, &op.method_name, &others, taken)));
+        let taken_by_child = |name: &str| {
+            let mut as_child = op.resource.clone();
+            as_child.push(name.to_string());
+            children.contains(&as_child)
+        };
+        names.push((i, distinguishing_name(&op.id, &op.resource, &op.method_name, &others, taken, taken_by_child)));
     }
     for (i, name) in names {
         ops[i].method_name = name;
@@ -1446,6 +1486,19 @@ fn place_operations(ops: &mut [Operation], reads_one: &[bool], overrides: &Overr
     for op in ops.iter_mut() {
         op.method_name = scopes.entry(op.resource.clone()).or_default().claim(op.method_name.clone());
     }
+}
+
+/// A POST to a word after an item that nothing is under, and that is no
+/// plural (no collection): an action on the item (`…/deployments/{id}/rollback`,
+/// `…/indexes/{name}/upsert`). Not after a scope's item, where a word is a
+/// resource of the tenant (`/shops/{shop_id}/advice`).
+fn posted_to_item(path: &str, method: &str, segments: &[&str], layout: &PathLayout) -> bool {
+    let last = segments[segments.len() - 1];
+    method == "post"
+        && segments[segments.len() - 2].starts_with('{')
+        && !(segments.len() >= 3 && layout.scopes.contains(segments[segments.len() - 3]))
+        && naming::plural(last) != last
+        && !layout.parents.contains(&shape(path))
 }
 
 /// Whether a path ends at an item (`/filters/{id}`, `…/{Sid}.json`).
@@ -1459,14 +1512,17 @@ const STOPWORDS: &[&str] = &["a", "an", "the", "for", "of", "to", "by", "in", "o
 /// The method name of an operation whose placement clashes: the fewest
 /// consecutive words of its operationId (leaving out its resource's words and
 /// stopwords where that still tells it apart) that no `others` of the clash
-/// has, after the clashing `method` unless they start with a verb; the whole
-/// operationId when nothing shorter tells them apart or is free.
+/// has, after the clashing `method` unless they start with a verb; the plain
+/// `method` when all of its words are in each of the others' (they get names
+/// of their own); the whole operationId when nothing shorter tells them apart
+/// or is free.
 fn distinguishing_name(
     id: &str,
     resource: &[String],
     method: &str,
     others: &[&str],
     taken: impl Fn(&str) -> bool,
+    taken_by_child: impl Fn(&str) -> bool,
 ) -> String {
     let words = |id: &str| -> Vec<String> {
         naming::snake(id).trim_start_matches("r#").split('_').filter(|w| !w.is_empty()).map(String::from).collect()
@@ -1497,6 +1553,11 @@ fn distinguishing_name(
                 }
             }
         }
+    }
+    // Nothing of its own (`…-fallback-list` beside `…-fallback-list-for-a-policy`):
+    // the plain name, once the others have theirs, unless a child resource has it.
+    if others.iter().all(|o| o.windows(own.len()).any(|w| w == own.as_slice())) && !taken_by_child(method) {
+        return method.to_string();
     }
     naming::snake(id)
 }
@@ -1635,6 +1696,7 @@ mod tests {
             [
                 ("/alerting/v3/policies", 2),
                 ("/alerting/v3/policies/{id}", 2),
+                ("/things/v1/{id}", 2),
                 ("/images/v1/{id}", 2),
                 ("/images/v2", 2),
                 ("/vectorize/indexes", 2),
@@ -1646,6 +1708,7 @@ mod tests {
         );
         let resource = |path: &str| resource_and_verb(path, "get", &layout).resource.join(".");
         assert_eq!(resource("/alerting/v3/policies/{id}"), "alerting.policies");
+        assert_eq!(resource("/things/v1/{id}"), "things.v1");
         // Beside another version, another resource, or operations of the parent's own, it stays.
         assert_eq!(resource("/images/v1/{id}"), "images.v1");
         assert_eq!(resource("/vectorize/v2/indexes"), "vectorize.v2.indexes");
@@ -1685,11 +1748,15 @@ mod tests {
                 &r("dns_settings"),
                 "edit",
                 &["dns-settings-for-an-account-update-dns-settings"],
+                none,
                 none
             ),
             "edit_zone"
         );
-        assert_eq!(distinguishing_name("records-list-a", &r("records"), "list", &["records-list-b"], none), "list_a");
+        assert_eq!(
+            distinguishing_name("records-list-a", &r("records"), "list", &["records-list-b"], none, none),
+            "list_a"
+        );
         // A word that starts with a verb is the name itself; a taken one is passed over.
         assert_eq!(
             distinguishing_name(
@@ -1697,12 +1764,16 @@ mod tests {
                 &r("custom_ns"),
                 "get",
                 &["custom-ns-usage"],
-                |n: &str| n == "list"
+                |n: &str| n == "list",
+                none
             ),
             "get_nameservers"
         );
-        // Nothing shorter tells them apart: the whole operationId.
-        assert_eq!(distinguishing_name("a-b", &r("x"), "get", &["a-b"], none), "a_b");
+        // All of its words are in the other's: the plain name (unless a child resource has it).
+        let (a, b) = ("fallback-list", "fallback-list-for-a-policy");
+        assert_eq!(distinguishing_name(a, &r("x"), "get", &[b], none, none), "get");
+        assert_eq!(distinguishing_name(b, &r("x"), "get", &[a], none, none), "get_policy");
+        assert_eq!(distinguishing_name(a, &r("x"), "get", &[b], none, |n: &str| n == "get"), "fallback_list");
     }
 
     #[test]

@@ -133,7 +133,7 @@ fn operations_get_resources_verbs_and_params() {
         api.operations.iter().map(|o| format!("{}.{}", o.resource.join("."), o.method_name)).collect();
     // Two operations would be records.list: each is told apart by the fewest
     // words of its operationId. `records.new` would be both a method and the
-    // child resource `records.new()`. A singular segment stays singular (`x`).
+    // child resource `records.new()`. A POST to a word after an item is an action (`x`).
     assert_eq!(
         names,
         [
@@ -143,7 +143,7 @@ fn operations_get_resources_verbs_and_params() {
             "records.list_b",
             "records.create",
             "records.new.new",
-            "records.x.new"
+            "records.x"
         ]
     );
     let get = &api.operations[0];
@@ -953,14 +953,23 @@ paths:
   /tokens/{id}/value:
     parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     put: {operationId: token-roll, responses: {'200': {description: ok}}}
-  /zones/{zone_id}/dns_settings:
-    parameters: [{name: zone_id, in: path, required: true, schema: {type: string}}]
-    get: {operationId: dns-settings-for-a-zone-list-dns-settings, responses: {'200': {description: ok}}}
-    patch: {operationId: dns-settings-for-a-zone-update-dns-settings, responses: {'200': {description: ok}}}
-  /accounts/{account_id}/dns_settings:
-    parameters: [{name: account_id, in: path, required: true, schema: {type: string}}]
-    get: {operationId: dns-settings-for-an-account-list-dns-settings, responses: {'200': {description: ok}}}
-    patch: {operationId: dns-settings-for-an-account-update-dns-settings, responses: {'200': {description: ok}}}
+  /deployments/{id}/rollback:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    post: {responses: {'200': {description: ok}}}
+  /builds/{id}/logs:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    post: {responses: {'200': {description: ok}}}
+  /radar/bgp/timeseries:
+    get:
+      parameters: [{name: asn, in: query, schema: {type: string}}]
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {x: {type: integer}}}}}}}
+  /radar/bgp/routes:
+    get:
+      parameters: [{name: asn, in: query, schema: {type: string}}]
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}}
+  /radar/bgp/profile:
+    get:
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {x: {type: integer}}}}}}}
 "#,
     );
     assert_eq!(
@@ -970,10 +979,40 @@ paths:
             "filters.bulk_update (path)",
             "filters.update (path)",
             "tokens.value.update (path)",
+            // A POST to a word after an item is an action on it, unless the word is a plural.
+            "deployments.rollback (path)",
+            "builds.logs.new (path)",
+            // A GET alone on a leaf is a query of its parent, unless it returns
+            // a list (it lists) or takes no query parameters (it reads one).
+            "radar.bgp.timeseries (path)",
+            "radar.bgp.routes.list (path)",
+            "radar.bgp.profile.get (path)",
+        ]
+    );
+    // Zones and accounts are scopes here (a fifth of the operations or more each).
+    let api = lower_spec(&format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n{}", SCOPED_CLASH));
+    assert_eq!(
+        calls(&api),
+        [
             "dns_settings.list_zone (path)",
             "dns_settings.edit_zone (path)",
             "dns_settings.list_account (path)",
             "dns_settings.edit_account (path)",
+            // After a scope's item, a word is a resource of the tenant, not an action.
+            "advice.new (path)",
         ]
     );
 }
+
+const SCOPED_CLASH: &str = r#"  /zones/{zone_id}/dns_settings:
+    parameters: [{name: zone_id, in: path, required: true, schema: {type: string}}]
+    get: {operationId: dns-settings-for-a-zone-list-dns-settings, responses: {'200': {description: ok}}}
+    patch: {operationId: dns-settings-for-a-zone-update-dns-settings, responses: {'200': {description: ok}}}
+  /accounts/{account_id}/dns_settings:
+    parameters: [{name: account_id, in: path, required: true, schema: {type: string}}]
+    get: {operationId: dns-settings-for-an-account-list-dns-settings, responses: {'200': {description: ok}}}
+    patch: {operationId: dns-settings-for-an-account-update-dns-settings, responses: {'200': {description: ok}}}
+  /zones/{zone_id}/advice:
+    parameters: [{name: zone_id, in: path, required: true, schema: {type: string}}]
+    post: {operationId: ask, responses: {'200': {description: ok}}}
+"#;
