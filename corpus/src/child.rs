@@ -47,6 +47,18 @@ pub fn main(args: Vec<String>) -> ExitCode {
             for w in &generated.warnings {
                 *kinds.entry(w.kind.as_str()).or_default() += 1;
             }
+            // Method names longer than four words, as `resource.method`.
+            let long_methods: Vec<String> = serde_json::from_str::<sdkgen::ir::Api>(&generated.api_json)
+                .map(|api| {
+                    api.operations
+                        .iter()
+                        .filter(|op| {
+                            sdkgen::naming::unraw(&op.method_name).split('_').filter(|w| !w.is_empty()).count() > 4
+                        })
+                        .map(|op| format!("{}.{}", op.resource.join("."), op.method_name))
+                        .collect()
+                })
+                .unwrap_or_default();
             let written = match &out {
                 Some(dir) => generated.write_to(dir).map(|_| ()).map_err(|e| e.to_string()),
                 None => Ok(()),
@@ -69,6 +81,7 @@ pub fn main(args: Vec<String>) -> ExitCode {
                         .filter(|(_, n)| *n > 0)
                         .map(|(style, n)| (style.to_string(), json!(n)))
                         .collect::<serde_json::Map<_, _>>(),
+                    "long_methods": long_methods,
                     "warnings": generated.warnings.len(),
                     "warning_kinds": kinds,
                     "lines": lines,
