@@ -313,10 +313,10 @@ impl<'a> Lowering<'a> {
         if let Some(tag) = self.layout.tags.then(|| op.tags.first()).flatten() {
             resource = tagged(tag, resource);
             named_by = NamedBy::Tag;
-            query = false;
+            query = None;
         }
         if let Some((group, name)) = op.operation_id.as_deref().and_then(|id| self.layout.ids?.split(id)) {
-            (resource, verb, verb_in_path, named_by, query) = (group, name, true, NamedBy::OperationId, false);
+            (resource, verb, verb_in_path, named_by, query) = (group, name, true, NamedBy::OperationId, None);
         }
         if let Some((group, name)) = extension_names(op) {
             if let Some(group) = group {
@@ -326,16 +326,16 @@ impl<'a> Lowering<'a> {
                 (verb, verb_in_path) = (name, true);
             }
             named_by = NamedBy::Extension;
-            query = false;
+            query = None;
         }
         if let Some(o) = self.overrides.operations.get(&id) {
             if let Some(r) = &o.resource {
                 resource = r.split('.').map(naming::snake).collect();
-                (named_by, query) = (NamedBy::Overrides, false);
+                (named_by, query) = (NamedBy::Overrides, None);
             }
             if let Some(m) = &o.method {
                 verb = naming::snake(m);
-                (named_by, query) = (NamedBy::Overrides, false);
+                (named_by, query) = (NamedBy::Overrides, None);
             }
         }
         let doc = match (&op.summary, &op.description) {
@@ -349,14 +349,15 @@ impl<'a> Lowering<'a> {
         let response = self.response(op, &push_pointer(pointer, "responses"), &hint)?;
         let errors = self.errors(op, &push_pointer(pointer, "responses"), &hint)?;
         let events = self.events(op, &push_pointer(pointer, "responses"), &hint)?;
-        // A query that returns a list or a page of one lists its own resource,
-        // and one that takes no query parameters reads it (`GET /user/billing/profile`
-        // is `user().billing().profile().get()`); their types keep the names they were given.
-        if query && self.returns_many(&response) {
-            resource.push(std::mem::replace(&mut verb, "list".into()));
+        // A query that returns a list or a page of one, or takes no query
+        // parameters, is named as its path would be without it: it lists or
+        // reads its own resource (`GET /user/billing/profile` is
+        // `user().billing().profile().get()`); its types keep the names they were given.
+        if let Some(by_method) =
+            query.filter(|_| self.returns_many(&response) || !params.iter().any(|p| p.location == Location::Query))
+        {
+            resource.push(std::mem::replace(&mut verb, by_method));
             verb_in_path = false;
-        } else if query && !params.iter().any(|p| p.location == Location::Query) {
-            resource.push(std::mem::replace(&mut verb, "get".into()));
         }
         // A GET that returns one object, not a list or a page of one, reads
         // it (`me().get()`), unless its resource has a `get` already.
@@ -995,13 +996,15 @@ pub fn resource_and_verb(path: &str, method: &str, layout: &PathLayout) -> Place
     // resource, named by the segment: `GET /radar/bgp/timeseries` is
     // `radar().bgp().timeseries()`, as `GET /me/following/contains` is
     // `me().following().contains()`.
+    let n = rest.len();
     let query = method == "get"
         && verb_segment.is_none()
         && !layout.shared.contains(path)
         && !layout.parents.contains(&shape(path))
-        && rest.len() >= 2
-        && !rest[rest.len() - 2..].iter().any(|s| is_param(s))
-        && !rest[rest.len() - 2..].iter().any(|s| is_version(s));
+        && n >= 2
+        && !is_param(rest[n - 1])
+        && !rest[n - 2..].iter().any(|s| is_version(s))
+        && (!is_param(rest[n - 2]) || (n >= 3 && !is_param(rest[n - 3])));
     if query {
         verb_segment = resource.pop();
     }
@@ -1010,8 +1013,7 @@ pub fn resource_and_verb(path: &str, method: &str, layout: &PathLayout) -> Place
     let singular = !item
         && after_param(rest.len().saturating_sub(1))
         && naming::plural(rest[rest.len() - 1]) != rest[rest.len() - 1];
-    let verb = match method {
-        _ if verb_segment.is_some() => verb_segment.as_deref().unwrap_or_default(),
+    let by_method = match method {
         "get" if item || singular => "get",
         "get" => "list",
         // A POST to one item changes it (Twilio's `POST …/Messages/{Sid}.json`).
@@ -1021,7 +1023,9 @@ pub fn resource_and_verb(path: &str, method: &str, layout: &PathLayout) -> Place
         "patch" => "edit",
         other => other,
     };
-    Placed { resource, verb: verb.to_string(), scope, verb_in_path: verb_segment.is_some(), query }
+    let verb = verb_segment.clone().unwrap_or_else(|| by_method.to_string());
+    let by_method = query.then(|| by_method.to_string());
+    Placed { resource, verb, scope, verb_in_path: verb_segment.is_some(), query: by_method }
 }
 
 /// Where [`resource_and_verb`] puts an operation.
@@ -1035,9 +1039,10 @@ pub struct Placed {
     pub scope: Option<String>,
     /// Whether the path named the method (`/chat.postMessage`, `/reports/create`).
     pub verb_in_path: bool,
-    /// Whether the method is a query named by a leaf segment (`radar().bgp().timeseries()`),
-    /// which a list or a page undoes (`user().audit_logs().list()`).
-    pub query: bool,
+    /// When the method is a query named by a leaf segment (`radar().bgp().timeseries()`):
+    /// the method the HTTP method would give, for when the response or the
+    /// parameters undo it (`user().audit_logs().list()`).
+    pub query: Option<String>,
 }
 
 /// What all of a spec's paths say about placing each one.
@@ -1174,8 +1179,13 @@ impl IdStyle {
                     return None;
                 }
                 let (group, method) = id.split_once('_')?;
-                let verb = |w: &str| is_verb(w) || MORE_VERBS.contains(&w.to_ascii_lowercase().as_str());
-                if !group.chars().all(|c| c.is_ascii_lowercase()) || verb(group) {
+                // A group of one word or a camelCase noun (`droplets`, `sshKeys`), not a verb.
+                let first = naming::words(group).first().map(|w| w.to_ascii_lowercase()).unwrap_or_default();
+                let verb = is_verb(&first) || MORE_VERBS.contains(&first.as_str());
+                if !group.starts_with(|c: char| c.is_ascii_lowercase())
+                    || !group.chars().all(|c| c.is_ascii_alphanumeric())
+                    || verb
+                {
                     return None;
                 }
                 (vec![group], method)
@@ -1405,6 +1415,25 @@ fn is_verb(segment: &str) -> bool {
         "resume",
         "lock",
         "unlock",
+        "ack",
+        "pull",
+        "push",
+        "scan",
+        "rotate",
+        "trigger",
+        "clear",
+        "flush",
+        "renew",
+        "rollback",
+        "activate",
+        "deactivate",
+        "dismiss",
+        "generate",
+        "execute",
+        "replay",
+        "reindex",
+        "unrevoke",
+        "upsert",
     ];
     VERBS.contains(&segment.to_ascii_lowercase().as_str())
 }
@@ -1459,6 +1488,7 @@ fn place_operations(ops: &mut [Operation], reads_one: &[bool], overrides: &Overr
     // Each is named by the fewest words of its operationId that no other
     // operation of its clash has (`list_a`, `edit_zone`), not by all of them.
     let mut names: Vec<(usize, String)> = Vec::new();
+    let mut chosen: BTreeSet<(Vec<String>, String)> = BTreeSet::new();
     for &i in &clashes {
         let op = &ops[i];
         let others: Vec<&str> = clashes
@@ -1469,14 +1499,17 @@ fn place_operations(ops: &mut [Operation], reads_one: &[bool], overrides: &Overr
         let taken = |name: &str| {
             let mut as_child = op.resource.clone();
             as_child.push(name.to_string());
-            children.contains(&as_child) || seen.contains_key(&(op.resource.clone(), name.to_string()))
+            let key = (op.resource.clone(), name.to_string());
+            children.contains(&as_child) || seen.contains_key(&key) || chosen.contains(&key)
         };
         let taken_by_child = |name: &str| {
             let mut as_child = op.resource.clone();
             as_child.push(name.to_string());
             children.contains(&as_child)
         };
-        names.push((i, distinguishing_name(&op.id, &op.resource, &op.method_name, &others, taken, taken_by_child)));
+        let name = distinguishing_name(&op.id, &op.resource, &op.method_name, &others, taken, taken_by_child);
+        chosen.insert((op.resource.clone(), name.clone()));
+        names.push((i, name));
     }
     for (i, name) in names {
         ops[i].method_name = name;
@@ -1535,8 +1568,7 @@ fn distinguishing_name(
     let own = words(id);
     let others: Vec<Vec<String>> = others.iter().map(|o| words(o)).collect();
     let has = |list: &[String], window: &[String]| list.windows(window.len()).any(|w| w == window);
-    let starts_verb =
-        |w: &str| is_verb(w) || MORE_VERBS.contains(&w) || ["new", "edit", "list", "get", "bulk"].contains(&w);
+    let starts_verb = |w: &str| is_verb(w) || MORE_VERBS.contains(&w) || ["new", "edit", "list", "get"].contains(&w);
     for (mine, theirs) in [(filter(&own), others.iter().map(filter).collect::<Vec<_>>()), (own.clone(), others.clone())]
     {
         for len in 1..=mine.len() {
@@ -1546,7 +1578,13 @@ fn distinguishing_name(
                     continue;
                 }
                 let joined = window.join("_");
-                let name = if starts_verb(&window[0]) { joined } else { format!("{method}_{joined}") };
+                let name = if starts_verb(&window[0]) {
+                    joined
+                } else if joined == "bulk" {
+                    format!("bulk_{method}")
+                } else {
+                    format!("{method}_{joined}")
+                };
                 let name = naming::snake(&name);
                 if !taken(&name) && name != method {
                     return name;
@@ -1681,10 +1719,13 @@ mod tests {
         };
         assert_eq!(call("/radar/bgp/timeseries", "get"), "radar.bgp.timeseries");
         assert_eq!(call("/radar/bgp/top/ases", "get"), "radar.bgp.top.ases");
-        // Not with a path under it, beside another operation, after an item or a version, or for a POST.
+        // After an item too, with the method the HTTP method gives, for lowering
+        // to go back to when it lists or takes no query parameter.
+        assert_eq!(call("/users/{id}/followers", "get"), "users.followers");
+        assert_eq!(resource_and_verb("/users/{id}/followers", "get", &layout).query.as_deref(), Some("list"));
+        // Not with a path under it, beside another operation, after a version, or for a POST.
         assert_eq!(call("/radar/annotations", "get"), "radar.annotations.list");
         assert_eq!(call("/me/player", "get"), "me.player.list");
-        assert_eq!(call("/users/{id}/followers", "get"), "users.followers.list");
         assert_eq!(call("/images/v1/stats", "get"), "images.v1.stats.list");
         assert_eq!(call("/radar/bgp/timeseries", "post"), "radar.bgp.timeseries.new");
         assert_eq!(call("/reports/export", "get"), "reports.export");
@@ -1729,8 +1770,10 @@ mod tests {
             IdStyle::Dot.split("admin.users.list"),
             Some((vec!["admin".to_string(), "users".to_string()], "list".to_string()))
         );
-        let grouped = ["pets_list", "pets_create", "pets_get", "stores_list", "stores_get", "stores_delete"];
+        let grouped = ["pets_list", "pets_create", "pets_get", "sshKeys_list", "sshKeys_get", "sshKeys_delete"];
         assert_eq!(IdStyle::of_ids(&grouped), Some(IdStyle::Underscore));
+        assert_eq!(IdStyle::Underscore.split("sshKeys_list"), Some((vec!["ssh_keys".to_string()], "list".to_string())));
+        assert_eq!(IdStyle::Underscore.split("listPets_all"), None);
         // Verbs first are no groups, nor is a group per operation, nor a minority.
         assert_eq!(IdStyle::of_ids(&["list_pets", "get_pet", "create_pet", "delete_pet"]), None);
         assert_eq!(IdStyle::of_ids(&["pets_list", "stores_get", "users_delete"]), None);
@@ -1768,6 +1811,11 @@ mod tests {
                 none
             ),
             "get_nameservers"
+        );
+        // `bulk` tells a bulk operation apart: `bulk_update`.
+        assert_eq!(
+            distinguishing_name("bulkSetIssueProperty", &r("properties"), "update", &["setIssueProperty"], none, none),
+            "bulk_update"
         );
         // All of its words are in the other's: the plain name (unless a child resource has it).
         let (a, b) = ("fallback-list", "fallback-list-for-a-policy");

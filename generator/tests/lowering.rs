@@ -967,6 +967,12 @@ paths:
     get:
       parameters: [{name: asn, in: query, schema: {type: string}}]
       responses: {'200': {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}}
+  /tests/{id}/percentiles:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: from, in: query, schema: {type: string}}
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {x: {type: integer}}}}}}}
   /radar/bgp/profile:
     get:
       responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {x: {type: integer}}}}}}}
@@ -986,6 +992,7 @@ paths:
             // a list (it lists) or takes no query parameters (it reads one).
             "radar.bgp.timeseries (path)",
             "radar.bgp.routes.list (path)",
+            "tests.percentiles (path)",
             "radar.bgp.profile.get (path)",
         ]
     );
