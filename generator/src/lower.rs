@@ -1191,7 +1191,11 @@ impl IdStyle {
                 (vec![group], method)
             }
         };
-        (!group.is_empty() && group.iter().chain([&method]).all(|s| word(s)))
+        // A group names a resource, not what is done (`get.count.users` is no group).
+        let first = group.first().and_then(|g| naming::words(g).into_iter().next()).unwrap_or_default();
+        let first = first.to_ascii_lowercase();
+        let verb = is_verb(&first) || MORE_VERBS.contains(&first.as_str());
+        (!group.is_empty() && !verb && group.iter().chain([&method]).all(|s| word(s)))
             .then(|| (group.iter().map(|g| naming::snake(g)).collect(), naming::snake(method)))
     }
 }
@@ -1779,6 +1783,7 @@ mod tests {
         assert_eq!(IdStyle::of_ids(&["pets_list", "stores_get", "users_delete"]), None);
         assert_eq!(IdStyle::of_ids(&["listPets", "getPet", "issues/list"]), None);
         assert_eq!(IdStyle::of_ids(&["images-list", "images-get"]), None);
+        assert_eq!(IdStyle::Dot.split("get.count.users"), None);
     }
 
     #[test]
