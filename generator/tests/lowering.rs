@@ -131,18 +131,19 @@ fn operations_get_resources_verbs_and_params() {
     let api = lower_spec(OPS);
     let names: Vec<String> =
         api.operations.iter().map(|o| format!("{}.{}", o.resource.join("."), o.method_name)).collect();
-    // Two operations would be records.list: both fall back to their operationIds.
-    // `records.new` would be both a method and the child resource `records.new()`.
+    // Two operations would be records.list: each is told apart by the fewest
+    // words of its operationId. `records.new` would be both a method and the
+    // child resource `records.new()`. A POST to a word after an item is an action (`x`).
     assert_eq!(
         names,
         [
             "records.get",
             "records.update",
-            "records.records_list_a",
-            "records.records_list_b",
-            "records.records_create",
+            "records.list_a",
+            "records.list_b",
+            "records.create",
             "records.new.new",
-            "records.xes.new"
+            "records.x"
         ]
     );
     let get = &api.operations[0];
@@ -971,3 +972,217 @@ fn a_body_that_admits_only_an_empty_object_is_no_body() {
     let (api, _) = lower_warned(&required("application/x-www-form-urlencoded"));
     assert_eq!(api.operations[0].body, None, "a required empty form");
 }
+/// `resource.method` of each operation, in spec order, with the signal that named it.
+fn calls(api: &Api) -> Vec<String> {
+    api.operations
+        .iter()
+        .map(|o| format!("{}.{} ({})", o.resource.join("."), o.method_name, o.named_by.as_str()))
+        .collect()
+}
+
+#[test]
+fn sdk_naming_extensions_name_operations_and_the_overrides_file_wins() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /v1/user_profile/{id}:
+    get:
+      operationId: getUserProfile
+      x-speakeasy-group: users.profiles
+      x-speakeasy-name-override: fetch
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {'200': {description: ok}}
+    delete:
+      operationId: deleteUserProfile
+      x-fern-sdk-group-name: [users, profiles]
+      x-fern-sdk-method-name: remove
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {'204': {description: ok}}
+    put:
+      operationId: putUserProfile
+      x-fern-sdk-method-name: replace
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {'204': {description: ok}}
+    patch:
+      operationId: patchUserProfile
+      x-speakeasy-name-override: tweak
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {'204': {description: ok}}
+"#;
+    assert_eq!(
+        calls(&lower_spec(spec)),
+        [
+            "users.profiles.fetch (extension)",
+            // A method name alone keeps the path's resource.
+            "v1.user_profile.replace (extension)",
+            "users.profiles.remove (extension)",
+            "v1.user_profile.tweak (extension)",
+        ]
+    );
+    let overrides = Overrides::parse("[operations.patchUserProfile]\nmethod = \"amend\"\n").unwrap();
+    assert_eq!(calls(&lower_with(spec, &overrides))[3], "v1.user_profile.amend (overrides file)");
+}
+
+#[test]
+fn namespaced_operation_ids_name_resource_and_method_when_most_are() {
+    // GitHub's `group/verb-noun`: the group is the resource, the rest the method.
+    let spec = |ids: [&str; 3]| {
+        format!(
+            r#"
+openapi: 3.0.3
+info: {{title: T, version: '1'}}
+paths:
+  /repos/{{owner}}/{{repo}}/issues:
+    parameters:
+      - {{name: owner, in: path, required: true, schema: {{type: string}}}}
+      - {{name: repo, in: path, required: true, schema: {{type: string}}}}
+    get:
+      operationId: {}
+      responses: {{'200': {{description: ok}}}}
+  /teams:
+    get:
+      operationId: {}
+      responses: {{'200': {{description: ok}}}}
+  /chat.postMessage:
+    post:
+      operationId: {}
+      x-fern-sdk-method-name: send
+      responses: {{'200': {{description: ok}}}}
+"#,
+            ids[0], ids[1], ids[2]
+        )
+    };
+    let api = lower_spec(&spec(["issues/list-for-repo", "teams/list", "chat/post-message"]));
+    assert_eq!(
+        calls(&api),
+        ["issues.list_for_repo (operationId)", "teams.list (operationId)", "chat.send (extension)"]
+    );
+    assert_eq!(api.operations[0].params.iter().map(|p| p.rust.as_str()).collect::<Vec<_>>(), ["owner"]);
+    assert_eq!(api.operations[0].positional.as_ref().map(|p| p.rust.as_str()), Some("repo"));
+    // Slack's `group.methodName`.
+    let api = lower_spec(&spec(["issues.listForRepo", "teams.list", "chat.postMessage"]));
+    assert_eq!(calls(&api)[..2], ["issues.list_for_repo (operationId)", "teams.list (operationId)"]);
+    // When most operationIds are plain names, the paths name them all.
+    let api = lower_spec(&spec(["listIssues", "teams/list", "postMessage"]));
+    assert_eq!(calls(&api)[..2], ["issues.list (path)", "teams.list (path)"]);
+}
+
+#[test]
+fn tags_name_resources_only_where_the_paths_do_not() {
+    let spec = |root: &str| {
+        format!(
+            r#"
+openapi: 3.0.3
+info: {{title: T, version: '1'}}
+paths:
+  /{root}/listUsers:
+    get: {{tags: [Users], responses: {{'200': {{description: ok}}}}}}
+  /{root}/users/{{id}}:
+    get:
+      tags: [Users]
+      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]
+      responses: {{'200': {{description: ok}}}}
+  /{root}/orders:
+    post: {{tags: [Orders], responses: {{'200': {{description: ok}}}}}}
+"#
+        )
+    };
+    // Every path under one resource: the tags tell the resources apart.
+    assert_eq!(calls(&lower_spec(&spec("service"))), ["users.list_users (tag)", "users.get (tag)", "orders.new (tag)"]);
+    // Paths that start at different resources keep them (`/orders` beside `/users`).
+    let api = lower_spec(&spec("service").replace("/service/orders", "/orders"));
+    assert_eq!(calls(&api), ["service.list_users (path)", "service.users.get (path)", "orders.new (path)"]);
+}
+
+#[test]
+fn paths_name_what_no_other_signal_does() {
+    // A GET of one object of unknown shape is `get`; a collection's update
+    // beside its item's is `bulk_update`; a singular segment stays singular;
+    // a clash is told apart by the fewest words of the operationIds.
+    let api = lower_spec(
+        r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /user:
+    get:
+      responses: {'200': {description: ok, content: {application/json: {schema: {}}}}}
+  /filters:
+    put: {operationId: filters-update-filters, responses: {'200': {description: ok}}}
+  /filters/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    put: {operationId: filters-update-a-filter, responses: {'200': {description: ok}}}
+  /tokens/{id}/value:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    put: {operationId: token-roll, responses: {'200': {description: ok}}}
+  /deployments/{id}/rollback:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    post: {responses: {'200': {description: ok}}}
+  /builds/{id}/logs:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    post: {responses: {'200': {description: ok}}}
+  /radar/bgp/timeseries:
+    get:
+      parameters: [{name: asn, in: query, schema: {type: string}}]
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {x: {type: integer}}}}}}}
+  /radar/bgp/routes:
+    get:
+      parameters: [{name: asn, in: query, schema: {type: string}}]
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}}
+  /tests/{id}/percentiles:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: from, in: query, schema: {type: string}}
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {x: {type: integer}}}}}}}
+  /radar/bgp/profile:
+    get:
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {x: {type: integer}}}}}}}
+"#,
+    );
+    assert_eq!(
+        calls(&api),
+        [
+            "user.get (path)",
+            "filters.bulk_update (path)",
+            "filters.update (path)",
+            "tokens.value.update (path)",
+            // A POST to a word after an item is an action on it, unless the word is a plural.
+            "deployments.rollback (path)",
+            "builds.logs.new (path)",
+            // A GET alone on a leaf is a query of its parent, unless it returns
+            // a list (it lists) or takes no query parameters (it reads one).
+            "radar.bgp.timeseries (path)",
+            "radar.bgp.routes.list (path)",
+            "tests.percentiles (path)",
+            "radar.bgp.profile.get (path)",
+        ]
+    );
+    // Zones and accounts are scopes here (a fifth of the operations or more each).
+    let api = lower_spec(&format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n{}", SCOPED_CLASH));
+    assert_eq!(
+        calls(&api),
+        [
+            "dns_settings.list_zone (path)",
+            "dns_settings.edit_zone (path)",
+            "dns_settings.list_account (path)",
+            "dns_settings.edit_account (path)",
+            // After a scope's item, a word is a resource of the tenant, not an action.
+            "advice.new (path)",
+        ]
+    );
+}
+
+const SCOPED_CLASH: &str = r#"  /zones/{zone_id}/dns_settings:
+    parameters: [{name: zone_id, in: path, required: true, schema: {type: string}}]
+    get: {operationId: dns-settings-for-a-zone-list-dns-settings, responses: {'200': {description: ok}}}
+    patch: {operationId: dns-settings-for-a-zone-update-dns-settings, responses: {'200': {description: ok}}}
+  /accounts/{account_id}/dns_settings:
+    parameters: [{name: account_id, in: path, required: true, schema: {type: string}}]
+    get: {operationId: dns-settings-for-an-account-list-dns-settings, responses: {'200': {description: ok}}}
+    patch: {operationId: dns-settings-for-an-account-update-dns-settings, responses: {'200': {description: ok}}}
+  /zones/{zone_id}/advice:
+    parameters: [{name: zone_id, in: path, required: true, schema: {type: string}}]
+    post: {operationId: ask, responses: {'200': {description: ok}}}
+"#;

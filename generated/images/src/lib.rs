@@ -608,9 +608,9 @@ pub mod images {
     }
 
     impl<'a> V1<'a> {
-        /// The `images.v1.blobs` resource.
-        pub fn blobs(&self) -> V1Blobs<'a> {
-            V1Blobs { client: self.client }
+        /// The `images.v1.blob` resource.
+        pub fn blob(&self) -> V1Blob<'a> {
+            V1Blob { client: self.client }
         }
 
         /// The `images.v1.keys` resource.
@@ -858,13 +858,13 @@ pub mod images {
         }
     }
 
-    /// The `images.v1.blobs` resource.
+    /// The `images.v1.blob` resource.
     #[derive(Debug, Clone, Copy)]
-    pub struct V1Blobs<'a> {
+    pub struct V1Blob<'a> {
         pub(super) client: &'a runtime::Client,
     }
 
-    impl<'a> V1Blobs<'a> {
+    impl<'a> V1Blob<'a> {
         /// Base image
         ///
         /// Returns the bytes of the image as it was uploaded.
@@ -879,7 +879,7 @@ pub mod images {
         pub fn get(
             &self,
             image_id: &str,
-            params: V1BlobsGetParams,
+            params: V1BlobGetParams,
         ) -> runtime::Call<'a, Vec<u8>> {
             runtime::Call::bytes(
                 self.client,
@@ -1955,16 +1955,16 @@ pub mod images {
         }
     }
 
-    /// Parameters of [`V1Blobs::get`].
+    /// Parameters of [`V1Blob::get`].
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct V1BlobsGetParams {
+    pub struct V1BlobGetParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
     }
 
     #[allow(clippy::wrong_self_convention)]
-    impl V1BlobsGetParams {
+    impl V1BlobGetParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
             Self {

@@ -949,9 +949,9 @@ pub mod pets {
             Documents { client: self.client }
         }
 
-        /// The `pets.photos` resource.
-        pub fn photos(&self) -> Photos<'a> {
-            Photos { client: self.client }
+        /// The `pets.photo` resource.
+        pub fn photo(&self) -> Photo<'a> {
+            Photo { client: self.client }
         }
 
         /// List pets
@@ -1177,13 +1177,13 @@ pub mod pets {
         }
     }
 
-    /// The `pets.photos` resource.
+    /// The `pets.photo` resource.
     #[derive(Debug, Clone, Copy)]
-    pub struct Photos<'a> {
+    pub struct Photo<'a> {
         pub(super) client: &'a runtime::Client,
     }
 
-    impl<'a> Photos<'a> {
+    impl<'a> Photo<'a> {
         /// `GET /shops/{shop_id}/pets/{pet_id}/photo` (operation `getPhoto`).
         ///
         /// # Errors
@@ -1192,7 +1192,7 @@ pub mod pets {
         pub fn get(
             &self,
             pet_id: i64,
-            params: PhotosGetParams,
+            params: PhotoGetParams,
         ) -> runtime::Call<'a, Vec<u8>> {
             runtime::Call::bytes(
                 self.client,
@@ -1222,7 +1222,7 @@ pub mod pets {
         pub fn update(
             &self,
             pet_id: i64,
-            params: PhotosUpdateParams,
+            params: PhotoUpdateParams,
         ) -> runtime::Call<'a, ()> {
             runtime::Call::empty(
                 self.client,
@@ -1462,16 +1462,16 @@ pub mod pets {
         }
     }
 
-    /// Parameters of [`Photos::get`].
+    /// Parameters of [`Photo::get`].
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct PhotosGetParams {
+    pub struct PhotoGetParams {
         /// Path parameter `shop_id`.
         pub shop_id: String,
     }
 
     #[allow(clippy::wrong_self_convention)]
-    impl PhotosGetParams {
+    impl PhotoGetParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(shop_id: impl Into<String>) -> Self {
             Self { shop_id: shop_id.into() }
@@ -1484,10 +1484,10 @@ pub mod pets {
         }
     }
 
-    /// Parameters of [`Photos::update`].
+    /// Parameters of [`Photo::update`].
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct PhotosUpdateParams {
+    pub struct PhotoUpdateParams {
         /// Path parameter `shop_id`.
         pub shop_id: String,
         /// The request body, encoded.
@@ -1497,7 +1497,7 @@ pub mod pets {
     }
 
     #[allow(clippy::wrong_self_convention)]
-    impl PhotosUpdateParams {
+    impl PhotoUpdateParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(shop_id: impl Into<String>) -> Self {
             Self {

@@ -363,11 +363,6 @@ pub mod orders {
     }
 
     impl<'a> Orders<'a> {
-        /// The `orders.receipts` resource.
-        pub fn receipts(&self) -> Receipts<'a> {
-            Receipts { client: self.client }
-        }
-
         /// List orders
         ///
         /// `GET /orders` (operation `listOrders`).
@@ -475,15 +470,7 @@ pub mod orders {
                 },
             )
         }
-    }
 
-    /// The `orders.receipts` resource.
-    #[derive(Debug, Clone, Copy)]
-    pub struct Receipts<'a> {
-        pub(super) client: &'a runtime::Client,
-    }
-
-    impl<'a> Receipts<'a> {
         /// Attach a receipt
         ///
         /// `POST /orders/{orderId}/receipt` (operation `uploadReceipt`).
@@ -491,11 +478,10 @@ pub mod orders {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        #[allow(clippy::new_ret_no_self)]
-        pub fn new(
+        pub fn receipt(
             &self,
             order_id: i64,
-            params: ReceiptsNewParams,
+            params: OrdersReceiptParams,
         ) -> runtime::Call<'a, ()> {
             runtime::Call::empty(
                 self.client,
@@ -589,10 +575,10 @@ pub mod orders {
         }
     }
 
-    /// Parameters of [`Receipts::new`].
+    /// Parameters of [`Orders::receipt`].
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct ReceiptsNewParams {
+    pub struct OrdersReceiptParams {
         /// Form field `file`.
         pub file: runtime::Upload,
         /// Form field `note`.
@@ -600,7 +586,7 @@ pub mod orders {
     }
 
     #[allow(clippy::wrong_self_convention)]
-    impl ReceiptsNewParams {
+    impl OrdersReceiptParams {
         /// Sets `file`.
         pub fn file(mut self, value: impl Into<runtime::Upload>) -> Self {
             self.file = value.into();
