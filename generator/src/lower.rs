@@ -36,8 +36,10 @@ pub const BUILDER_METHODS: &[&str] = &[
 
 /// Methods of the generated `Client` (its own and those of the traits it
 /// derives) that a top-level resource accessor must not take (a `/runtime`
-/// path becomes `runtime_api()`).
-const CLIENT_METHODS: &[&str] = &["base_url", "builder", "clone", "clone_from", "fmt", "from_env", "runtime"];
+/// path becomes `runtime_api()`; a unit test checks them against what
+/// emission writes).
+pub(crate) const CLIENT_METHODS: &[&str] =
+    &["base_url", "builder", "clone", "clone_from", "fmt", "from_env", "runtime"];
 
 /// Lowers `spec` to the IR, with the warnings of what was degraded.
 pub fn lower(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning>)> {
