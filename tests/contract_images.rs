@@ -53,7 +53,7 @@ fn all_17_operations_conform_to_cloudflares_spec() {
         let edit = V1EditParams::new(ACC).require_signed_urls(false);
         check("v1.edit", v1.edit(IMG, edit).await.map(drop));
         check("v1.delete", v1.delete(IMG, V1DeleteParams::new(ACC)).await.map(drop));
-        check("v1.blobs.get", v1.blobs().get(IMG, V1BlobsGetParams::new(ACC)).await.map(drop));
+        check("v1.blob.get", v1.blob().get(IMG, V1BlobGetParams::new(ACC)).await.map(drop));
         check("v1.keys.list", v1.keys().list(V1KeysListParams::new(ACC)).await.map(drop));
         // Cloudflare's pattern for key names and variant ids, `^[a-zA-Z0-9]$`,
         // allows one character only (its own examples `someKey`, `hero` fail it).

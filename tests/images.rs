@@ -194,7 +194,7 @@ async fn v1_blobs_get_returns_the_bytes() {
         ResponseTemplate::new(200).set_body_raw(bytes.clone(), "image/png"),
     )
     .await;
-    let got = client(&s).images().v1().blobs().get("img", V1BlobsGetParams::new(ACC)).await.unwrap();
+    let got = client(&s).images().v1().blob().get("img", V1BlobGetParams::new(ACC)).await.unwrap();
     assert_eq!(got, bytes);
     assert_eq!(only(&s).await.headers.get("accept").unwrap(), "image/*", "asks for what the operation returns");
 }

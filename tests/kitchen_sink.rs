@@ -3,7 +3,7 @@
 //! enums, explicit nulls, bytes in and out, plain JSON responses, basic and
 //! query-key auth. Everything goes through the generated public API.
 
-use kitchen_sink::pets::{PetsEditParams, PetsListParams, PetsNewParams, PhotosGetParams, PhotosUpdateParams};
+use kitchen_sink::pets::{PetsEditParams, PetsListParams, PetsNewParams, PhotoGetParams, PhotoUpdateParams};
 use kitchen_sink::tags::TagsUpdateParams;
 use kitchen_sink::types::PetKind;
 use kitchen_sink::{Client, Error};
@@ -119,15 +119,15 @@ async fn create_sends_required_fields_keyword_fields_and_extras() {
 async fn bytes_go_out_and_come_back_raw() {
     let png = vec![0x89, b'P', b'N', b'G', 0, 255];
     let server = server_answering(ResponseTemplate::new(204)).await;
-    let params = PhotosUpdateParams::new("s").body(png.clone());
-    basic_client(&server).pets().photos().update(3, params).await.unwrap();
+    let params = PhotoUpdateParams::new("s").body(png.clone());
+    basic_client(&server).pets().photo().update(3, params).await.unwrap();
     let req = only_request(&server).await;
     assert_eq!((req.method.as_str(), req.url.path()), ("PUT", "/shops/s/pets/3/photo"));
     assert_eq!(req.headers.get("content-type").unwrap(), "image/png");
     assert_eq!(req.body, png);
 
     let server = server_answering(ResponseTemplate::new(200).set_body_raw(png.clone(), "image/png")).await;
-    let got = basic_client(&server).pets().photos().get(3, PhotosGetParams::new("s")).await.unwrap();
+    let got = basic_client(&server).pets().photo().get(3, PhotoGetParams::new("s")).await.unwrap();
     assert_eq!(got, png);
 }
 
@@ -232,7 +232,7 @@ async fn a_streamed_body_is_sent_once_and_never_retried() {
     let client = Client::builder().base_url(server.uri()).basic_auth("ann:s3cret").max_retries(3).build().unwrap();
     let chunks = ["chunk one, ", "chunk two"].map(|c| Ok::<_, std::io::Error>(Bytes::from_static(c.as_bytes())));
     let upload = Upload::stream(futures_util::stream::iter(chunks), None).content_type("image/x-raw");
-    let err = client.pets().photos().update(3, PhotosUpdateParams::new("s").body(upload)).await.unwrap_err();
+    let err = client.pets().photo().update(3, PhotoUpdateParams::new("s").body(upload)).await.unwrap_err();
     assert_eq!(err.status(), Some(503));
     let req = only_request(&server).await;
     assert_eq!(req.body, b"chunk one, chunk two");
@@ -246,7 +246,7 @@ async fn a_reader_uploads_what_it_reads_with_its_length() {
     let content: Vec<u8> = (0..150_000u32).map(|i| (i % 253) as u8).collect();
     let reader = std::io::Cursor::new(content.clone());
     let upload = Upload::reader(reader, Some(content.len() as u64));
-    basic_client(&server).pets().photos().update(3, PhotosUpdateParams::new("s").body(upload)).await.unwrap();
+    basic_client(&server).pets().photo().update(3, PhotoUpdateParams::new("s").body(upload)).await.unwrap();
     let req = only_request(&server).await;
     assert_eq!(req.body, content);
     assert_eq!(req.headers.get("content-length").unwrap().to_str().unwrap(), content.len().to_string());

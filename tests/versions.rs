@@ -7,7 +7,7 @@ use notes_3_1::types::{Note, NoteKind, NoteSize};
 use notes_3_1::webhooks::Webhook;
 use serde_json::{json, Value};
 use store_swagger2::feedback::FeedbackNewParams;
-use store_swagger2::orders::{OrdersListParams, OrdersNewParams, ReceiptsNewParams};
+use store_swagger2::orders::{OrdersListParams, OrdersNewParams, OrdersReceiptParams};
 use store_swagger2::types::OrderStatus;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -107,8 +107,8 @@ async fn a_swagger2_client_has_its_base_url_collection_formats_and_form_bodies()
 
     let server = server_answering(ResponseTemplate::new(204)).await;
     let client = store_swagger2::Client::builder().base_url(server.uri()).api_key("k").build().unwrap();
-    let receipt = ReceiptsNewParams::default().file(b"%PDF".to_vec()).note("paid");
-    client.orders().receipts().new(7, receipt).await.unwrap();
+    let receipt = OrdersReceiptParams::default().file(b"%PDF".to_vec()).note("paid");
+    client.orders().receipt(7, receipt).await.unwrap();
     let req = only_request(&server).await;
     assert_eq!(req.url.path(), "/orders/7/receipt");
     let content_type = req.headers.get("content-type").unwrap().to_str().unwrap().to_string();

@@ -47,6 +47,21 @@ pub fn main(args: Vec<String>) -> ExitCode {
             for w in &generated.warnings {
                 *kinds.entry(w.kind.as_str()).or_default() += 1;
             }
+            // Method names longer than four words: how many, and the ten longest
+            // as `resource.method` (the line stays short for the parent).
+            let words = |m: &str| sdkgen::naming::unraw(m).split('_').filter(|w| !w.is_empty()).count();
+            let mut long: Vec<(usize, String)> = serde_json::from_str::<sdkgen::ir::Api>(&generated.api_json)
+                .map(|api| {
+                    api.operations
+                        .iter()
+                        .filter(|op| words(&op.method_name) > 4)
+                        .map(|op| (words(&op.method_name), format!("{}.{}", op.resource.join("."), op.method_name)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let long_count = long.len();
+            long.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let long_methods: Vec<String> = long.into_iter().take(10).map(|(_, m)| m).collect();
             let written = match &out {
                 Some(dir) => generated.write_to(dir).map(|_| ()).map_err(|e| e.to_string()),
                 None => Ok(()),
@@ -69,6 +84,8 @@ pub fn main(args: Vec<String>) -> ExitCode {
                         .filter(|(_, n)| *n > 0)
                         .map(|(style, n)| (style.to_string(), json!(n)))
                         .collect::<serde_json::Map<_, _>>(),
+                    "long_methods": long_methods,
+                    "long_method_count": long_count,
                     "warnings": generated.warnings.len(),
                     "warning_kinds": kinds,
                     "lines": lines,

@@ -24,6 +24,8 @@ pub enum Outcome {
         examples: [u64; 3],
         /// Operations with a paginated stream, by style.
         pagination: BTreeMap<String, u64>,
+        /// How many method names are longer than four words, and the ten longest (`resource.method`).
+        long_methods: (u64, Vec<String>),
     },
     /// A construct sdkgen refuses, with an error naming it.
     Unsupported {
@@ -82,6 +84,13 @@ impl Outcome {
                     [at(0), at(1), at(2)]
                 },
                 pagination: counts("pagination"),
+                long_methods: (
+                    n("long_method_count"),
+                    v.get("long_methods")
+                        .and_then(Value::as_array)
+                        .map(|l| l.iter().filter_map(Value::as_str).map(String::from).collect())
+                        .unwrap_or_default(),
+                ),
             };
         }
         match s("kind").as_str() {
@@ -387,6 +396,28 @@ pub fn markdown(summary: &Summary, results: &[SpecResult], compiled: &[CompileRe
         }
     }
 
+    // Method names longer than four words: how many, and the longest ten.
+    let mut long: Vec<(usize, &str, &str)> = Vec::new();
+    let (mut long_count, mut documents) = (0, 0);
+    for r in results {
+        if let Outcome::Generated { long_methods: (count, long_methods), .. } = &r.outcome {
+            long_count += count;
+            documents += usize::from(*count > 0);
+            for m in long_methods {
+                let method = m.rsplit('.').next().unwrap_or(m);
+                long.push((method.split('_').filter(|w| !w.is_empty()).count(), &r.spec.name, m));
+            }
+        }
+    }
+    let _ = writeln!(out, "\n## Method names longer than four words\n\n{long_count} in {documents} documents.\n");
+    if !long.is_empty() {
+        long.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)).then(a.2.cmp(b.2)));
+        out.push_str("| words | document | call |\n|---:|---|---|\n");
+        for (words, doc, call) in long.iter().take(10) {
+            let _ = writeln!(out, "| {words} | {} | `{}` |", escape(doc), escape(call));
+        }
+    }
+
     let top = |key: &dyn Fn(&SpecResult) -> f64| {
         let mut sorted: Vec<&SpecResult> = results.iter().collect();
         sorted.sort_by(|a, b| key(b).total_cmp(&key(a)));
@@ -494,10 +525,21 @@ pub fn json(results: &[SpecResult], compiled: &[CompileResult]) -> String {
                 "seconds": (r.secs * 1000.0).round() / 1000.0,
                 "peak_mb": r.peak_mb.round(),
             });
-            if let Outcome::Generated { operations, types, component_types, warnings, lines, pagination, .. } =
-                &r.outcome
+            if let Outcome::Generated {
+                operations,
+                types,
+                component_types,
+                warnings,
+                lines,
+                pagination,
+                long_methods,
+                ..
+            } = &r.outcome
             {
                 row["operations"] = json!(operations);
+                if long_methods.0 > 0 {
+                    row["long_methods"] = json!(long_methods.0);
+                }
                 if !pagination.is_empty() {
                     row["pagination"] = json!(pagination);
                 }

@@ -82,6 +82,49 @@ mod tests {
         assert!(RUNTIME_SOURCE.contains("pub struct Client"));
     }
 
+    /// The names of the `pub fn`s of the first `impl {name} {` block of `source`.
+    fn methods_of(source: &str, name: &str) -> Vec<String> {
+        let start = source.find(&format!("\nimpl {name} {{\n")).unwrap_or_else(|| panic!("no impl {name}"));
+        let block = &source[start + 1..];
+        let block = &block[..block.find("\n}\n").expect("the impl block ends")];
+        block
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("pub fn "))
+            .map(|rest| rest[..rest.find(['(', '<']).unwrap()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_builder_methods_the_generator_reserves_are_the_runtimes() {
+        // A security scheme's setter must never take the name of a builder method.
+        let runtime: Vec<String> =
+            methods_of(RUNTIME_SOURCE, "ClientBuilder").into_iter().filter(|m| m != "new").collect();
+        let mut reserved: Vec<&str> = crate::lower::BUILDER_METHODS.to_vec();
+        reserved.sort_unstable();
+        let mut runtime_sorted: Vec<&str> = runtime.iter().map(String::as_str).collect();
+        runtime_sorted.sort_unstable();
+        assert_eq!(reserved, runtime_sorted, "BUILDER_METHODS and runtime::ClientBuilder differ");
+    }
+
+    #[test]
+    fn the_client_methods_the_generator_reserves_are_the_generated_clients() {
+        // A top-level resource accessor must never take the name of a method of `Client`.
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      responses: {'200': {description: ok}}\n";
+        let generated = crate::Config::new().generate("t.yaml", spec).unwrap();
+        let own = methods_of(&generated.api, "Client");
+        for method in &own {
+            assert!(
+                method == "pets" || crate::lower::CLIENT_METHODS.contains(&method.as_str()),
+                "Client::{method} is not in CLIENT_METHODS"
+            );
+        }
+        assert!(own.len() > 3, "{own:?}");
+        // And the traits it derives.
+        for derived in ["clone", "clone_from", "fmt"] {
+            assert!(crate::lower::CLIENT_METHODS.contains(&derived));
+        }
+    }
+
     #[test]
     fn every_feature_the_runtime_code_tests_is_declared() {
         // A `cfg(feature = "…")` in the vendored code must name a feature the SDK declares.

@@ -1033,6 +1033,7 @@ mod tests {
                 doc: None,
                 resource: vec!["a".into()],
                 method_name: "get".into(),
+                named_by: Default::default(),
                 positional: None,
                 params_type: None,
                 params: Vec::new(),

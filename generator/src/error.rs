@@ -117,6 +117,19 @@ pub enum WarningKind {
     /// A documented example that contradicts its own schema (a spec error),
     /// left out of the example tests.
     ExampleInvalid,
+    /// A `$ref` to another kind of object than its place holds (a response
+    /// naming a request body, a schema naming a parameter), read by the
+    /// shape it points at.
+    RefKind,
+    /// A `$ref` of Swagger 2.0's form (`#/definitions/Name`) in an OpenAPI 3
+    /// document, resolved in the components.
+    Swagger2Ref,
+    /// A security requirement naming a scheme the document does not define:
+    /// no credential is sent for it.
+    UndefinedScheme,
+    /// A field OpenAPI requires but the SDK can do without, left out: read
+    /// with a default.
+    MissingField,
 }
 
 impl WarningKind {
@@ -141,6 +154,10 @@ impl WarningKind {
             WarningKind::Mixed30 => "mixed-3.0",
             WarningKind::SchemaKeyword => "schema-keyword",
             WarningKind::ErrorResponseUnread => "error-response-unread",
+            WarningKind::RefKind => "ref-kind",
+            WarningKind::Swagger2Ref => "swagger2-ref",
+            WarningKind::UndefinedScheme => "undefined-scheme",
+            WarningKind::MissingField => "missing-field",
         }
     }
 }

@@ -275,6 +275,9 @@ pub struct Operation {
     pub resource: Vec<String>,
     /// Method name on the resource: `edit`.
     pub method_name: String,
+    /// Which of the spec's naming signals placed it (see [`NamedBy`]).
+    #[serde(default)]
+    pub named_by: NamedBy,
     /// Path parameter passed as a positional argument (the last one).
     pub positional: Option<Param>,
     /// Name of the params struct, when there is anything to put in it.
@@ -299,6 +302,38 @@ pub struct Operation {
     /// (`Mock::from_examples`). Set from `crate::examples`, not part of the IR's JSON.
     #[serde(skip)]
     pub example: Option<(u16, String)>,
+}
+
+/// The naming signal an operation's resource and method came from, in
+/// order of precedence: the overrides file, an SDK-naming extension of the
+/// operation, a namespaced operationId, its tag, its path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NamedBy {
+    /// `[operations.ID]` of the overrides file.
+    Overrides,
+    /// `x-speakeasy-group` / `x-speakeasy-name-override`, `x-fern-sdk-group-name` / `x-fern-sdk-method-name`.
+    Extension,
+    /// A namespaced operationId (`issues/list-for-repo`, `chat.postMessage`, `pets_list`).
+    OperationId,
+    /// The operation's tag, where the spec's tags partition it into resources.
+    Tag,
+    /// The path and the HTTP method.
+    #[default]
+    Path,
+}
+
+impl NamedBy {
+    /// How `--verbose` and the README say it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NamedBy::Overrides => "overrides file",
+            NamedBy::Extension => "extension",
+            NamedBy::OperationId => "operationId",
+            NamedBy::Tag => "tag",
+            NamedBy::Path => "path",
+        }
+    }
 }
 
 /// A success response of server-sent events: a method of its own yields

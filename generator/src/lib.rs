@@ -24,6 +24,7 @@ mod emit;
 pub mod error;
 mod examples;
 pub mod ir;
+mod lenient;
 pub mod load;
 pub mod lower;
 pub mod naming;

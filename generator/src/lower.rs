@@ -3,8 +3,8 @@
 
 use crate::error::{push_pointer, Error, ErrorKind, Result, Warning, WarningKind};
 use crate::ir::{
-    Api, Body, ErrorResponse, Events, Location, Operation, Param, Presence, Response, Scheme, SchemeKind, Style,
-    TypeBody, TypeDef, TypeRef,
+    Api, Body, ErrorResponse, Events, Location, NamedBy, Operation, Param, Presence, Response, Scheme, SchemeKind,
+    Style, TypeBody, TypeDef, TypeRef,
 };
 use crate::naming::{self, Scope};
 use crate::overrides::Overrides;
@@ -36,8 +36,10 @@ pub const BUILDER_METHODS: &[&str] = &[
 
 /// Methods of the generated `Client` (its own and those of the traits it
 /// derives) that a top-level resource accessor must not take (a `/runtime`
-/// path becomes `runtime_api()`).
-const CLIENT_METHODS: &[&str] = &["base_url", "builder", "clone", "clone_from", "fmt", "from_env", "runtime"];
+/// path becomes `runtime_api()`; a unit test checks them against what
+/// emission writes).
+pub(crate) const CLIENT_METHODS: &[&str] =
+    &["base_url", "builder", "clone", "clone_from", "fmt", "from_env", "runtime"];
 
 /// Lowers `spec` to the IR, with the warnings of what was degraded.
 pub fn lower(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning>)> {
@@ -75,6 +77,8 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
             spec.paths.paths.iter().map(|(path, item)| (path.as_str(), item.as_item().map_or(0, |i| i.iter().count()))),
         ),
     };
+    lowering.layout.ids = IdStyle::of_spec(spec);
+    lowering.layout.tags = tags_partition(spec, &lowering.layout);
     let schemes = lowering.schemes(overrides)?;
     let mut operations = Vec::new();
     for (path, item) in &spec.paths.paths {
@@ -300,15 +304,40 @@ impl<'a> Lowering<'a> {
         shared: &'a [ReferenceOr<Parameter>],
         pointer: &str,
     ) -> Result<Operation> {
-        let Placed { mut resource, mut verb, scope, verb_in_path } = resource_and_verb(path, method, &self.layout);
+        let Placed { mut resource, mut verb, scope, mut verb_in_path, mut query } =
+            resource_and_verb(path, method, &self.layout);
         let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
-        // Overrides apply before anything is named after the placement.
+        // The spec's own naming signals, weakest first so that a stronger one
+        // wins: the path (above), a tag, a namespaced operationId, an
+        // SDK-naming extension; then the overrides file over all. All apply
+        // before anything is named after the placement.
+        let mut named_by = NamedBy::Path;
+        if let Some(tag) = self.layout.tags.then(|| op.tags.first()).flatten() {
+            resource = tagged(tag, resource);
+            named_by = NamedBy::Tag;
+            query = None;
+        }
+        if let Some((group, name)) = op.operation_id.as_deref().and_then(|id| self.layout.ids?.split(id)) {
+            (resource, verb, verb_in_path, named_by, query) = (group, name, true, NamedBy::OperationId, None);
+        }
+        if let Some((group, name)) = extension_names(op) {
+            if let Some(group) = group {
+                resource = group;
+            }
+            if let Some(name) = name {
+                (verb, verb_in_path) = (name, true);
+            }
+            named_by = NamedBy::Extension;
+            query = None;
+        }
         if let Some(o) = self.overrides.operations.get(&id) {
             if let Some(r) = &o.resource {
                 resource = r.split('.').map(naming::snake).collect();
+                (named_by, query) = (NamedBy::Overrides, None);
             }
             if let Some(m) = &o.method {
                 verb = naming::snake(m);
+                (named_by, query) = (NamedBy::Overrides, None);
             }
         }
         let doc = match (&op.summary, &op.description) {
@@ -322,6 +351,16 @@ impl<'a> Lowering<'a> {
         let response = self.response(op, &push_pointer(pointer, "responses"), &hint)?;
         let errors = self.errors(op, &push_pointer(pointer, "responses"), &hint)?;
         let events = self.events(op, &push_pointer(pointer, "responses"), &hint)?;
+        // A query that returns a list or a page of one, or takes no query
+        // parameters, is named as its path would be without it: it lists or
+        // reads its own resource (`GET /user/billing/profile` is
+        // `user().billing().profile().get()`); its types keep the names they were given.
+        if let Some(by_method) =
+            query.filter(|_| self.returns_many(&response) || !params.iter().any(|p| p.location == Location::Query))
+        {
+            resource.push(std::mem::replace(&mut verb, by_method));
+            verb_in_path = false;
+        }
         // A GET that returns one object, not a list or a page of one, reads
         // it (`me().get()`), unless its resource has a `get` already.
         let method_overridden = self.overrides.operations.get(&id).is_some_and(|o| o.method.is_some());
@@ -337,6 +376,7 @@ impl<'a> Lowering<'a> {
             doc,
             resource,
             method_name: verb,
+            named_by,
             positional: None,
             params_type: None,
             params: Vec::new(),
@@ -370,10 +410,14 @@ impl<'a> Lowering<'a> {
     }
 
     /// Whether a response is one object: a struct that is not a page of a
-    /// list (not a list, a map, or a JSON value of unknown shape either).
+    /// list (not a list or a map), or a JSON value of unknown shape (which
+    /// says nothing of a list: Cloudflare's `GET /user`).
     /// (A page of a list is not one object: its one list field may also be named
     /// as the resource, `shipments` of `GET /shipments`.)
     fn returns_one(&self, response: &Response, resource: Option<&String>) -> bool {
+        if matches!(response, Response::Json { ty: TypeRef::Value, .. }) {
+            return true;
+        }
         let Response::Json { ty: TypeRef::Named(name), .. } = response else { return false };
         let Some(fields) = self.types.struct_fields(name) else { return false };
         let mut lists = fields.iter().filter(|f| matches!(f.ty, TypeRef::Vec(_)));
@@ -382,6 +426,15 @@ impl<'a> Lowering<'a> {
             _ => false,
         };
         !named_list && !is_page(fields)
+    }
+
+    /// Whether a response is a list or a page of one.
+    fn returns_many(&self, response: &Response) -> bool {
+        match response {
+            Response::Json { ty: TypeRef::Vec(_), .. } => true,
+            Response::Json { ty: TypeRef::Named(name), .. } => self.types.struct_fields(name).is_some_and(is_page),
+            _ => false,
+        }
     }
 
     /// Path parameters in path order, then query and header parameters in spec order.
@@ -500,7 +553,11 @@ impl<'a> Lowering<'a> {
         })
     }
 
-    fn security(&self, op: &openapiv3::Operation, pointer: &str) -> Result<Vec<Vec<String>>> {
+    /// The operation's alternatives of schemes. A scheme the document does
+    /// not define gives no credential (a warning): it leaves its
+    /// requirement, and a requirement left with no scheme is dropped (it
+    /// did not say "no credential").
+    fn security(&mut self, op: &openapiv3::Operation, pointer: &str) -> Result<Vec<Vec<String>>> {
         // The operation's own requirements, else the document's.
         let (reqs, base) = match &op.security {
             Some(own) => (Some(own), push_pointer(pointer, "security")),
@@ -509,17 +566,19 @@ impl<'a> Lowering<'a> {
         let known = self.spec.components.as_ref().map(|c| &c.security_schemes);
         let mut out = Vec::new();
         for (i, req) in reqs.into_iter().flatten().enumerate() {
+            let mut names = Vec::new();
             for name in req.keys() {
-                if !known.is_some_and(|k| k.contains_key(name)) {
-                    let at = push_pointer(&base, &i.to_string());
-                    return Err(Error::new(
-                        ErrorKind::DanglingRef,
-                        at,
-                        format!("security scheme `{name}` is not defined in components.securitySchemes"),
-                    ));
+                if known.is_some_and(|k| k.contains_key(name)) {
+                    names.push(name.clone());
+                } else {
+                    let at = push_pointer(&push_pointer(&base, &i.to_string()), name);
+                    let message = format!("security scheme `{name}` is not defined in components.securitySchemes: no credential is sent for it");
+                    self.warn(WarningKind::UndefinedScheme, at, message);
                 }
             }
-            out.push(req.keys().cloned().collect());
+            if !names.is_empty() || req.is_empty() {
+                out.push(names);
+            }
         }
         Ok(out)
     }
@@ -528,6 +587,16 @@ impl<'a> Lowering<'a> {
         let (body, pointer) =
             local(body, "requestBodies", self.spec.components.as_ref().map(|c| &c.request_bodies), pointer)?;
         let content_pointer = push_pointer(&pointer, "content");
+        // A body whose every schema admits only `{}` can carry nothing: no body. But a
+        // required JSON body is still sent, as `{}`: a server may insist on one.
+        let schemas = || body.content.values().map(|m| m.schema.as_ref());
+        let required_json = body.required && pick_media(&body.content).is_some();
+        if !body.content.is_empty()
+            && !required_json
+            && schemas().all(|s| s.is_some_and(|s| admits_only_empty_object(self.spec, s)))
+        {
+            return Ok(None);
+        }
         // JSON when offered (several media types are common); else a
         // URL-encoded form (unless it would carry bytes); else multipart.
         let urlencoded = body.content.iter().find(|(m, _)| m.starts_with("application/x-www-form-urlencoded"));
@@ -868,6 +937,47 @@ pub(crate) fn success_response(
         .map(|(_, found)| found)
 }
 
+/// Whether `schema` (through `$ref`s) is an object that can have no
+/// property: none declared, no other allowed (`additionalProperties:
+/// false` or `maxProperties: 0`), nothing composed.
+fn admits_only_empty_object<'s>(spec: &'s OpenAPI, mut schema: &'s ReferenceOr<openapiv3::Schema>) -> bool {
+    use openapiv3::{AdditionalProperties, SchemaKind, Type};
+    for _ in 0..32 {
+        let s = match schema {
+            ReferenceOr::Reference { reference } => {
+                let Some(name) = reference.strip_prefix("#/components/schemas/") else { return false };
+                let name = name.replace("~1", "/").replace("~0", "~");
+                let Some(next) = spec.components.as_ref().and_then(|c| c.schemas.get(&name)) else {
+                    return false;
+                };
+                schema = next;
+                continue;
+            }
+            ReferenceOr::Item(s) => s,
+        };
+        let closed = |properties: &IndexMap<String, _>, required: &[String], additional, max: Option<usize>| {
+            properties.is_empty()
+                && required.is_empty()
+                && (matches!(additional, Some(&AdditionalProperties::Any(false))) || max == Some(0))
+        };
+        return match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                closed(&o.properties, &o.required, o.additional_properties.as_ref(), o.max_properties)
+            }
+            SchemaKind::Any(a) => {
+                matches!(a.typ.as_deref(), None | Some("object"))
+                    && a.all_of.is_empty()
+                    && a.one_of.is_empty()
+                    && a.any_of.is_empty()
+                    && a.enumeration.is_empty()
+                    && closed(&a.properties, &a.required, a.additional_properties.as_ref(), a.max_properties)
+            }
+            _ => false,
+        };
+    }
+    false
+}
+
 /// The JSON media type of a body, if it has one (`*/*` counts).
 pub(crate) fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
     content.iter().find(|(media, _)| {
@@ -899,7 +1009,11 @@ pub fn resource_and_verb(path: &str, method: &str, layout: &PathLayout) -> Place
             segments.pop();
             segments.push(namespace);
             verb_segment = Some(naming::snake(action));
-        } else if single && segments.len() > 1 && !is_version(segments[segments.len() - 2]) && is_action(last) {
+        } else if single
+            && segments.len() > 1
+            && !is_version(segments[segments.len() - 2])
+            && (is_action(last) || posted_to_item(path, method, &segments, layout))
+        {
             // An action as the last segment of a path with one operation
             // (`/reports/create`, `/tasks/{id}/addFollowers`, `…/{id}/reboot`).
             segments.pop();
@@ -916,23 +1030,50 @@ pub fn resource_and_verb(path: &str, method: &str, layout: &PathLayout) -> Place
         scope = Some(rest[1].trim_matches(|c| c == '{' || c == '}').to_string());
         rest = &rest[2..];
     }
-    // A segment right after a parameter is a sub-resource of one item, named
-    // in the plural like the other resources: `…/{image_id}/blob` → `blobs()`.
+    // Segments are named as written: a singular stays singular
+    // (`…/{image_id}/blob` → `blob()`, `…/{token_id}/value` → `value()`).
+    // A version that is the only one of its resource, before another
+    // resource, says nothing apart and is left out (`/alerting/v3/policies`
+    // is `alerting().policies()`), but two beside each other stay
+    // (`images().v1()`, `images().v2()`), as does one that is the collection
+    // of its items (`/images/v1/{image_id}`).
     let after_param = |i: usize| i > 0 && is_param(rest[i - 1]);
-    let mut resource: Vec<String> = (0..rest.len())
-        .filter(|&i| !is_param(rest[i]))
-        .map(|i| naming::snake(&if after_param(i) { naming::plural(rest[i]) } else { rest[i].to_string() }))
-        .collect();
+    let whole = path_segments(path);
+    let at = whole.len() - rest.len();
+    let lone_version = |i: usize| {
+        i > 0
+            && is_version(rest[i])
+            && rest.get(i + 1).is_some_and(|next| !is_param(next))
+            && layout.versions.contains(&shape_of(&whole[..at + i]))
+    };
+    let mut resource: Vec<String> =
+        (0..rest.len()).filter(|&i| !is_param(rest[i]) && !lone_version(i)).map(|i| naming::snake(rest[i])).collect();
     if resource.is_empty() {
         resource.push("api".into());
+    }
+    // A GET alone on a path nothing is under, whose last segment follows
+    // another resource (not an item, a scope or a version), is a query of that
+    // resource, named by the segment: `GET /radar/bgp/timeseries` is
+    // `radar().bgp().timeseries()`, as `GET /me/following/contains` is
+    // `me().following().contains()`.
+    let n = rest.len();
+    let query = method == "get"
+        && verb_segment.is_none()
+        && !layout.shared.contains(path)
+        && !layout.parents.contains(&shape(path))
+        && n >= 2
+        && !is_param(rest[n - 1])
+        && !rest[n - 2..].iter().any(|s| is_version(s))
+        && (!is_param(rest[n - 2]) || (n >= 3 && !is_param(rest[n - 3])));
+    if query {
+        verb_segment = resource.pop();
     }
     let item = rest.last().is_some_and(|s| is_param(s));
     // `GET …/{id}/blob` reads the one blob of an item: `blobs().get()`.
     let singular = !item
         && after_param(rest.len().saturating_sub(1))
         && naming::plural(rest[rest.len() - 1]) != rest[rest.len() - 1];
-    let verb = match method {
-        _ if verb_segment.is_some() => verb_segment.as_deref().unwrap_or_default(),
+    let by_method = match method {
         "get" if item || singular => "get",
         "get" => "list",
         // A POST to one item changes it (Twilio's `POST …/Messages/{Sid}.json`).
@@ -942,7 +1083,9 @@ pub fn resource_and_verb(path: &str, method: &str, layout: &PathLayout) -> Place
         "patch" => "edit",
         other => other,
     };
-    Placed { resource, verb: verb.to_string(), scope, verb_in_path: verb_segment.is_some() }
+    let verb = verb_segment.clone().unwrap_or_else(|| by_method.to_string());
+    let by_method = query.then(|| by_method.to_string());
+    Placed { resource, verb, scope, verb_in_path: verb_segment.is_some(), query: by_method }
 }
 
 /// Where [`resource_and_verb`] puts an operation.
@@ -956,6 +1099,10 @@ pub struct Placed {
     pub scope: Option<String>,
     /// Whether the path named the method (`/chat.postMessage`, `/reports/create`).
     pub verb_in_path: bool,
+    /// When the method is a query named by a leaf segment (`radar().bgp().timeseries()`):
+    /// the method the HTTP method would give, for when the response or the
+    /// parameters undo it (`user().audit_logs().list()`).
+    pub query: Option<String>,
 }
 
 /// What all of a spec's paths say about placing each one.
@@ -969,6 +1116,15 @@ pub struct PathLayout {
     /// Paths with more than one operation: their last segment is a resource,
     /// never an action (`GET`, `PUT`, `DELETE /repos/{id}/import`).
     pub shared: BTreeSet<String>,
+    /// The [`shape`]s of paths other paths are under (`/a/{}` of `/a/{id}/b`).
+    pub parents: BTreeSet<String>,
+    /// The path [`shape`]s under which one version is all there is
+    /// (`alerting` of `/alerting/v3/…`; not `images`, with `v1` and `v2`).
+    pub versions: BTreeSet<String>,
+    /// The separator of namespaced operationIds, when most of the spec's have one.
+    pub ids: Option<IdStyle>,
+    /// Whether the spec's tags name its resources (see [`Lowering::tags_partition`]).
+    pub tags: bool,
 }
 
 impl PathLayout {
@@ -983,6 +1139,9 @@ impl PathLayout {
         let mut under: BTreeMap<&str, usize> = BTreeMap::new();
         let mut total = 0;
         let mut shared = BTreeSet::new();
+        let mut parents = BTreeSet::new();
+        let mut versions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut ends = BTreeSet::new();
         let mut prefix: Option<Vec<&str>> = None;
         let mut count = 0;
         for (path, operations) in paths {
@@ -992,6 +1151,12 @@ impl PathLayout {
                 shared.insert(path.to_string());
             }
             let segments = path_segments(path);
+            ends.insert(shape_of(&segments));
+            for n in 1..segments.len() {
+                parents.insert(shape_of(&segments[..n]));
+                let child = if segments[n].starts_with('{') { "{}" } else { segments[n] };
+                versions.entry(shape_of(&segments[..n])).or_default().insert(child.to_string());
+            }
             if let Some(collection) = scoped(&segments) {
                 *under.entry(collection).or_default() += operations;
             }
@@ -1011,8 +1176,143 @@ impl PathLayout {
         }
         let scopes = under.into_iter().filter(|&(_, n)| n > 0 && n * 5 >= total).map(|(c, _)| c.to_string()).collect();
         let prefix = if count > 1 { prefix.map_or(0, |p| p.len()) } else { 0 };
-        PathLayout { scopes, prefix, shared }
+        // A version is alone when nothing else is beside it, nor at its parent's path.
+        let versions = versions
+            .into_iter()
+            .filter(|(parent, children)| {
+                children.len() == 1 && children.iter().all(|c| is_version(c)) && !ends.contains(parent)
+            })
+            .map(|(parent, _)| parent)
+            .collect();
+        PathLayout { scopes, prefix, shared, parents, versions, ids: None, tags: false }
     }
+}
+
+/// How a spec namespaces its operationIds, when most of them are
+/// `group/method-name` (GitHub), `group.methodName` (Slack) or
+/// `group_method`: the group is the resource and the rest the method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdStyle {
+    /// `issues/list-for-repo`.
+    Slash,
+    /// `chat.postMessage`, `admin.users.list`.
+    Dot,
+    /// `pets_list`: one word of a few groups, then the method.
+    Underscore,
+}
+
+impl IdStyle {
+    /// The style more than half of the spec's operations have, if one does.
+    pub fn of_spec(spec: &OpenAPI) -> Option<IdStyle> {
+        let ids: Vec<&str> = spec
+            .paths
+            .paths
+            .values()
+            .filter_map(ReferenceOr::as_item)
+            .flat_map(|item| item.iter().map(|(_, op)| op.operation_id.as_deref().unwrap_or_default()))
+            .collect();
+        Self::of_ids(&ids)
+    }
+
+    /// The style more than half of `ids` (one per operation) have, if one does.
+    pub fn of_ids(ids: &[&str]) -> Option<IdStyle> {
+        [IdStyle::Slash, IdStyle::Dot, IdStyle::Underscore].into_iter().find(|style| {
+            let groups: Vec<Vec<String>> = ids.iter().filter_map(|id| style.split(id)).map(|(g, _)| g).collect();
+            let distinct: BTreeSet<&Vec<String>> = groups.iter().collect();
+            // A group is shared by several operations: `list_pets`, `get_pet` are no groups.
+            groups.len() * 2 > ids.len() && (*style != IdStyle::Underscore || distinct.len() * 3 <= groups.len())
+        })
+    }
+
+    /// The resource and method an operationId of this style names.
+    pub fn split(self, id: &str) -> Option<(Vec<String>, String)> {
+        let word = |s: &str| s.starts_with(|c: char| c.is_ascii_alphabetic());
+        let (group, method): (Vec<&str>, &str) = match self {
+            IdStyle::Slash | IdStyle::Dot => {
+                let sep = if self == IdStyle::Slash { '/' } else { '.' };
+                let mut parts: Vec<&str> = id.split(sep).collect();
+                let method = parts.pop()?;
+                (parts, method)
+            }
+            IdStyle::Underscore => {
+                if id.contains(['/', '.', '-', ' ']) {
+                    return None;
+                }
+                let (group, method) = id.split_once('_')?;
+                // A group of one word or a camelCase noun (`droplets`, `sshKeys`), not a verb.
+                let first = naming::words(group).first().map(|w| w.to_ascii_lowercase()).unwrap_or_default();
+                let verb = is_verb(&first) || MORE_VERBS.contains(&first.as_str());
+                if !group.starts_with(|c: char| c.is_ascii_lowercase())
+                    || !group.chars().all(|c| c.is_ascii_alphanumeric())
+                    || verb
+                {
+                    return None;
+                }
+                (vec![group], method)
+            }
+        };
+        // A group names a resource, not what is done (`get.count.users` is no group).
+        let first = group.first().and_then(|g| naming::words(g).into_iter().next()).unwrap_or_default();
+        let first = first.to_ascii_lowercase();
+        let verb = is_verb(&first) || MORE_VERBS.contains(&first.as_str());
+        (!group.is_empty() && !verb && group.iter().chain([&method]).all(|s| word(s)))
+            .then(|| (group.iter().map(|g| naming::snake(g)).collect(), naming::snake(method)))
+    }
+}
+
+/// Whether the spec's tags name its resources: each operation has one
+/// tag of at most three words, there are several, and the paths do not
+/// tell the resources apart (they all start at one resource).
+fn tags_partition(spec: &OpenAPI, layout: &PathLayout) -> bool {
+    let mut tags = BTreeSet::new();
+    let mut roots = BTreeSet::new();
+    for (path, item) in &spec.paths.paths {
+        for (method, op) in item.as_item().into_iter().flat_map(|i| i.iter()) {
+            match op.tags.as_slice() {
+                [tag] if naming::words(tag).len() <= 3 => tags.insert(tag.as_str()),
+                _ => return false,
+            };
+            roots.insert(resource_and_verb(path, method, layout).resource[0].clone());
+        }
+    }
+    tags.len() > 1 && roots.len() == 1
+}
+
+/// The resource of a tagged operation: the tag in place of the root all
+/// paths share (`/service/users/{id}` tagged `Users` is `users()`).
+fn tagged(tag: &str, resource: Vec<String>) -> Vec<String> {
+    let tag = naming::snake(tag);
+    let mut out = vec![tag.clone()];
+    out.extend(resource.into_iter().skip(1).skip_while(|r| *r == tag || naming::plural(r) == tag));
+    out
+}
+
+/// The group and method an operation's SDK-naming extensions give:
+/// `x-speakeasy-group` (dotted) and `x-speakeasy-name-override`, or
+/// `x-fern-sdk-group-name` (a name or a list) and `x-fern-sdk-method-name`.
+fn extension_names(op: &openapiv3::Operation) -> Option<(Option<Vec<String>>, Option<String>)> {
+    use serde_json::Value;
+    let text = |key: &str| op.extensions.get(key).and_then(Value::as_str).filter(|s| !s.trim().is_empty());
+    let group = text("x-speakeasy-group")
+        .map(|g| g.split('.').map(naming::snake).collect::<Vec<_>>())
+        .or_else(|| match op.extensions.get("x-fern-sdk-group-name")? {
+            Value::String(g) => Some(vec![naming::snake(g)]),
+            Value::Array(list) => Some(list.iter().filter_map(Value::as_str).map(naming::snake).collect()),
+            _ => None,
+        })
+        .filter(|g| !g.is_empty());
+    let method = text("x-speakeasy-name-override").or_else(|| text("x-fern-sdk-method-name")).map(naming::snake);
+    (group.is_some() || method.is_some()).then_some((group, method))
+}
+
+/// A path as its segments with every parameter alike (`/a/{}/b`), to tell
+/// whether other paths are under it.
+fn shape(path: &str) -> String {
+    shape_of(&path_segments(path))
+}
+
+fn shape_of(segments: &[&str]) -> String {
+    segments.iter().map(|s| if s.starts_with('{') { "{}" } else { s }).collect::<Vec<_>>().join("/")
 }
 
 /// A path's segments, without what is not a resource: a date is a version
@@ -1179,6 +1479,25 @@ fn is_verb(segment: &str) -> bool {
         "resume",
         "lock",
         "unlock",
+        "ack",
+        "pull",
+        "push",
+        "scan",
+        "rotate",
+        "trigger",
+        "clear",
+        "flush",
+        "renew",
+        "rollback",
+        "activate",
+        "deactivate",
+        "dismiss",
+        "generate",
+        "execute",
+        "replay",
+        "reindex",
+        "unrevoke",
+        "upsert",
     ];
     VERBS.contains(&segment.to_ascii_lowercase().as_str())
 }
@@ -1200,24 +1519,149 @@ fn place_operations(ops: &mut [Operation], reads_one: &[bool], overrides: &Overr
     for op in ops.iter() {
         *seen.entry((op.resource.clone(), op.method_name.clone())).or_default() += 1;
     }
+    // A collection's update, edit or delete beside its item's is the bulk one
+    // (`PUT /filters` is `filters().bulk_update()`, `PUT /filters/{id}` `update`).
+    let mut groups: BTreeMap<(Vec<String>, String), Vec<usize>> = BTreeMap::new();
+    for (i, op) in ops.iter().enumerate() {
+        groups.entry((op.resource.clone(), op.method_name.clone())).or_default().push(i);
+    }
+    for ((_, name), members) in &groups {
+        let (items, collections): (Vec<usize>, Vec<usize>) = members.iter().partition(|&&i| is_item_path(&ops[i].path));
+        if ["update", "edit", "delete"].contains(&name.as_str()) && items.len() == 1 && collections.len() == 1 {
+            let bulk = format!("bulk_{name}");
+            if !seen.contains_key(&(ops[collections[0]].resource.clone(), bulk.clone())) {
+                ops[collections[0]].method_name = bulk;
+            }
+        }
+    }
+    let mut seen: BTreeMap<(Vec<String>, String), usize> = BTreeMap::new();
+    for op in ops.iter() {
+        *seen.entry((op.resource.clone(), op.method_name.clone())).or_default() += 1;
+    }
     let children: std::collections::BTreeSet<Vec<String>> =
         ops.iter().flat_map(|op| (1..=op.resource.len()).map(|n| op.resource[..n].to_vec())).collect();
-    for op in ops.iter_mut() {
-        let overridden = overrides.operations.get(&op.id).is_some_and(|o| o.method.is_some());
-        let clash = seen[&(op.resource.clone(), op.method_name.clone())] > 1 || {
+    let clashes: Vec<usize> = (0..ops.len())
+        .filter(|&i| {
+            let op = &ops[i];
+            let overridden = overrides.operations.get(&op.id).is_some_and(|o| o.method.is_some());
             let mut as_child = op.resource.clone();
             as_child.push(op.method_name.clone());
+            !overridden && (seen[&(op.resource.clone(), op.method_name.clone())] > 1 || children.contains(&as_child))
+        })
+        .collect();
+    // Each is named by the fewest words of its operationId that no other
+    // operation of its clash has (`list_a`, `edit_zone`), not by all of them.
+    let mut names: Vec<(usize, String)> = Vec::new();
+    let mut chosen: BTreeSet<(Vec<String>, String)> = BTreeSet::new();
+    for &i in &clashes {
+        let op = &ops[i];
+        let others: Vec<&str> = clashes
+            .iter()
+            .filter(|&&j| j != i && ops[j].resource == op.resource && ops[j].method_name == op.method_name)
+            .map(|&j| ops[j].id.as_str())
+            .collect();
+        let taken = |name: &str| {
+            let mut as_child = op.resource.clone();
+            as_child.push(name.to_string());
+            let key = (op.resource.clone(), name.to_string());
+            children.contains(&as_child) || seen.contains_key(&key) || chosen.contains(&key)
+        };
+        let taken_by_child = |name: &str| {
+            let mut as_child = op.resource.clone();
+            as_child.push(name.to_string());
             children.contains(&as_child)
         };
-        if clash && !overridden {
-            op.method_name = naming::snake(&op.id);
-        }
+        let name = distinguishing_name(&op.id, &op.resource, &op.method_name, &others, taken, taken_by_child);
+        chosen.insert((op.resource.clone(), name.clone()));
+        names.push((i, name));
+    }
+    for (i, name) in names {
+        ops[i].method_name = name;
     }
     // Still-equal names (the same operationId twice) are numbered in spec order.
     let mut scopes: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
     for op in ops.iter_mut() {
         op.method_name = scopes.entry(op.resource.clone()).or_default().claim(op.method_name.clone());
     }
+}
+
+/// A POST to a word after an item that nothing is under, and that is no
+/// plural (no collection): an action on the item (`…/deployments/{id}/rollback`,
+/// `…/indexes/{name}/upsert`). Not after a scope's item, where a word is a
+/// resource of the tenant (`/shops/{shop_id}/advice`).
+fn posted_to_item(path: &str, method: &str, segments: &[&str], layout: &PathLayout) -> bool {
+    let last = segments[segments.len() - 1];
+    method == "post"
+        && segments[segments.len() - 2].starts_with('{')
+        && !(segments.len() >= 3 && layout.scopes.contains(segments[segments.len() - 3]))
+        && naming::plural(last) != last
+        && !layout.parents.contains(&shape(path))
+}
+
+/// Whether a path ends at an item (`/filters/{id}`, `…/{Sid}.json`).
+fn is_item_path(path: &str) -> bool {
+    path_segments(path).last().is_some_and(|s| s.starts_with('{'))
+}
+
+/// Words of an operationId that say nothing apart (`a`, `for`, `the`).
+const STOPWORDS: &[&str] = &["a", "an", "the", "for", "of", "to", "by", "in", "on", "with", "and", "or", "from"];
+
+/// The method name of an operation whose placement clashes: the fewest
+/// consecutive words of its operationId (leaving out its resource's words and
+/// stopwords where that still tells it apart) that no `others` of the clash
+/// has, after the clashing `method` unless they start with a verb; the plain
+/// `method` when all of its words are in each of the others' (they get names
+/// of their own); the whole operationId when nothing shorter tells them apart
+/// or is free.
+fn distinguishing_name(
+    id: &str,
+    resource: &[String],
+    method: &str,
+    others: &[&str],
+    taken: impl Fn(&str) -> bool,
+    taken_by_child: impl Fn(&str) -> bool,
+) -> String {
+    let words = |id: &str| -> Vec<String> {
+        naming::snake(id).trim_start_matches("r#").split('_').filter(|w| !w.is_empty()).map(String::from).collect()
+    };
+    let resource_words: BTreeSet<String> =
+        resource.iter().flat_map(|r| naming::unraw(r).split('_').map(String::from).collect::<Vec<_>>()).collect();
+    let filter = |w: &Vec<String>| -> Vec<String> {
+        w.iter().filter(|w| !STOPWORDS.contains(&w.as_str()) && !resource_words.contains(*w)).cloned().collect()
+    };
+    let own = words(id);
+    let others: Vec<Vec<String>> = others.iter().map(|o| words(o)).collect();
+    let has = |list: &[String], window: &[String]| list.windows(window.len()).any(|w| w == window);
+    let starts_verb = |w: &str| is_verb(w) || MORE_VERBS.contains(&w) || ["new", "edit", "list", "get"].contains(&w);
+    for (mine, theirs) in [(filter(&own), others.iter().map(filter).collect::<Vec<_>>()), (own.clone(), others.clone())]
+    {
+        for len in 1..=mine.len() {
+            for start in (0..=mine.len() - len).rev() {
+                let window = &mine[start..start + len];
+                if theirs.iter().any(|t| has(t, window)) {
+                    continue;
+                }
+                let joined = window.join("_");
+                let name = if starts_verb(&window[0]) {
+                    joined
+                } else if joined == "bulk" {
+                    format!("bulk_{method}")
+                } else {
+                    format!("{method}_{joined}")
+                };
+                let name = naming::snake(&name);
+                if !taken(&name) && name != method {
+                    return name;
+                }
+            }
+        }
+    }
+    // Nothing of its own (`…-fallback-list` beside `…-fallback-list-for-a-policy`):
+    // the plain name, once the others have theirs, unless a child resource has it.
+    if others.iter().all(|o| o.windows(own.len()).any(|w| w == own.as_slice())) && !taken_by_child(method) {
+        return method.to_string();
+    }
+    naming::snake(id)
 }
 
 #[cfg(test)]
@@ -1230,7 +1674,10 @@ mod tests {
     }
 
     fn rv(path: &str, method: &str) -> String {
-        let placed = resource_and_verb(path, method, &tenants());
+        // As if other paths were under this one (see `a_get_alone_on_a_leaf_is_a_query_of_its_parent`).
+        let mut layout = tenants();
+        layout.parents.insert(shape(path));
+        let placed = resource_and_verb(path, method, &layout);
         format!("{}.{}", placed.resource.join("."), placed.verb)
     }
 
@@ -1268,7 +1715,7 @@ mod tests {
         // An action is the last segment of a path with one operation only.
         let github = PathLayout { shared: ["/repos/{id}/import".to_string()].into(), ..PathLayout::default() };
         assert_eq!(resource_and_verb("/repos/{id}/import", "get", &github).verb, "get");
-        assert_eq!(resource_and_verb("/repos/{id}/import", "get", &github).resource, ["repos", "imports"]);
+        assert_eq!(resource_and_verb("/repos/{id}/import", "get", &github).resource, ["repos", "import"]);
     }
 
     #[test]
@@ -1278,7 +1725,7 @@ mod tests {
         assert_eq!(rv("/accounts/{account_id}/images/v1", "get"), "images.v1.list");
         assert_eq!(rv("/accounts/{account_id}/images/v1", "post"), "images.v1.new");
         assert_eq!(rv("/accounts/{account_id}/images/v2/direct_upload", "post"), "images.v2.direct_upload.new");
-        assert_eq!(rv("/accounts/{account_id}/images/v1/{image_id}/blob", "get"), "images.v1.blobs.get");
+        assert_eq!(rv("/accounts/{account_id}/images/v1/{image_id}/blob", "get"), "images.v1.blob.get");
         assert_eq!(rv("/accounts/{account_id}/images/v1/keys", "get"), "images.v1.keys.list");
         assert_eq!(rv("/accounts/{account_id}/images/v2", "get"), "images.v2.list");
         assert_eq!(rv("/zones/{zone_id}", "delete"), "zones.delete");
@@ -1311,6 +1758,135 @@ mod tests {
         assert_eq!(rv("/search", "get"), "search.list");
         // Versions stay resources; a dot inside a version is not an RPC method.
         assert_eq!(rv("/v1.0/users", "get"), "v1_0.users.list");
+    }
+
+    #[test]
+    fn a_get_alone_on_a_leaf_is_a_query_of_its_parent() {
+        let layout = PathLayout::new(
+            [
+                ("/radar/bgp/timeseries", 1),
+                ("/radar/bgp/top/ases", 1),
+                ("/radar/annotations", 1),
+                ("/radar/annotations/outages", 1),
+                ("/me/player", 2),
+                ("/users/{id}/followers", 1),
+                ("/images/v1/stats", 1),
+                ("/images/v1", 2),
+                ("/images/v2", 2),
+                ("/reports/export", 1),
+            ]
+            .into_iter(),
+        );
+        let call = |path: &str, method: &str| {
+            let placed = resource_and_verb(path, method, &layout);
+            format!("{}.{}", placed.resource.join("."), placed.verb)
+        };
+        assert_eq!(call("/radar/bgp/timeseries", "get"), "radar.bgp.timeseries");
+        assert_eq!(call("/radar/bgp/top/ases", "get"), "radar.bgp.top.ases");
+        // After an item too, with the method the HTTP method gives, for lowering
+        // to go back to when it lists or takes no query parameter.
+        assert_eq!(call("/users/{id}/followers", "get"), "users.followers");
+        assert_eq!(resource_and_verb("/users/{id}/followers", "get", &layout).query.as_deref(), Some("list"));
+        // Not with a path under it, beside another operation, after a version, or for a POST.
+        assert_eq!(call("/radar/annotations", "get"), "radar.annotations.list");
+        assert_eq!(call("/me/player", "get"), "me.player.list");
+        assert_eq!(call("/images/v1/stats", "get"), "images.v1.stats.list");
+        assert_eq!(call("/radar/bgp/timeseries", "post"), "radar.bgp.timeseries.new");
+        assert_eq!(call("/reports/export", "get"), "reports.export");
+    }
+
+    #[test]
+    fn a_version_alone_under_its_resource_is_left_out() {
+        let layout = PathLayout::new(
+            [
+                ("/alerting/v3/policies", 2),
+                ("/alerting/v3/policies/{id}", 2),
+                ("/things/v1/{id}", 2),
+                ("/images/v1/{id}", 2),
+                ("/images/v2", 2),
+                ("/vectorize/indexes", 2),
+                ("/vectorize/v2/indexes", 2),
+                ("/workers/scripts/{name}/content", 2),
+                ("/workers/scripts/{name}/content/v2", 1),
+            ]
+            .into_iter(),
+        );
+        let resource = |path: &str| resource_and_verb(path, "get", &layout).resource.join(".");
+        assert_eq!(resource("/alerting/v3/policies/{id}"), "alerting.policies");
+        assert_eq!(resource("/things/v1/{id}"), "things.v1");
+        // Beside another version, another resource, or operations of the parent's own, it stays.
+        assert_eq!(resource("/images/v1/{id}"), "images.v1");
+        assert_eq!(resource("/vectorize/v2/indexes"), "vectorize.v2.indexes");
+        assert_eq!(resource("/workers/scripts/{name}/content/v2"), "workers.scripts.content.v2");
+    }
+
+    #[test]
+    fn namespaced_operation_ids_are_found_per_spec() {
+        let github = ["issues/list-for-repo", "issues/create", "teams/list", "repos/get"];
+        assert_eq!(IdStyle::of_ids(&github), Some(IdStyle::Slash));
+        assert_eq!(
+            IdStyle::Slash.split("issues/list-for-repo"),
+            Some((vec!["issues".to_string()], "list_for_repo".to_string()))
+        );
+        let slack = ["chat.postMessage", "admin.users.list", "conversations.list", "other"];
+        assert_eq!(IdStyle::of_ids(&slack), Some(IdStyle::Dot));
+        assert_eq!(
+            IdStyle::Dot.split("admin.users.list"),
+            Some((vec!["admin".to_string(), "users".to_string()], "list".to_string()))
+        );
+        let grouped = ["pets_list", "pets_create", "pets_get", "sshKeys_list", "sshKeys_get", "sshKeys_delete"];
+        assert_eq!(IdStyle::of_ids(&grouped), Some(IdStyle::Underscore));
+        assert_eq!(IdStyle::Underscore.split("sshKeys_list"), Some((vec!["ssh_keys".to_string()], "list".to_string())));
+        assert_eq!(IdStyle::Underscore.split("listPets_all"), None);
+        // Verbs first are no groups, nor is a group per operation, nor a minority.
+        assert_eq!(IdStyle::of_ids(&["list_pets", "get_pet", "create_pet", "delete_pet"]), None);
+        assert_eq!(IdStyle::of_ids(&["pets_list", "stores_get", "users_delete"]), None);
+        assert_eq!(IdStyle::of_ids(&["listPets", "getPet", "issues/list"]), None);
+        assert_eq!(IdStyle::of_ids(&["images-list", "images-get"]), None);
+        assert_eq!(IdStyle::Dot.split("get.count.users"), None);
+    }
+
+    #[test]
+    fn a_clash_is_named_by_the_fewest_words_that_tell_it_apart() {
+        let none = |_: &str| false;
+        let r = |s: &str| vec![s.to_string()];
+        assert_eq!(
+            distinguishing_name(
+                "dns-settings-for-a-zone-update-dns-settings",
+                &r("dns_settings"),
+                "edit",
+                &["dns-settings-for-an-account-update-dns-settings"],
+                none,
+                none
+            ),
+            "edit_zone"
+        );
+        assert_eq!(
+            distinguishing_name("records-list-a", &r("records"), "list", &["records-list-b"], none, none),
+            "list_a"
+        );
+        // A word that starts with a verb is the name itself; a taken one is passed over.
+        assert_eq!(
+            distinguishing_name(
+                "custom-ns-list-account-nameservers",
+                &r("custom_ns"),
+                "get",
+                &["custom-ns-usage"],
+                |n: &str| n == "list",
+                none
+            ),
+            "get_nameservers"
+        );
+        // `bulk` tells a bulk operation apart: `bulk_update`.
+        assert_eq!(
+            distinguishing_name("bulkSetIssueProperty", &r("properties"), "update", &["setIssueProperty"], none, none),
+            "bulk_update"
+        );
+        // All of its words are in the other's: the plain name (unless a child resource has it).
+        let (a, b) = ("fallback-list", "fallback-list-for-a-policy");
+        assert_eq!(distinguishing_name(a, &r("x"), "get", &[b], none, none), "get");
+        assert_eq!(distinguishing_name(b, &r("x"), "get", &[a], none, none), "get_policy");
+        assert_eq!(distinguishing_name(a, &r("x"), "get", &[b], none, |n: &str| n == "get"), "fallback_list");
     }
 
     #[test]

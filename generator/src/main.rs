@@ -215,6 +215,19 @@ fn main() -> ExitCode {
                     ms(timings.emit),
                     ms(timings.format)
                 );
+                // Each operation's call and the naming signal that gave it.
+                if let Ok(api) = serde_json::from_str::<sdkgen::ir::Api>(&generated.api_json) {
+                    for op in &api.operations {
+                        let resource: String = op.resource.iter().map(|r| format!("{r}().")).collect();
+                        eprintln!(
+                            "sdkgen: {} {} is {resource}{}() (named by the {})",
+                            op.method,
+                            op.path,
+                            op.method_name,
+                            op.named_by.as_str()
+                        );
+                    }
+                }
             }
             generated
         }

@@ -14,6 +14,7 @@
 //!   anywhere in the document, or to another `$ref`, is followed to the end.
 //! - Callbacks are removed: they describe requests the API sends, not ones
 //!   the client makes.
+//! - Mistakes whose intent is plain are read by it first (see `crate::lenient`).
 //!
 //! Nothing under data (`example`, `default`, `enum`, an example's `value`,
 //! `x-` extensions) is touched or followed.
@@ -198,10 +199,11 @@ impl Relocations {
 /// Brings `tree` into shape (see the module docs), adding warnings; says
 /// where what it moved or copied came from.
 pub fn normalize(tree: &mut Value, warnings: &mut Vec<Warning>) -> Result<Relocations> {
+    let mut moves = Relocations::default();
+    crate::lenient::read_intent(tree, warnings, &mut moves.moved);
     resolve_component_aliases(tree)?;
     let mut found = Found::default();
     walk_objects(tree, &mut |map, place| visit(map, place, &mut found, warnings));
-    let mut moves = Relocations::default();
     follow_other_refs(tree, &found.other_refs, &mut moves)?;
     if !found.schema_refs.is_empty() {
         hoist_schemas(tree, &found.schema_refs, &mut moves);
@@ -287,7 +289,7 @@ fn reference_position(own: &str, parent: &str) -> bool {
 }
 
 /// The role of the node at `pointer`, from the keys on the way to it.
-fn role_at(pointer: &str) -> Role {
+pub(crate) fn role_at(pointer: &str) -> Role {
     let (mut role, mut own, mut parent) = (Role::Other, String::new(), String::new());
     for token in pointer.split('/').skip(1) {
         let token = token.replace("~1", "/").replace("~0", "~");
@@ -475,7 +477,11 @@ fn resolve_component_aliases(tree: &mut Value) -> Result<()> {
 /// Where a chain of `$ref`s that starts with `reference` (found at
 /// `pointer`) ends: `Ok` with a component's pointer, or `Err` with the
 /// pointer of, and a copy of, the node that is neither a component nor a `$ref`.
-fn resolve(tree: &Value, reference: &str, pointer: &str) -> Result<std::result::Result<String, (String, Value)>> {
+pub(crate) fn resolve(
+    tree: &Value,
+    reference: &str,
+    pointer: &str,
+) -> Result<std::result::Result<String, (String, Value)>> {
     let at = || push_pointer(pointer, "$ref");
     let Some(mut target) = reference.strip_prefix('#').map(crate::load::percent_decode) else {
         let message = format!("external $ref `{reference}` is not supported: bundle the spec into one file first");
@@ -500,7 +506,7 @@ fn resolve(tree: &Value, reference: &str, pointer: &str) -> Result<std::result::
 }
 
 /// A pointer as a URI fragment: the characters a fragment cannot hold, percent-encoded.
-fn encode_pointer(pointer: &str) -> String {
+pub(crate) fn encode_pointer(pointer: &str) -> String {
     let mut out = String::with_capacity(pointer.len());
     for c in pointer.chars() {
         match c {

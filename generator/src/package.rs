@@ -191,7 +191,9 @@ pub(crate) fn cargo_toml(
         Runtime::Crate { path } => {
             let path = path.as_deref().map(|p| format!(", path = {}", string(p))).unwrap_or_default();
             dependencies.push(("sdkgen-runtime".into(), format!("{{ version = \"{RUNTIME_VERSION}\"{path} }}")));
-            for feature in ["native-tls", "tracing", "testing"] {
+            // Not `native-tls`: `--all-features` would then need OpenSSL; a crate that wants
+            // it turns it on in its own `sdkgen-runtime` dependency (features unify).
+            for feature in ["tracing", "testing"] {
                 passed_on.push((feature.into(), vec![format!("sdkgen-runtime/{feature}")]));
             }
         }
@@ -342,5 +344,6 @@ mod tests {
         .unwrap();
         assert_eq!(crate_dep["dependencies"]["sdkgen-runtime"]["path"].as_str(), Some("../runtime"));
         assert_eq!(crate_dep["features"]["tracing"].as_array().unwrap()[0].as_str(), Some("sdkgen-runtime/tracing"));
+        assert!(crate_dep["features"].get("native-tls").is_none(), "--all-features needs no OpenSSL");
     }
 }

@@ -223,3 +223,17 @@ fn generate_summarises_what_changed_and_bumps_the_version_once() {
     assert_eq!(json["changes"][0]["pointer"], "/components/schemas/Pet/properties/name");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn verbose_names_each_call_and_the_signal_that_named_it() {
+    let out = temp_dir("verbose");
+    let o = sdkgen(&["generate", seed_spec().to_str().unwrap(), "--out", out.to_str().unwrap(), "--verbose"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            "sdkgen: PATCH /accounts/{account_id}/images/v1/{image_id} is images().v1().edit() (named by the path)"
+        ),
+        "{err}"
+    );
+}

@@ -131,18 +131,19 @@ fn operations_get_resources_verbs_and_params() {
     let api = lower_spec(OPS);
     let names: Vec<String> =
         api.operations.iter().map(|o| format!("{}.{}", o.resource.join("."), o.method_name)).collect();
-    // Two operations would be records.list: both fall back to their operationIds.
-    // `records.new` would be both a method and the child resource `records.new()`.
+    // Two operations would be records.list: each is told apart by the fewest
+    // words of its operationId. `records.new` would be both a method and the
+    // child resource `records.new()`. A POST to a word after an item is an action (`x`).
     assert_eq!(
         names,
         [
             "records.get",
             "records.update",
-            "records.records_list_a",
-            "records.records_list_b",
-            "records.records_create",
+            "records.list_a",
+            "records.list_b",
+            "records.create",
             "records.new.new",
-            "records.xes.new"
+            "records.x"
         ]
     );
     let get = &api.operations[0];
@@ -295,8 +296,9 @@ mod found_by_mutation {
             "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nsecurity: [{nope: []}]\npaths:\n  /a:\n    get:\n      responses: {'204': {description: ok}}\n",
         )
         .unwrap();
-        let err = lower::lower(&spec, &Overrides::default()).unwrap_err();
-        assert_eq!(err.pointer, "/security/0");
+        // Not an error since: a warning at the global requirement, not the operation.
+        let (_, warnings) = lower::lower(&spec, &Overrides::default()).unwrap();
+        assert_eq!(warnings.iter().map(|w| w.pointer.as_str()).collect::<Vec<_>>(), ["/security/0/nope"]);
     }
 }
 
@@ -807,3 +809,380 @@ fn the_overrides_file_sets_or_removes_pagination_and_names_what_does_not_fit() {
     let kind = page_kind(&lower_with(&spec, &overrides));
     assert!(matches!(kind, Some(PageKind::Cursor { number: true, .. })), "{kind:?}");
 }
+
+/// The IR and every warning (reading's and lowering's) as (kind, pointer).
+fn lower_warned(yaml: &str) -> (Api, Vec<(sdkgen::WarningKind, String)>) {
+    let (spec, mut warnings) = load::parse_with_warnings(yaml).unwrap_or_else(|e| panic!("{e}"));
+    let (api, more) = lower::lower(&spec, &Overrides::default()).unwrap_or_else(|e| panic!("{e}"));
+    warnings.extend(more);
+    let mut warnings: Vec<_> = warnings.into_iter().map(|w| (w.kind, w.pointer)).collect();
+    warnings.sort();
+    (api, warnings)
+}
+
+fn operation<'a>(api: &'a Api, id: &str) -> &'a sdkgen::ir::Operation {
+    api.operations.iter().find(|op| op.id == id).unwrap_or_else(|| panic!("no operation {id}"))
+}
+
+#[test]
+fn a_ref_to_another_kind_of_object_is_read_by_the_shape_it_points_at() {
+    // enode.io: a schema `$ref` to a parameter; rumble.run: to a response;
+    // a response `$ref` to a request body.
+    use sdkgen::WarningKind::RefKind;
+    let (api, warnings) = lower_warned(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  size: {$ref: '#/components/parameters/Size'}\n                  tags: {$ref: '#/components/responses/Tags'}\n                  status: {$ref: '#/components/responses/Status'}\n  /b:\n    get:\n      operationId: getB\n      responses:\n        '200': {$ref: '#/components/requestBodies/Thing'}\n    post:\n      operationId: postB\n      requestBody: {$ref: '#/components/responses/Tags'}\n      responses: {'204': {description: ok}}\ncomponents:\n  parameters:\n    Size: {name: size, in: query, schema: {type: integer, format: int32}}\n  responses:\n    Status: {description: no content}\n    Tags:\n      description: tags\n      content:\n        text/plain: {schema: {type: string}}\n        application/json: {schema: {type: array, items: {type: string}}}\n  requestBodies:\n    Thing:\n      required: true\n      content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}\n  schemas:\n    Thing: {type: object, properties: {id: {type: string}}}\n",
+    );
+    let Response::Json { ty: TypeRef::Named(a), .. } = &operation(&api, "getA").response else { panic!("getA") };
+    assert_eq!(field(&api, a, "size").ty, TypeRef::I32, "the parameter's schema");
+    assert_eq!(field(&api, a, "tags").ty, TypeRef::Vec(Box::new(TypeRef::String)), "the response's JSON schema");
+    assert_eq!(field(&api, a, "status").ty, TypeRef::Value, "a response without content: any value");
+    assert!(
+        matches!(&operation(&api, "getB").response, Response::Json { ty: TypeRef::Named(n), .. } if n == "Thing"),
+        "the request body's content, as a response"
+    );
+    assert!(matches!(&operation(&api, "postB").body, Some(Body::Json { .. })), "and the reverse");
+    let mut at: Vec<_> = warnings.iter().filter(|(k, _)| *k == RefKind).map(|(_, p)| p.as_str()).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            "/paths/~1a/get/responses/200/content/application~1json/schema/properties/size/$ref",
+            "/paths/~1a/get/responses/200/content/application~1json/schema/properties/status/$ref",
+            "/paths/~1a/get/responses/200/content/application~1json/schema/properties/tags/$ref",
+            "/paths/~1b/get/responses/200/$ref",
+            "/paths/~1b/post/requestBody/$ref",
+        ]
+    );
+    // A `$ref` to an object with no schema to read is still refused at its pointer.
+    let err = load::parse("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  examples:\n    E: {value: 1}\n  schemas:\n    A: {$ref: '#/components/examples/E'}\n")
+        .and_then(|spec| lower::lower(&spec, &Overrides::default()).map(|_| ()))
+        .unwrap_err();
+    assert_eq!((err.kind, err.pointer.as_str()), (sdkgen::ErrorKind::Unsupported, "/components/schemas/A/$ref"));
+}
+
+#[test]
+fn swagger2_refs_in_a_3_0_document_resolve_in_the_components() {
+    let (api, warnings) = lower_warned(&returning(
+        "{type: array, items: {$ref: '#/definitions/Pet'}}",
+        "    Pet: {type: object, properties: {owner: {$ref: '#/definitions/Owner'}}}\n    Owner: {type: object, properties: {name: {type: string}}}\n",
+    ));
+    assert_eq!(field(&api, "Pet", "owner").ty, TypeRef::Named("Owner".into()));
+    assert_eq!(
+        warnings,
+        [
+            (sdkgen::WarningKind::Swagger2Ref, "/components/schemas/Pet/properties/owner/$ref".to_string()),
+            (
+                sdkgen::WarningKind::Swagger2Ref,
+                "/paths/~1things/get/responses/200/content/application~1json/schema/items/$ref".to_string()
+            ),
+        ]
+    );
+    // Where neither exists, the `$ref` is dangling as before.
+    let err = load::parse(&returning("{$ref: '#/definitions/Gone'}", "    A: {}\n")).unwrap_err();
+    assert_eq!(err.kind, sdkgen::ErrorKind::DanglingRef);
+}
+
+#[test]
+fn a_security_scheme_the_document_never_defines_gives_no_credential() {
+    let spec = |schemes: &str, own: &str| {
+        format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\nsecurity: [{{Default: []}}]\npaths:\n  /a:\n    get:\n      operationId: a\n      responses: {{'204': {{description: ok}}}}\n    post:\n      operationId: b\n      security: {own}\n      responses: {{'204': {{description: ok}}}}\n{schemes}")
+    };
+    let (api, warnings) = lower_warned(&spec("", "[{Default: []}]"));
+    assert!(api.operations.iter().all(|op| op.security.is_empty()) && api.schemes.is_empty());
+    let kinds: Vec<_> = warnings.iter().map(|(k, p)| (*k, p.as_str())).collect();
+    assert_eq!(
+        kinds,
+        [
+            (sdkgen::WarningKind::UndefinedScheme, "/paths/~1a/post/security/0/Default"),
+            (sdkgen::WarningKind::UndefinedScheme, "/security/0/Default"),
+        ]
+    );
+    // One extra undefined scheme in a list: the defined ones stay, so does an
+    // empty requirement (no credential is one choice).
+    let schemes = "components:\n  securitySchemes:\n    Key: {type: apiKey, in: header, name: X-Key}\n";
+    let (api, _) = lower_warned(&spec(schemes, "[{Key: []}, {Extra: []}, {}]"));
+    let security = |id: &str| operation(&api, id).security.clone();
+    assert_eq!(security("b"), [vec!["Key".to_string()], vec![]]);
+    assert_eq!(security("a"), Vec::<Vec<String>>::new());
+    let (api, _) = lower_warned(&spec(schemes, "[{Key: [], Extra: []}]"));
+    assert_eq!(operation(&api, "b").security, [vec!["Key".to_string()]]);
+}
+
+#[test]
+fn required_fields_the_sdk_does_without_are_read_with_defaults() {
+    // A response without `description`, `info` without `title` and
+    // `version`, a server without `url`, no `paths`.
+    let (api, warnings) = lower_warned(
+        "openapi: 3.0.3\ninfo: {description: d}\nservers: [{description: staging}, {url: 'https://x.example/v1/'}]\n",
+    );
+    assert_eq!((api.title.as_str(), api.version.as_str(), api.base_url.as_str()), ("API", "", "https://x.example/v1"));
+    assert!(api.operations.is_empty());
+    let at: Vec<_> = warnings.iter().map(|(k, p)| (*k, p.as_str())).collect();
+    use sdkgen::WarningKind::MissingField;
+    assert_eq!(
+        at,
+        [(MissingField, ""), (MissingField, "/info"), (MissingField, "/info"), (MissingField, "/servers/0")]
+    );
+    let (api, warnings) = lower_warned(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200': {content: {application/json: {schema: {type: string}}}}\n        '404': {content: {application/json: {schema: {type: object, properties: {m: {type: string}}}}}}\n",
+    );
+    let op = operation(&api, "a");
+    assert_eq!(op.response, Response::Json { ty: TypeRef::String, enveloped: false, optional: false });
+    assert_eq!((op.errors.len(), op.errors[0].doc.as_ref()), (1, None));
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    // What the SDK needs stays required: a parameter's `in`.
+    let err = load::parse("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{name: q, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n").unwrap_err();
+    assert_eq!(err.pointer, "/paths/~1a/get/parameters/0");
+}
+
+#[test]
+fn a_body_that_admits_only_an_empty_object_is_no_body() {
+    // One vendor's 272 GET and DELETE operations: a form body that can carry nothing.
+    let spec = |media: &str, schema: &str| {
+        format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /a:\n    delete:\n      operationId: a\n      requestBody:\n        content:\n          {media}: {{schema: {schema}}}\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n    Empty: {{type: object, additionalProperties: false}}\n")
+    };
+    for (media, schema) in [
+        ("application/x-www-form-urlencoded", "{type: object, additionalProperties: false}"),
+        ("application/json", "{$ref: '#/components/schemas/Empty'}"),
+        ("multipart/form-data", "{type: object, maxProperties: 0}"),
+        ("application/json", "{additionalProperties: false, properties: {}}"),
+    ] {
+        let (api, warnings) = lower_warned(&spec(media, schema));
+        assert_eq!(api.operations[0].body, None, "{media} {schema}");
+        assert!(warnings.is_empty(), "{media} {schema}: {warnings:?}");
+    }
+    // A body that may carry something is still one.
+    for (media, schema) in [
+        ("application/x-www-form-urlencoded", "{type: object}"),
+        ("application/json", "{type: object, additionalProperties: {type: string}}"),
+        ("application/json", "{type: object, additionalProperties: false, properties: {a: {type: string}}}"),
+        ("application/json", "{allOf: [{$ref: '#/components/schemas/Empty'}], additionalProperties: false}"),
+    ] {
+        let (api, _) = lower_warned(&spec(media, schema));
+        assert!(api.operations[0].body.is_some(), "{media} {schema}");
+    }
+    // A required JSON body is sent as `{}` (a server may insist on a body); a required form
+    // that can carry nothing is still no body (it would be sent empty either way).
+    let required = |media: &str| {
+        spec(media, "{$ref: '#/components/schemas/Empty'}")
+            .replace("requestBody:\n", "requestBody:\n        required: true\n")
+    };
+    let (api, _) = lower_warned(&required("application/json"));
+    assert!(api.operations[0].body.is_some(), "a required JSON body");
+    let (api, _) = lower_warned(&required("application/x-www-form-urlencoded"));
+    assert_eq!(api.operations[0].body, None, "a required empty form");
+}
+/// `resource.method` of each operation, in spec order, with the signal that named it.
+fn calls(api: &Api) -> Vec<String> {
+    api.operations
+        .iter()
+        .map(|o| format!("{}.{} ({})", o.resource.join("."), o.method_name, o.named_by.as_str()))
+        .collect()
+}
+
+#[test]
+fn sdk_naming_extensions_name_operations_and_the_overrides_file_wins() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /v1/user_profile/{id}:
+    get:
+      operationId: getUserProfile
+      x-speakeasy-group: users.profiles
+      x-speakeasy-name-override: fetch
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {'200': {description: ok}}
+    delete:
+      operationId: deleteUserProfile
+      x-fern-sdk-group-name: [users, profiles]
+      x-fern-sdk-method-name: remove
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {'204': {description: ok}}
+    put:
+      operationId: putUserProfile
+      x-fern-sdk-method-name: replace
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {'204': {description: ok}}
+    patch:
+      operationId: patchUserProfile
+      x-speakeasy-name-override: tweak
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {'204': {description: ok}}
+"#;
+    assert_eq!(
+        calls(&lower_spec(spec)),
+        [
+            "users.profiles.fetch (extension)",
+            // A method name alone keeps the path's resource.
+            "v1.user_profile.replace (extension)",
+            "users.profiles.remove (extension)",
+            "v1.user_profile.tweak (extension)",
+        ]
+    );
+    let overrides = Overrides::parse("[operations.patchUserProfile]\nmethod = \"amend\"\n").unwrap();
+    assert_eq!(calls(&lower_with(spec, &overrides))[3], "v1.user_profile.amend (overrides file)");
+}
+
+#[test]
+fn namespaced_operation_ids_name_resource_and_method_when_most_are() {
+    // GitHub's `group/verb-noun`: the group is the resource, the rest the method.
+    let spec = |ids: [&str; 3]| {
+        format!(
+            r#"
+openapi: 3.0.3
+info: {{title: T, version: '1'}}
+paths:
+  /repos/{{owner}}/{{repo}}/issues:
+    parameters:
+      - {{name: owner, in: path, required: true, schema: {{type: string}}}}
+      - {{name: repo, in: path, required: true, schema: {{type: string}}}}
+    get:
+      operationId: {}
+      responses: {{'200': {{description: ok}}}}
+  /teams:
+    get:
+      operationId: {}
+      responses: {{'200': {{description: ok}}}}
+  /chat.postMessage:
+    post:
+      operationId: {}
+      x-fern-sdk-method-name: send
+      responses: {{'200': {{description: ok}}}}
+"#,
+            ids[0], ids[1], ids[2]
+        )
+    };
+    let api = lower_spec(&spec(["issues/list-for-repo", "teams/list", "chat/post-message"]));
+    assert_eq!(
+        calls(&api),
+        ["issues.list_for_repo (operationId)", "teams.list (operationId)", "chat.send (extension)"]
+    );
+    assert_eq!(api.operations[0].params.iter().map(|p| p.rust.as_str()).collect::<Vec<_>>(), ["owner"]);
+    assert_eq!(api.operations[0].positional.as_ref().map(|p| p.rust.as_str()), Some("repo"));
+    // Slack's `group.methodName`.
+    let api = lower_spec(&spec(["issues.listForRepo", "teams.list", "chat.postMessage"]));
+    assert_eq!(calls(&api)[..2], ["issues.list_for_repo (operationId)", "teams.list (operationId)"]);
+    // When most operationIds are plain names, the paths name them all.
+    let api = lower_spec(&spec(["listIssues", "teams/list", "postMessage"]));
+    assert_eq!(calls(&api)[..2], ["issues.list (path)", "teams.list (path)"]);
+}
+
+#[test]
+fn tags_name_resources_only_where_the_paths_do_not() {
+    let spec = |root: &str| {
+        format!(
+            r#"
+openapi: 3.0.3
+info: {{title: T, version: '1'}}
+paths:
+  /{root}/listUsers:
+    get: {{tags: [Users], responses: {{'200': {{description: ok}}}}}}
+  /{root}/users/{{id}}:
+    get:
+      tags: [Users]
+      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]
+      responses: {{'200': {{description: ok}}}}
+  /{root}/orders:
+    post: {{tags: [Orders], responses: {{'200': {{description: ok}}}}}}
+"#
+        )
+    };
+    // Every path under one resource: the tags tell the resources apart.
+    assert_eq!(calls(&lower_spec(&spec("service"))), ["users.list_users (tag)", "users.get (tag)", "orders.new (tag)"]);
+    // Paths that start at different resources keep them (`/orders` beside `/users`).
+    let api = lower_spec(&spec("service").replace("/service/orders", "/orders"));
+    assert_eq!(calls(&api), ["service.list_users (path)", "service.users.get (path)", "orders.new (path)"]);
+}
+
+#[test]
+fn paths_name_what_no_other_signal_does() {
+    // A GET of one object of unknown shape is `get`; a collection's update
+    // beside its item's is `bulk_update`; a singular segment stays singular;
+    // a clash is told apart by the fewest words of the operationIds.
+    let api = lower_spec(
+        r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /user:
+    get:
+      responses: {'200': {description: ok, content: {application/json: {schema: {}}}}}
+  /filters:
+    put: {operationId: filters-update-filters, responses: {'200': {description: ok}}}
+  /filters/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    put: {operationId: filters-update-a-filter, responses: {'200': {description: ok}}}
+  /tokens/{id}/value:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    put: {operationId: token-roll, responses: {'200': {description: ok}}}
+  /deployments/{id}/rollback:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    post: {responses: {'200': {description: ok}}}
+  /builds/{id}/logs:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    post: {responses: {'200': {description: ok}}}
+  /radar/bgp/timeseries:
+    get:
+      parameters: [{name: asn, in: query, schema: {type: string}}]
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {x: {type: integer}}}}}}}
+  /radar/bgp/routes:
+    get:
+      parameters: [{name: asn, in: query, schema: {type: string}}]
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}}
+  /tests/{id}/percentiles:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: from, in: query, schema: {type: string}}
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {x: {type: integer}}}}}}}
+  /radar/bgp/profile:
+    get:
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {x: {type: integer}}}}}}}
+"#,
+    );
+    assert_eq!(
+        calls(&api),
+        [
+            "user.get (path)",
+            "filters.bulk_update (path)",
+            "filters.update (path)",
+            "tokens.value.update (path)",
+            // A POST to a word after an item is an action on it, unless the word is a plural.
+            "deployments.rollback (path)",
+            "builds.logs.new (path)",
+            // A GET alone on a leaf is a query of its parent, unless it returns
+            // a list (it lists) or takes no query parameters (it reads one).
+            "radar.bgp.timeseries (path)",
+            "radar.bgp.routes.list (path)",
+            "tests.percentiles (path)",
+            "radar.bgp.profile.get (path)",
+        ]
+    );
+    // Zones and accounts are scopes here (a fifth of the operations or more each).
+    let api = lower_spec(&format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n{}", SCOPED_CLASH));
+    assert_eq!(
+        calls(&api),
+        [
+            "dns_settings.list_zone (path)",
+            "dns_settings.edit_zone (path)",
+            "dns_settings.list_account (path)",
+            "dns_settings.edit_account (path)",
+            // After a scope's item, a word is a resource of the tenant, not an action.
+            "advice.new (path)",
+        ]
+    );
+}
+
+const SCOPED_CLASH: &str = r#"  /zones/{zone_id}/dns_settings:
+    parameters: [{name: zone_id, in: path, required: true, schema: {type: string}}]
+    get: {operationId: dns-settings-for-a-zone-list-dns-settings, responses: {'200': {description: ok}}}
+    patch: {operationId: dns-settings-for-a-zone-update-dns-settings, responses: {'200': {description: ok}}}
+  /accounts/{account_id}/dns_settings:
+    parameters: [{name: account_id, in: path, required: true, schema: {type: string}}]
+    get: {operationId: dns-settings-for-an-account-list-dns-settings, responses: {'200': {description: ok}}}
+    patch: {operationId: dns-settings-for-an-account-update-dns-settings, responses: {'200': {description: ok}}}
+  /zones/{zone_id}/advice:
+    parameters: [{name: zone_id, in: path, required: true, schema: {type: string}}]
+    post: {operationId: ask, responses: {'200': {description: ok}}}
+"#;

@@ -19,7 +19,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use futures_util::StreamExt;
-use kitchen_sink::pets::{DocumentsNewParams, PhotosGetParams, PhotosUpdateParams};
+use kitchen_sink::pets::{DocumentsNewParams, PhotoGetParams, PhotoUpdateParams};
 use kitchen_sink::runtime::Upload;
 use kitchen_sink::Client;
 
@@ -79,7 +79,7 @@ fn status_kb(key: &str) -> f64 {
 fn run_case(case: &str, uri: &str, size: usize, file: Option<&str>) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let client = Client::builder().base_url(uri).basic_auth("ann:s3cret").max_retries(0).build().unwrap();
-    let photos = client.pets().photos();
+    let photos = client.pets().photo();
     let file = file.expect("the body file");
     let baseline = status_kb("VmRSS:");
     let start = Instant::now();
@@ -87,21 +87,21 @@ fn run_case(case: &str, uri: &str, size: usize, file: Option<&str>) {
         match case {
             "upload-vec" => {
                 let body = vec![7u8; size];
-                photos.update(3, PhotosUpdateParams::new("s").body(body)).await.unwrap();
+                photos.update(3, PhotoUpdateParams::new("s").body(body)).await.unwrap();
             }
             "upload-file" => {
-                photos.update(3, PhotosUpdateParams::new("s").body(Upload::file(file))).await.unwrap();
+                photos.update(3, PhotoUpdateParams::new("s").body(Upload::file(file))).await.unwrap();
             }
             "upload-multipart-file" => {
                 let params = DocumentsNewParams::new("s").file(Upload::file(file)).private(true);
                 client.pets().documents().new(3, params).await.unwrap();
             }
             "download-vec" => {
-                let body = photos.get(3, PhotosGetParams::new("s")).await.unwrap();
+                let body = photos.get(3, PhotoGetParams::new("s")).await.unwrap();
                 assert_eq!(body.len(), size);
             }
             "download-stream" => {
-                let mut body = photos.get(3, PhotosGetParams::new("s")).stream().await.unwrap();
+                let mut body = photos.get(3, PhotoGetParams::new("s")).stream().await.unwrap();
                 let mut read = 0;
                 while let Some(chunk) = body.next().await {
                     read += chunk.unwrap().len();

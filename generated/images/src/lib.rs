@@ -300,7 +300,7 @@ static MOCK_OPERATIONS: [runtime::mock::Operation; 17] = [
     runtime::mock::Operation {
         method: "GET",
         template: "/accounts/{account_id}/images/v1/{image_id}/blob",
-        call: "images().v1().blobs().get()",
+        call: "images().v1().blob().get()",
         kind: runtime::mock::Kind::Bytes,
     },
     runtime::mock::Operation {
@@ -802,9 +802,9 @@ pub mod images {
     }
 
     impl<'a> V1<'a> {
-        /// The `images.v1.blobs` resource.
-        pub fn blobs(&self) -> V1Blobs<'a> {
-            V1Blobs { client: self.client }
+        /// The `images.v1.blob` resource.
+        pub fn blob(&self) -> V1Blob<'a> {
+            V1Blob { client: self.client }
         }
 
         /// The `images.v1.keys` resource.
@@ -1061,9 +1061,9 @@ pub mod images {
 
     #[cfg(feature = "testing")]
     impl<'a> V1Mock<'a> {
-        /// The rules for the `images.v1.blobs` resource.
-        pub fn blobs(&self) -> V1BlobsMock<'a> {
-            V1BlobsMock { mock: self.mock }
+        /// The rules for the `images.v1.blob` resource.
+        pub fn blob(&self) -> V1BlobMock<'a> {
+            V1BlobMock { mock: self.mock }
         }
 
         /// The rules for the `images.v1.keys` resource.
@@ -1108,13 +1108,13 @@ pub mod images {
         }
     }
 
-    /// The `images.v1.blobs` resource.
+    /// The `images.v1.blob` resource.
     #[derive(Debug, Clone, Copy)]
-    pub struct V1Blobs<'a> {
+    pub struct V1Blob<'a> {
         pub(super) client: &'a runtime::Client,
     }
 
-    impl<'a> V1Blobs<'a> {
+    impl<'a> V1Blob<'a> {
         /// Base image
         ///
         /// Returns the bytes of the image as it was uploaded.
@@ -1129,7 +1129,7 @@ pub mod images {
         pub fn get(
             &self,
             image_id: &str,
-            params: V1BlobsGetParams,
+            params: V1BlobGetParams,
         ) -> runtime::Call<'a, Vec<u8>> {
             runtime::Call::bytes(
                 self.client,
@@ -1156,16 +1156,16 @@ pub mod images {
         }
     }
 
-    /// The rules of a [`Mock`](super::Mock) for the `images.v1.blobs` resource.
+    /// The rules of a [`Mock`](super::Mock) for the `images.v1.blob` resource.
     #[cfg(feature = "testing")]
     #[derive(Debug, Clone, Copy)]
-    pub struct V1BlobsMock<'a> {
+    pub struct V1BlobMock<'a> {
         pub(super) mock: &'a runtime::mock::Mock,
     }
 
     #[cfg(feature = "testing")]
-    impl<'a> V1BlobsMock<'a> {
-        /// A new rule for [`V1Blobs::get`]: `GET /accounts/{account_id}/images/v1/{image_id}/blob`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+    impl<'a> V1BlobMock<'a> {
+        /// A new rule for [`V1Blob::get`]: `GET /accounts/{account_id}/images/v1/{image_id}/blob`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
         pub fn get(&self) -> runtime::mock::Rule<Vec<u8>> {
             self.mock.rule(super::MOCK_OPERATIONS[14])
         }
@@ -2336,16 +2336,16 @@ pub mod images {
         }
     }
 
-    /// Parameters of [`V1Blobs::get`].
+    /// Parameters of [`V1Blob::get`].
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct V1BlobsGetParams {
+    pub struct V1BlobGetParams {
         /// Path parameter `account_id`. Identifier of the account.
         pub account_id: String,
     }
 
     #[allow(clippy::wrong_self_convention)]
-    impl V1BlobsGetParams {
+    impl V1BlobGetParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(account_id: impl Into<String>) -> Self {
             Self {

@@ -252,13 +252,13 @@ static MOCK_OPERATIONS: [runtime::mock::Operation; 12] = [
     runtime::mock::Operation {
         method: "GET",
         template: "/shops/{shop_id}/pets/{pet_id}/photo",
-        call: "pets().photos().get()",
+        call: "pets().photo().get()",
         kind: runtime::mock::Kind::Bytes,
     },
     runtime::mock::Operation {
         method: "PUT",
         template: "/shops/{shop_id}/pets/{pet_id}/photo",
-        call: "pets().photos().update()",
+        call: "pets().photo().update()",
         kind: runtime::mock::Kind::Empty,
     },
     runtime::mock::Operation {
@@ -1160,9 +1160,9 @@ pub mod pets {
             Documents { client: self.client }
         }
 
-        /// The `pets.photos` resource.
-        pub fn photos(&self) -> Photos<'a> {
-            Photos { client: self.client }
+        /// The `pets.photo` resource.
+        pub fn photo(&self) -> Photo<'a> {
+            Photo { client: self.client }
         }
 
         /// List pets
@@ -1309,9 +1309,9 @@ pub mod pets {
             DocumentsMock { mock: self.mock }
         }
 
-        /// The rules for the `pets.photos` resource.
-        pub fn photos(&self) -> PhotosMock<'a> {
-            PhotosMock { mock: self.mock }
+        /// The rules for the `pets.photo` resource.
+        pub fn photo(&self) -> PhotoMock<'a> {
+            PhotoMock { mock: self.mock }
         }
 
         /// A new rule for [`Pets::list`]: `GET /shops/{shop_id}/pets`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
@@ -1450,13 +1450,13 @@ pub mod pets {
         }
     }
 
-    /// The `pets.photos` resource.
+    /// The `pets.photo` resource.
     #[derive(Debug, Clone, Copy)]
-    pub struct Photos<'a> {
+    pub struct Photo<'a> {
         pub(super) client: &'a runtime::Client,
     }
 
-    impl<'a> Photos<'a> {
+    impl<'a> Photo<'a> {
         /// `GET /shops/{shop_id}/pets/{pet_id}/photo` (operation `getPhoto`).
         ///
         /// # Errors
@@ -1465,7 +1465,7 @@ pub mod pets {
         pub fn get(
             &self,
             pet_id: i64,
-            params: PhotosGetParams,
+            params: PhotoGetParams,
         ) -> runtime::Call<'a, Vec<u8>> {
             runtime::Call::bytes(
                 self.client,
@@ -1495,7 +1495,7 @@ pub mod pets {
         pub fn update(
             &self,
             pet_id: i64,
-            params: PhotosUpdateParams,
+            params: PhotoUpdateParams,
         ) -> runtime::Call<'a, ()> {
             runtime::Call::empty(
                 self.client,
@@ -1518,21 +1518,21 @@ pub mod pets {
         }
     }
 
-    /// The rules of a [`Mock`](super::Mock) for the `pets.photos` resource.
+    /// The rules of a [`Mock`](super::Mock) for the `pets.photo` resource.
     #[cfg(feature = "testing")]
     #[derive(Debug, Clone, Copy)]
-    pub struct PhotosMock<'a> {
+    pub struct PhotoMock<'a> {
         pub(super) mock: &'a runtime::mock::Mock,
     }
 
     #[cfg(feature = "testing")]
-    impl<'a> PhotosMock<'a> {
-        /// A new rule for [`Photos::get`]: `GET /shops/{shop_id}/pets/{pet_id}/photo`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+    impl<'a> PhotoMock<'a> {
+        /// A new rule for [`Photo::get`]: `GET /shops/{shop_id}/pets/{pet_id}/photo`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
         pub fn get(&self) -> runtime::mock::Rule<Vec<u8>> {
             self.mock.rule(super::MOCK_OPERATIONS[4])
         }
 
-        /// A new rule for [`Photos::update`]: `PUT /shops/{shop_id}/pets/{pet_id}/photo`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        /// A new rule for [`Photo::update`]: `PUT /shops/{shop_id}/pets/{pet_id}/photo`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
         pub fn update(&self) -> runtime::mock::Rule<()> {
             self.mock.rule(super::MOCK_OPERATIONS[5])
         }
@@ -1755,16 +1755,16 @@ pub mod pets {
         }
     }
 
-    /// Parameters of [`Photos::get`].
+    /// Parameters of [`Photo::get`].
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct PhotosGetParams {
+    pub struct PhotoGetParams {
         /// Path parameter `shop_id`.
         pub shop_id: String,
     }
 
     #[allow(clippy::wrong_self_convention)]
-    impl PhotosGetParams {
+    impl PhotoGetParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(shop_id: impl Into<String>) -> Self {
             Self { shop_id: shop_id.into() }
@@ -1777,10 +1777,10 @@ pub mod pets {
         }
     }
 
-    /// Parameters of [`Photos::update`].
+    /// Parameters of [`Photo::update`].
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct PhotosUpdateParams {
+    pub struct PhotoUpdateParams {
         /// Path parameter `shop_id`.
         pub shop_id: String,
         /// The request body, encoded.
@@ -1790,7 +1790,7 @@ pub mod pets {
     }
 
     #[allow(clippy::wrong_self_convention)]
-    impl PhotosUpdateParams {
+    impl PhotoUpdateParams {
         /// Parameters with the required ones given and everything else unset.
         pub fn new(shop_id: impl Into<String>) -> Self {
             Self {

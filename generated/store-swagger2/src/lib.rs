@@ -233,7 +233,7 @@ static MOCK_OPERATIONS: [runtime::mock::Operation; 6] = [
     runtime::mock::Operation {
         method: "POST",
         template: "/orders/{orderId}/receipt",
-        call: "orders().receipts().new()",
+        call: "orders().receipt()",
         kind: runtime::mock::Kind::Empty,
     },
     runtime::mock::Operation {
@@ -501,11 +501,6 @@ pub mod orders {
     }
 
     impl<'a> Orders<'a> {
-        /// The `orders.receipts` resource.
-        pub fn receipts(&self) -> Receipts<'a> {
-            Receipts { client: self.client }
-        }
-
         /// List orders
         ///
         /// `GET /orders` (operation `listOrders`).
@@ -613,51 +608,7 @@ pub mod orders {
                 },
             )
         }
-    }
 
-    /// The rules of a [`Mock`](super::Mock) for the `orders` resource.
-    #[cfg(feature = "testing")]
-    #[derive(Debug, Clone, Copy)]
-    pub struct OrdersMock<'a> {
-        pub(super) mock: &'a runtime::mock::Mock,
-    }
-
-    #[cfg(feature = "testing")]
-    impl<'a> OrdersMock<'a> {
-        /// The rules for the `orders.receipts` resource.
-        pub fn receipts(&self) -> ReceiptsMock<'a> {
-            ReceiptsMock { mock: self.mock }
-        }
-
-        /// A new rule for [`Orders::list`]: `GET /orders`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<Vec<super::types::Order>> {
-            self.mock.rule(super::MOCK_OPERATIONS[0])
-        }
-
-        /// A new rule for [`Orders::new`]: `POST /orders`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        #[allow(clippy::new_ret_no_self)]
-        pub fn new(&self) -> runtime::mock::Rule<super::types::Order> {
-            self.mock.rule(super::MOCK_OPERATIONS[1])
-        }
-
-        /// A new rule for [`Orders::get`]: `GET /orders/{orderId}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn get(&self) -> runtime::mock::Rule<super::types::Order> {
-            self.mock.rule(super::MOCK_OPERATIONS[2])
-        }
-
-        /// A new rule for [`Orders::delete`]: `DELETE /orders/{orderId}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn delete(&self) -> runtime::mock::Rule<()> {
-            self.mock.rule(super::MOCK_OPERATIONS[3])
-        }
-    }
-
-    /// The `orders.receipts` resource.
-    #[derive(Debug, Clone, Copy)]
-    pub struct Receipts<'a> {
-        pub(super) client: &'a runtime::Client,
-    }
-
-    impl<'a> Receipts<'a> {
         /// Attach a receipt
         ///
         /// `POST /orders/{orderId}/receipt` (operation `uploadReceipt`).
@@ -665,11 +616,10 @@ pub mod orders {
         /// # Errors
         ///
         /// [`Error::Api`](super::Error::Api) when the API answers with an error status.
-        #[allow(clippy::new_ret_no_self)]
-        pub fn new(
+        pub fn receipt(
             &self,
             order_id: i64,
-            params: ReceiptsNewParams,
+            params: OrdersReceiptParams,
         ) -> runtime::Call<'a, ()> {
             runtime::Call::empty(
                 self.client,
@@ -692,18 +642,38 @@ pub mod orders {
         }
     }
 
-    /// The rules of a [`Mock`](super::Mock) for the `orders.receipts` resource.
+    /// The rules of a [`Mock`](super::Mock) for the `orders` resource.
     #[cfg(feature = "testing")]
     #[derive(Debug, Clone, Copy)]
-    pub struct ReceiptsMock<'a> {
+    pub struct OrdersMock<'a> {
         pub(super) mock: &'a runtime::mock::Mock,
     }
 
     #[cfg(feature = "testing")]
-    impl<'a> ReceiptsMock<'a> {
-        /// A new rule for [`Receipts::new`]: `POST /orders/{orderId}/receipt`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+    impl<'a> OrdersMock<'a> {
+        /// A new rule for [`Orders::list`]: `GET /orders`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn list(&self) -> runtime::mock::Rule<Vec<super::types::Order>> {
+            self.mock.rule(super::MOCK_OPERATIONS[0])
+        }
+
+        /// A new rule for [`Orders::new`]: `POST /orders`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
         #[allow(clippy::new_ret_no_self)]
-        pub fn new(&self) -> runtime::mock::Rule<()> {
+        pub fn new(&self) -> runtime::mock::Rule<super::types::Order> {
+            self.mock.rule(super::MOCK_OPERATIONS[1])
+        }
+
+        /// A new rule for [`Orders::get`]: `GET /orders/{orderId}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn get(&self) -> runtime::mock::Rule<super::types::Order> {
+            self.mock.rule(super::MOCK_OPERATIONS[2])
+        }
+
+        /// A new rule for [`Orders::delete`]: `DELETE /orders/{orderId}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn delete(&self) -> runtime::mock::Rule<()> {
+            self.mock.rule(super::MOCK_OPERATIONS[3])
+        }
+
+        /// A new rule for [`Orders::receipt`]: `POST /orders/{orderId}/receipt`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        pub fn receipt(&self) -> runtime::mock::Rule<()> {
             self.mock.rule(super::MOCK_OPERATIONS[4])
         }
     }
@@ -779,10 +749,10 @@ pub mod orders {
         }
     }
 
-    /// Parameters of [`Receipts::new`].
+    /// Parameters of [`Orders::receipt`].
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
-    pub struct ReceiptsNewParams {
+    pub struct OrdersReceiptParams {
         /// Form field `file`.
         pub file: runtime::Upload,
         /// Form field `note`.
@@ -790,7 +760,7 @@ pub mod orders {
     }
 
     #[allow(clippy::wrong_self_convention)]
-    impl ReceiptsNewParams {
+    impl OrdersReceiptParams {
         /// Sets `file`.
         pub fn file(mut self, value: impl Into<runtime::Upload>) -> Self {
             self.file = value.into();
