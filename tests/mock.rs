@@ -197,12 +197,12 @@ async fn the_documented_examples_answer_when_no_rule_given_does() {
 
 #[tokio::test]
 async fn bytes_and_empty_successes_are_answered_in_their_form() {
-    use kitchen_sink::pets::{PetsDeleteParams, PhotosGetParams};
+    use kitchen_sink::pets::{PetsDeleteParams, PhotoGetParams};
     let mock = kitchen_sink::Mock::new();
-    let _photo = mock.pets().photos().get().returns(b"\x89PNG".to_vec());
+    let _photo = mock.pets().photo().get().returns(b"\x89PNG".to_vec());
     let delete = mock.pets().delete().returns(()).times(1);
     let client = mock.client();
-    assert_eq!(client.pets().photos().get(3, PhotosGetParams::new("s")).await.unwrap(), b"\x89PNG");
+    assert_eq!(client.pets().photo().get(3, PhotoGetParams::new("s")).await.unwrap(), b"\x89PNG");
     client.pets().delete(3, PetsDeleteParams::new("s")).await.unwrap();
     assert_eq!(delete.requests()[0].header("accept"), Some("application/json"));
     mock.verify();
