@@ -227,11 +227,12 @@ impl Config {
         let (mut api, mut lowered) = lower(&spec, overrides).map_err(|e| moves.locate(e))?;
         // The examples answer the mock's calls (`Mock::from_examples`); with example tests,
         // they are also tested, and the invalid ones are warnings.
-        let (examples, found) = crate::examples::collect(&spec, &api);
+        let tests = self.example_tests || overrides.example_tests == Some(true);
+        let (examples, found) = crate::examples::collect(&spec, &api, tests);
         for (&index, (status, value)) in &examples.answers {
             api.operations[index].example = Some((*status, value.to_string()));
         }
-        let examples = (self.example_tests || overrides.example_tests == Some(true)).then(|| {
+        let examples = tests.then(|| {
             lowered.extend(found);
             examples
         });

@@ -52,8 +52,9 @@ pub struct Examples {
     pub answers: BTreeMap<usize, (u16, Value)>,
 }
 
-/// The examples of every operation of `api`, read from `spec`.
-pub fn collect(spec: &OpenAPI, api: &Api) -> (Examples, Vec<Warning>) {
+/// The examples of every operation of `api`, read from `spec`. Without `tests`, only the
+/// answers are looked for (the mock's): no other example is read, checked or kept.
+pub fn collect(spec: &OpenAPI, api: &Api, tests: bool) -> (Examples, Vec<Warning>) {
     let mut found = Examples::default();
     let mut warnings = Vec::new();
     // A component's example under many operations is checked once.
@@ -110,6 +111,9 @@ pub fn collect(spec: &OpenAPI, api: &Api) -> (Examples, Vec<Warning>) {
         }
         for (at, ty, content) in bodies {
             let answers = answer.as_ref().filter(|(answer_at, _)| *answer_at == at).map(|(_, status)| *status);
+            if !tests && answers.is_none() {
+                continue;
+            }
             for (example_at, value) in media_examples(spec, content, &at) {
                 let answered = |value: &Value, found: &mut Examples| {
                     if let Some(status) = answers {
@@ -142,8 +146,10 @@ pub fn collect(spec: &OpenAPI, api: &Api) -> (Examples, Vec<Warning>) {
                     ));
                     continue;
                 }
-                let resource = op.resource[0].clone();
-                found.checked.push(Example { pointer: example_at, ty, enveloped, value, resource });
+                if tests {
+                    let resource = op.resource[0].clone();
+                    found.checked.push(Example { pointer: example_at, ty, enveloped, value, resource });
+                }
             }
         }
     }
