@@ -547,12 +547,12 @@ async fn the_call_timeout_covers_a_slow_middleware_for_every_kind_of_call() {
     assert!(started.elapsed() < Duration::from_millis(1000), "{:?}", started.elapsed());
 
     let started = Instant::now();
-    let bytes = client.pets().photos().get(3, PhotosGetParams::new("s")).timeout(timeout).await;
+    let bytes = client.pets().photo().get(3, PhotoGetParams::new("s")).timeout(timeout).await;
     assert!(matches!(bytes, Err(Error::Timeout)), "{bytes:?}");
     assert!(started.elapsed() < Duration::from_millis(1000), "{:?}", started.elapsed());
 
     let started = Instant::now();
-    let stream = client.pets().photos().get(3, PhotosGetParams::new("s")).stream().timeout(timeout).await;
+    let stream = client.pets().photo().get(3, PhotoGetParams::new("s")).stream().timeout(timeout).await;
     assert!(matches!(stream, Err(Error::Timeout)), "{stream:?}");
     assert!(started.elapsed() < Duration::from_millis(1000), "{:?}", started.elapsed());
 
