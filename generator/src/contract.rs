@@ -111,14 +111,17 @@ mod tests {
         // A top-level resource accessor must never take the name of a method of `Client`.
         let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      responses: {'200': {description: ok}}\n";
         let generated = crate::Config::new().generate("t.yaml", spec).unwrap();
-        let own = methods_of(&generated.api, "Client");
-        for method in &own {
-            assert!(
-                method == "pets" || crate::lower::CLIENT_METHODS.contains(&method.as_str()),
-                "Client::{method} is not in CLIENT_METHODS"
-            );
+        // The mock has the same accessors, beside methods of its own.
+        for ty in ["Client", "Mock"] {
+            let own = methods_of(&generated.api, ty);
+            for method in &own {
+                assert!(
+                    method == "pets" || crate::lower::CLIENT_METHODS.contains(&method.as_str()),
+                    "{ty}::{method} is not in CLIENT_METHODS"
+                );
+            }
+            assert!(own.len() > 3 && own.contains(&"pets".to_string()), "{ty}: {own:?}");
         }
-        assert!(own.len() > 3, "{own:?}");
         // And the traits it derives.
         for derived in ["clone", "clone_from", "fmt"] {
             assert!(crate::lower::CLIENT_METHODS.contains(&derived));

@@ -38,8 +38,22 @@ pub const BUILDER_METHODS: &[&str] = &[
 /// derives) that a top-level resource accessor must not take (a `/runtime`
 /// path becomes `runtime_api()`; a unit test checks them against what
 /// emission writes).
-pub(crate) const CLIENT_METHODS: &[&str] =
-    &["base_url", "builder", "clone", "clone_from", "fmt", "from_env", "runtime"];
+/// The `Mock`'s own methods are here too, since it has the same accessors
+/// (`client`, `from_examples`, `new`, `try_verify`, `verify`).
+pub(crate) const CLIENT_METHODS: &[&str] = &[
+    "base_url",
+    "builder",
+    "client",
+    "clone",
+    "clone_from",
+    "fmt",
+    "from_env",
+    "from_examples",
+    "new",
+    "runtime",
+    "try_verify",
+    "verify",
+];
 
 /// Lowers `spec` to the IR, with the warnings of what was degraded.
 pub fn lower(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning>)> {

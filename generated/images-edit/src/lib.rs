@@ -269,11 +269,11 @@ impl Mock {
 
     /// Whether every rule marked `.times(n)` was called `n` times: if not, the
     /// rules that were not, one a line.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn try_verify(&self) -> Result<(), String> {
         self.inner.check()
     }
 
-    /// Panics with [`Mock::check`]'s message unless every rule marked `.times(n)`
+    /// Panics with [`Mock::try_verify`]'s message unless every rule marked `.times(n)`
     /// was called `n` times.
     #[track_caller]
     pub fn verify(&self) {
