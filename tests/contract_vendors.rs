@@ -107,11 +107,12 @@ fn write_crates(work: &Path) {
     );
     let driver = work.join("driver");
     std::fs::create_dir_all(driver.join("src")).unwrap();
-    sdkgen::output::write_files(
-        &driver,
-        &[("Cargo.toml".into(), manifest), ("src/main.rs".into(), DRIVER.trim_start().to_string())].into(),
-    )
-    .unwrap();
+    // Written only when changed, so that cargo does not rebuild the driver.
+    for (file, text) in [("Cargo.toml", manifest.as_str()), ("src/main.rs", DRIVER.trim_start())] {
+        if std::fs::read_to_string(driver.join(file)).ok().as_deref() != Some(text) {
+            std::fs::write(driver.join(file), text).unwrap();
+        }
+    }
     std::fs::copy(root.join("Cargo.lock"), driver.join("Cargo.lock")).unwrap();
 }
 

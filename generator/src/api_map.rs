@@ -137,8 +137,7 @@ mod tests {
     use super::*;
 
     fn api(yaml: &str) -> Api {
-        let (spec, _, _) = crate::load::parse_located(yaml, &mut Default::default()).unwrap();
-        crate::lower::lower(&spec, &Default::default()).unwrap().0
+        crate::Config::new().lower("t.yaml", yaml).unwrap()
     }
 
     const PETS: &str = r#"

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 /// The HTTP runtime (the `sdkgen-runtime` crate's code), copied verbatim into
 /// an SDK generated with [`crate::Runtime::Vendored`].
-pub const RUNTIME_SOURCE: &str = include_str!("../runtime/runtime.rs");
+pub(crate) const RUNTIME_SOURCE: &str = include_str!("../runtime/runtime.rs");
 
 /// `runtime/Cargo.toml`: the runtime crate's dependencies and features.
 const RUNTIME_MANIFEST: &str = include_str!("../runtime/runtime-manifest.toml");
@@ -21,7 +21,7 @@ const RUNTIME_MANIFEST: &str = include_str!("../runtime/runtime-manifest.toml");
 /// `"1"` or `{ version = "0.12", … }`) and `[features]` (name → what it turns
 /// on), as a crate that carries the runtime's code must declare them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuntimeManifest {
+pub(crate) struct RuntimeManifest {
     /// Dependency name → its requirement, as inline TOML.
     pub dependencies: BTreeMap<String, String>,
     /// Feature name → the features and dependencies it enables.
@@ -29,7 +29,7 @@ pub struct RuntimeManifest {
 }
 
 /// The runtime crate's manifest, read from its `Cargo.toml`.
-pub fn runtime_manifest() -> RuntimeManifest {
+pub(crate) fn runtime_manifest() -> RuntimeManifest {
     let manifest: toml::Table = toml::from_str(RUNTIME_MANIFEST).expect("runtime/Cargo.toml is valid TOML");
     let table = |key: &str| manifest.get(key).and_then(toml::Value::as_table).cloned().unwrap_or_default();
     let dependencies = table("dependencies").iter().map(|(name, req)| (name.clone(), inline_toml(req))).collect();
@@ -62,6 +62,51 @@ fn inline_toml(value: &toml::Value) -> String {
         }
     }
 }
+
+/// Methods of the generated `ClientBuilder` that a security scheme's setter
+/// must not take (a unit test checks them against what emission writes).
+pub(crate) const BUILDER_METHODS: &[&str] = &[
+    "base_url",
+    "build",
+    "connect_timeout",
+    "credential",
+    "from_env",
+    "http_client",
+    "idempotency_header",
+    "max_retries",
+    "max_retry_after",
+    "middleware",
+    "retry_delays",
+    "retry_writes",
+    "timeout",
+];
+
+/// Methods of the generated `Client` (its own and those of the traits it
+/// derives) that a top-level resource accessor must not take (a `/runtime`
+/// path becomes `runtime_api()`; a unit test checks them against what
+/// emission writes).
+/// The `Mock`'s own methods are here too, since it has the same accessors
+/// (`client`, `from_examples`, `new`, `try_verify`, `verify`).
+pub(crate) const CLIENT_METHODS: &[&str] = &[
+    "base_url",
+    "builder",
+    "client",
+    "clone",
+    "clone_from",
+    "fmt",
+    "from_env",
+    "from_examples",
+    "new",
+    "runtime",
+    "try_verify",
+    "verify",
+];
+
+/// The extension that records a moved schema's original pointer.
+pub(crate) const ORIGIN: &str = "x-sdkgen-origin";
+
+/// The extension under which reading a 3.1 document lists its webhooks for lowering.
+pub(crate) const WEBHOOKS: &str = "x-sdkgen-webhooks";
 
 #[cfg(test)]
 mod tests {
@@ -99,7 +144,7 @@ mod tests {
         // A security scheme's setter must never take the name of a builder method.
         let runtime: Vec<String> =
             methods_of(RUNTIME_SOURCE, "ClientBuilder").into_iter().filter(|m| m != "new").collect();
-        let mut reserved: Vec<&str> = crate::lower::BUILDER_METHODS.to_vec();
+        let mut reserved: Vec<&str> = BUILDER_METHODS.to_vec();
         reserved.sort_unstable();
         let mut runtime_sorted: Vec<&str> = runtime.iter().map(String::as_str).collect();
         runtime_sorted.sort_unstable();
@@ -116,7 +161,7 @@ mod tests {
             let own = methods_of(&generated.api, ty);
             for method in &own {
                 assert!(
-                    method == "pets" || crate::lower::CLIENT_METHODS.contains(&method.as_str()),
+                    method == "pets" || CLIENT_METHODS.contains(&method.as_str()),
                     "{ty}::{method} is not in CLIENT_METHODS"
                 );
             }
@@ -124,7 +169,7 @@ mod tests {
         }
         // And the traits it derives.
         for derived in ["clone", "clone_from", "fmt"] {
-            assert!(crate::lower::CLIENT_METHODS.contains(&derived));
+            assert!(CLIENT_METHODS.contains(&derived));
         }
     }
 

@@ -20,8 +20,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::error::push_pointer;
 use crate::ir::{resolve, Api, Body, Field, Operation, Param, Presence, Response, TypeBody, TypeDef, TypeRef};
+use crate::pointer::push_pointer;
 
 /// A semver level: what a release with this change must bump.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

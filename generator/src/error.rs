@@ -77,6 +77,7 @@ impl std::error::Error for Error {}
 
 /// The kinds of [`Warning`], each a short stable name in reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+
 pub enum WarningKind {
     /// A `default` that does not fit its schema's type; ignored.
     DefaultType,
@@ -192,30 +193,6 @@ impl fmt::Display for Warning {
     }
 }
 
-/// Appends one escaped reference token to a JSON pointer (`~` → `~0`, `/` → `~1`).
-pub fn push_pointer(base: &str, token: &str) -> String {
-    let mut out = String::with_capacity(base.len() + token.len() + 1);
-    out.push_str(base);
-    append_pointer(&mut out, token);
-    out
-}
-
-/// Appends `/token` to a pointer in place, escaped as [`push_pointer`] does.
-pub fn append_pointer(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    if !token.contains(['~', '/']) {
-        pointer.push_str(token);
-        return;
-    }
-    for c in token.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +203,5 @@ mod tests {
         assert_eq!(e.to_string(), "x.yaml: at /paths/~1a/get: no such schema");
         e.location = Some((3, 7));
         assert_eq!(e.to_string(), "x.yaml:3:7: at /paths/~1a/get: no such schema");
-        assert_eq!(push_pointer("/paths", "/a~b"), "/paths/~1a~0b");
     }
 }

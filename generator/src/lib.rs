@@ -1,12 +1,14 @@
 //! sdkgen turns an OpenAPI document (3.0, 3.1 or Swagger 2.0) into a typed,
 //! async Rust SDK.
 //!
-//! The pipeline: [`load`] (YAML/JSON → checked `openapiv3` document; a 3.1 or
-//! 2.0 document is first rewritten into the 3.0 model) → [`lower`] (schemas
-//! and operations → [`ir`], names from [`naming`]) → IR passes (equal types
-//! merged, pagination found) → `emit` (IR → `quote!` tokens) → [`output`]
-//! (`prettyplease`, the crate's files: `Cargo.toml`, `src/lib.rs`, the
-//! runtime's code, `API.md` from [`api_map`], `sdkgen-api.json`).
+//! The pipeline (`pipeline.rs` alone sees every stage; `docs/architecture.md`
+//! draws it): **read** (YAML/JSON → a checked JSON tree; a 3.1 or 2.0 document
+//! rewritten into the 3.0 model; fix-ups; → `openapiv3`) → **lower** (schemas
+//! and operations → [`ir`], every name decided there) → **passes** (IR → IR:
+//! equal types merged, users marked, pagination found) → **emit** (IR →
+//! `quote!` tokens) → **render** (`prettyplease`, in parallel parts) → the
+//! crate's files ([`Generated`]: `Cargo.toml`, the library, the runtime's
+//! code, `API.md`, `sdkgen-api.json`). [`diff`] compares two IRs.
 //!
 //! ```no_run
 //! // build.rs
@@ -14,32 +16,33 @@
 //! // lib.rs: include!(concat!(env!("OUT_DIR"), "/images_edit.rs"));
 //! # let _ = path;
 //! ```
+#![warn(unreachable_pub)]
 
+// Leaves: used by the stages, using none of them.
+mod contract;
+pub mod error;
+pub mod ir;
+mod naming;
+mod overrides;
+mod pointer;
+
+// The stages, in pipeline order.
+mod emit;
+mod lower;
+mod passes;
+mod read;
+mod render;
+
+// Around the stages.
 pub mod api_map;
 mod config;
-mod contract;
-mod dedupe;
 pub mod diff;
-mod emit;
-pub mod error;
-mod examples;
-pub mod ir;
-mod lenient;
-pub mod load;
-pub mod lower;
-pub mod naming;
-mod normalize;
-mod openapi31;
-pub mod output;
-pub mod overrides;
+mod output;
 mod package;
-mod paging;
-mod render;
-pub mod schema;
-mod swagger2;
-pub mod types;
+mod pipeline;
 
-pub use config::{Config, Runtime, Timings, RUNTIME_VERSION, RUST_VERSION, VERSION};
+pub use config::{Config, Runtime, RUNTIME_VERSION, RUST_VERSION, VERSION};
 pub use error::{Error, ErrorKind, Result, Warning, WarningKind};
-pub use output::Generated;
+pub use output::{Generated, API_JSON};
 pub use overrides::Overrides;
+pub use pipeline::Timings;

@@ -4,7 +4,7 @@
 
 use sdkgen::diff::ApiDiff;
 use sdkgen::ir::Api;
-use sdkgen::output::API_JSON;
+use sdkgen::API_JSON;
 use sdkgen::{Config, Generated, Warning};
 use std::path::Path;
 

@@ -24,7 +24,7 @@ const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
 /// Splits a name into words: at non-alphanumerics, at lower→upper changes, and
 /// before the last capital of a capital run that starts a new word (`HTTPServer`
 /// → `HTTP`, `Server`); a plural `s` stays with its acronym (`URLs`).
-pub fn words(name: &str) -> Vec<String> {
+pub(crate) fn words(name: &str) -> Vec<String> {
     let spelled = spell_operators(name);
     let spelled = one_word_brands(&spelled);
     let mut words = Vec::new();
@@ -127,7 +127,7 @@ thread_local! {
 
 /// `snake_case` identifier for a field, parameter, method or module.
 /// Keywords become raw identifiers (`r#type`) or get a trailing `_`.
-pub fn snake(name: &str) -> String {
+pub(crate) fn snake(name: &str) -> String {
     memoised(&SNAKE, name, snake_uncached)
 }
 
@@ -184,7 +184,7 @@ const TYPE_NAMES_IN_USE: &[&str] = &[
 /// A type's name in the `types` module: [`pascal`], and `Type` added to
 /// a name that would shadow one the generated code uses (`Option` →
 /// `OptionType`).
-pub fn type_name(name: &str) -> String {
+pub(crate) fn type_name(name: &str) -> String {
     let name = pascal(name);
     if TYPE_NAMES_IN_USE.contains(&name.as_str()) {
         format!("{name}Type")
@@ -196,7 +196,7 @@ pub fn type_name(name: &str) -> String {
 /// The cargo feature of a top-level resource module: its name, except
 /// for the features every generated crate has (`default`, `full`, and the
 /// runtime's `rustls`, `tracing`; `native-tls` is no module name).
-pub fn feature_name(module: &str) -> String {
+pub(crate) fn feature_name(module: &str) -> String {
     match unraw(module) {
         name @ ("default" | "full" | "rustls" | "tracing") => format!("{name}_resource"),
         name => name.to_string(),
@@ -204,7 +204,7 @@ pub fn feature_name(module: &str) -> String {
 }
 
 /// `PascalCase` identifier for a type or enum variant.
-pub fn pascal(name: &str) -> String {
+pub(crate) fn pascal(name: &str) -> String {
     memoised(&PASCAL, name, pascal_uncached)
 }
 
@@ -226,7 +226,7 @@ fn pascal_uncached(name: &str) -> String {
 /// word gets an `s` (`direct_upload` → `direct_uploads`, `policy` →
 /// `policies`). Already-plural words, versions (`v1`) and segments ending in
 /// a digit or in a non-letter stay as they are.
-pub fn plural(segment: &str) -> String {
+pub(crate) fn plural(segment: &str) -> String {
     let last = segment.chars().last();
     let is_version = segment.len() > 1
         && segment.starts_with(['v', 'V'])
@@ -245,7 +245,7 @@ pub fn plural(segment: &str) -> String {
 }
 
 /// `SCREAMING_SNAKE_CASE`, for environment variable names.
-pub fn screaming(name: &str) -> String {
+pub(crate) fn screaming(name: &str) -> String {
     lower_words(name).to_snake_case().to_uppercase()
 }
 
@@ -261,7 +261,7 @@ fn escape_keyword(s: String) -> String {
 
 /// A plain (never raw) identifier for `name`, as a local variable that a
 /// format string can name: `r#type` and `self` become `type_` and `self_`.
-pub fn plain(name: &str) -> String {
+pub(crate) fn plain(name: &str) -> String {
     let base = unraw(name);
     if KEYWORDS.contains(&base) || NOT_RAW.contains(&base) {
         format!("{base}_")
@@ -271,7 +271,7 @@ pub fn plain(name: &str) -> String {
 }
 
 /// The name without a raw-identifier prefix: what `r#type` is called on the wire.
-pub fn unraw(ident: &str) -> &str {
+pub(crate) fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
@@ -325,7 +325,7 @@ const NOT_SETTERS: &[&str] = &[
 
 /// The chained setter of a field (`require_signed_urls(true)`): the field's
 /// name, or `set_<name>` where that would be a method std gives the type.
-pub fn setter(field: &str) -> String {
+pub(crate) fn setter(field: &str) -> String {
     let plain = unraw(field);
     if NOT_SETTERS.contains(&plain) {
         format!("set_{plain}")
@@ -338,7 +338,7 @@ pub fn setter(field: &str) -> String {
 /// the first comer keeps its name, later ones get `_2`, `_3`, … (snake) or
 /// `2`, `3`, … (Pascal). Callers visit in spec order, so the result is stable.
 #[derive(Debug, Default, Clone)]
-pub struct Scope {
+pub(crate) struct Scope {
     taken: BTreeSet<String>,
     /// The next number to try for a base name, so that the thousandth
     /// `get` does not try `get_2` … `get_999` first.
@@ -347,12 +347,12 @@ pub struct Scope {
 
 impl Scope {
     /// A scope in which `reserved` names are already taken.
-    pub fn with_reserved(reserved: &[&str]) -> Self {
+    pub(crate) fn with_reserved(reserved: &[&str]) -> Self {
         Scope { taken: reserved.iter().map(|s| s.to_string()).collect(), next: Default::default() }
     }
 
     /// Claims `name`, or the first free numbered variant of it.
-    pub fn claim(&mut self, name: String) -> String {
+    pub(crate) fn claim(&mut self, name: String) -> String {
         if self.taken.insert(unraw(&name).to_string()) {
             return name;
         }
@@ -367,17 +367,12 @@ impl Scope {
             }
         }
     }
-
-    /// Whether `name` is taken.
-    pub fn contains(&self, name: &str) -> bool {
-        self.taken.contains(unraw(name))
-    }
 }
 
 /// The longest `_`-terminated prefix that every name shares (`images_`),
 /// so that `images_image` can be called `Image`. Empty when there is none,
 /// or when stripping it would leave some name empty.
-pub fn common_prefix<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn common_prefix<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     let mut iter = names.into_iter();
     let Some(first) = iter.next() else { return String::new() };
     let mut prefix = first;

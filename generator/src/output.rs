@@ -164,7 +164,7 @@ fn stale_files(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Vec<PathBuf> {
 /// Writes `files` under `dir`, skipping those already identical. Every new
 /// file is first written beside its target and then renamed over it, so a
 /// failure leaves no half-written file.
-pub fn write_files(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Vec<PathBuf>> {
+pub(crate) fn write_files(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Vec<PathBuf>> {
     let io = |path: &Path, e: std::io::Error| Error::new(ErrorKind::Io, "", format!("{e}")).in_file(path);
     let mut written = Vec::new();
     for (rel, contents) in files {
@@ -184,7 +184,7 @@ pub fn write_files(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Vec<
 }
 
 /// A unified diff of `have` → `want`, headed by `name`.
-pub fn diff(name: &str, have: &str, want: &str) -> String {
+pub(crate) fn diff(name: &str, have: &str, want: &str) -> String {
     let mut out = String::new();
     let text = similar::TextDiff::from_lines(have, want);
     let _ = write!(
@@ -195,8 +195,8 @@ pub fn diff(name: &str, have: &str, want: &str) -> String {
     out
 }
 
-/// Formats tokens as a Rust file body (items not yet spaced: see [`space_items`]).
-pub fn format_tokens(tokens: proc_macro2::TokenStream) -> Result<String> {
+/// Formats tokens as a Rust file body (items not yet spaced: see [`Spacer`]).
+pub(crate) fn format_tokens(tokens: proc_macro2::TokenStream) -> Result<String> {
     match syn::parse2::<syn::File>(tokens.clone()) {
         Ok(file) => Ok(prettyplease::unparse(&file)),
         Err(e) => {
@@ -222,7 +222,8 @@ fn unparsable_near(code: &str) -> Option<String> {
 /// Puts a blank line between items, which `prettyplease` does not: before
 /// an item's docs, attributes or first line when the line above closes an
 /// item or is a `use`.
-pub fn space_items(code: &str) -> String {
+#[cfg(test)]
+pub(crate) fn space_items(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     Spacer::default().push(&mut out, code);
     out
@@ -230,14 +231,14 @@ pub fn space_items(code: &str) -> String {
 
 /// [`space_items`] over text that arrives in pieces of whole lines.
 #[derive(Default)]
-pub struct Spacer {
+pub(crate) struct Spacer {
     /// The last line pushed, trimmed at the start.
     prev: String,
 }
 
 impl Spacer {
     /// Appends the lines of `code` to `out`, spaced.
-    pub fn push(&mut self, out: &mut String, code: &str) {
+    pub(crate) fn push(&mut self, out: &mut String, code: &str) {
         for line in code.lines() {
             let cur = line.trim_start();
             let starts_item = ["///", "#[", "pub ", "impl", "fn ", "static ", "const ", "mod ", "async fn"]

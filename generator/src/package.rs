@@ -24,7 +24,7 @@ pub(crate) struct Metadata {
 impl Metadata {
     /// From the spec (`info.title`, `info.license`, `externalDocs` or
     /// `info.contact` URL), each overridden by the overrides file.
-    pub fn new(spec: &openapiv3::OpenAPI, overrides: &PackageOverrides) -> Self {
+    pub(crate) fn new(spec: &openapiv3::OpenAPI, overrides: &PackageOverrides) -> Self {
         let title = spec.info.title.trim();
         let description = overrides.description.clone().unwrap_or_else(|| {
             let title = if title.is_empty() { "API".to_string() } else { format!("the {title}") };

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 /// The API's code, formatted part by part: join it with [`Rendered::join`]
 /// (after the IR is dropped, for a large API, so the two are not held at once).
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// Each part's text, and whether it belongs in `pub mod types`.
     texts: Vec<(bool, String)>,
     /// How `pub mod types` opens: with a feature per resource, every type may
@@ -28,7 +28,7 @@ pub struct Rendered {
 }
 
 /// Emits and formats every part of the API, on `threads` threads.
-pub fn render(api: &Api, user_agent: &str, threads: usize) -> Result<Rendered> {
+pub(crate) fn render(api: &Api, user_agent: &str, threads: usize) -> Result<Rendered> {
     let start = Instant::now();
     let parts = emit::parts(api);
     let next = AtomicUsize::new(0);
@@ -103,7 +103,7 @@ impl Rendered {
     /// The parts joined in their order, `pub mod types` around the types,
     /// and spaced line by line; each part is freed once it is copied, so
     /// the text is never held twice over.
-    pub fn join(self) -> String {
+    pub(crate) fn join(self) -> String {
         let mut out = String::with_capacity(self.texts.iter().map(|(_, t)| t.len()).sum::<usize>() + 4096);
         let mut spacer = Spacer::default();
         let mut in_types = false;
@@ -144,8 +144,7 @@ mod tests {
         for i in 0..150 {
             spec += &format!("  /things/t{i}:\n    get:\n      parameters: [{{name: q, in: query, schema: {{type: string}}}}]\n      responses: {{'204': {{description: none}}}}\n");
         }
-        let doc = crate::load::parse(&spec).unwrap();
-        let (api, _) = crate::lower::lower(&doc, &crate::Overrides::default()).unwrap();
+        let api = crate::Config::new().lower("t.yaml", &spec).unwrap();
         let parts = emit::parts(&api);
         let pieces = parts.iter().filter(|p| matches!(p, Part::Module { .. })).count();
         assert!(pieces > 1, "the module is emitted in {pieces} pieces");

@@ -2,15 +2,19 @@
 //! checked on the typed IR rather than on generated text.
 
 use sdkgen::ir::{Api, Body, Field, PageKind, Presence, Response, TypeBody, TypeDef, TypeRef};
-use sdkgen::{load, lower, Overrides};
+use sdkgen::{Config, Overrides, Warning};
+
+/// Reads and lowers `yaml` as `sdkgen diff` and the generator do.
+fn read_lower(yaml: &str, overrides: &Overrides) -> sdkgen::Result<(Api, Vec<Warning>)> {
+    Config::new().overrides(overrides.clone()).lower_with_warnings("t.yaml", yaml)
+}
 
 fn lower_spec(yaml: &str) -> Api {
     lower_with(yaml, &Overrides::default())
 }
 
 fn lower_with(yaml: &str, overrides: &Overrides) -> Api {
-    let spec = load::parse(yaml).unwrap_or_else(|e| panic!("{e}"));
-    lower::lower(&spec, overrides).unwrap_or_else(|e| panic!("{e}")).0
+    read_lower(yaml, overrides).unwrap_or_else(|e| panic!("{e}")).0
 }
 
 fn def<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
@@ -196,20 +200,22 @@ fn ref_and_allof_cycles_are_errors_not_overflows() {
         "    a: {$ref: '#/components/schemas/b'}\n    b: {$ref: '#/components/schemas/a'}\n",
         "    a: {allOf: [{$ref: '#/components/schemas/a'}]}\n",
     ] {
-        let spec = load::parse(&returning("{$ref: '#/components/schemas/a'}", components)).unwrap();
-        let err = lower::lower(&spec, &Overrides::default()).unwrap_err();
+        let err =
+            read_lower(&returning("{$ref: '#/components/schemas/a'}", components), &Overrides::default()).unwrap_err();
         assert!(
             err.pointer.starts_with("/components/schemas/a") || err.pointer.starts_with("/components/schemas/b"),
             "{err}"
         );
     }
     // An array of itself has no Rust spelling without a wrapper: a JSON value, with a warning.
-    let spec = load::parse(&returning(
-        "{$ref: '#/components/schemas/a'}",
-        "    a: {type: array, items: {$ref: '#/components/schemas/a'}}\n",
-    ))
+    let (api, warnings) = read_lower(
+        &returning(
+            "{$ref: '#/components/schemas/a'}",
+            "    a: {type: array, items: {$ref: '#/components/schemas/a'}}\n",
+        ),
+        &Overrides::default(),
+    )
     .unwrap();
-    let (api, warnings) = lower::lower(&spec, &Overrides::default()).unwrap();
     assert!(
         matches!(&api.operations[0].response, Response::Json { ty: TypeRef::Vec(inner), .. } if **inner == TypeRef::Value)
     );
@@ -236,7 +242,7 @@ mod found_by_mutation {
             r#"{{"openapi": "3.0.3", "info": {{"title": "T", "version": "1"}}, "paths": {{"/a": {{"get": {{"responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {deep}}}}}}}}}}}}}}}}}"#
         );
         // Exponential re-reading would not finish; linear checking fails at once.
-        let err = load::parse(&spec).unwrap_err();
+        let err = read_lower(&spec, &Overrides::default()).unwrap_err();
         assert!(err.pointer.ends_with("/allOf/0/items") && err.pointer.matches("/items").count() == 15, "{err}");
     }
 
@@ -282,8 +288,8 @@ mod found_by_mutation {
                 )
             })
             .collect();
-        let spec = load::parse(&returning("{$ref: '#/components/schemas/T0'}", &components)).unwrap();
-        let (api, warnings) = lower::lower(&spec, &Overrides::default()).unwrap();
+        let (api, warnings) =
+            read_lower(&returning("{$ref: '#/components/schemas/T0'}", &components), &Overrides::default()).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(api.types.len(), 300);
         assert_eq!(field(&api, "T1", "next").ty, TypeRef::Named("T2".into()));
@@ -292,12 +298,12 @@ mod found_by_mutation {
 
     #[test]
     fn an_unknown_scheme_in_global_security_points_at_global_security() {
-        let spec = load::parse(
+        // Not an error since: a warning at the global requirement, not the operation.
+        let (_, warnings) = read_lower(
             "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nsecurity: [{nope: []}]\npaths:\n  /a:\n    get:\n      responses: {'204': {description: ok}}\n",
+            &Overrides::default(),
         )
         .unwrap();
-        // Not an error since: a warning at the global requirement, not the operation.
-        let (_, warnings) = lower::lower(&spec, &Overrides::default()).unwrap();
         assert_eq!(warnings.iter().map(|w| w.pointer.as_str()).collect::<Vec<_>>(), ["/security/0/nope"]);
     }
 }
@@ -393,10 +399,7 @@ mod refs_anywhere {
     use sdkgen::WarningKind;
 
     fn lower_warn(yaml: &str) -> (Api, Vec<sdkgen::Warning>) {
-        let (spec, mut warnings) = load::parse_with_warnings(yaml).unwrap_or_else(|e| panic!("{e}"));
-        let (api, more) = lower::lower(&spec, &Overrides::default()).unwrap_or_else(|e| panic!("{e}"));
-        warnings.extend(more);
-        (api, warnings)
+        read_lower(yaml, &Overrides::default()).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
@@ -452,7 +455,7 @@ components:
 
     #[test]
     fn errors_inside_a_moved_schema_name_the_spec_s_own_pointer() {
-        let spec = load::parse(
+        let err = read_lower(
             r#"
 openapi: 3.0.3
 info: {title: T, version: '1'}
@@ -462,9 +465,10 @@ components:
     A: {type: object, properties: {b: {type: strin}}}
     C: {type: object, properties: {d: {$ref: '#/components/schemas/A/properties/b'}}}
 "#,
+            &Overrides::default(),
         )
-        .unwrap();
-        let err = lower::lower(&spec, &Overrides::default()).map(|_| ()).unwrap_err();
+        .map(|_| ())
+        .unwrap_err();
         assert_eq!(err.pointer, "/components/schemas/A/properties/b/type", "{err}");
     }
 
@@ -774,8 +778,7 @@ fn the_overrides_file_sets_or_removes_pagination_and_names_what_does_not_fit() {
     assert!(matches!(page_kind(&lower_spec(&spec)), Some(PageKind::Number { .. })));
     let with = |toml: &str| {
         let overrides = Overrides::parse(&format!("[operations.listThings.pagination]\n{toml}")).unwrap();
-        let spec = load::parse(&spec).unwrap();
-        lower::lower(&spec, &overrides).map(|(api, _)| page_kind(&api))
+        read_lower(&spec, &overrides).map(|(api, _)| page_kind(&api))
     };
     assert_eq!(with("style = \"none\"").unwrap(), None);
     let cursor = with("style = \"cursor\"\nparam = \"from\"\nnext = \"continue_from\"").unwrap();
@@ -812,9 +815,7 @@ fn the_overrides_file_sets_or_removes_pagination_and_names_what_does_not_fit() {
 
 /// The IR and every warning (reading's and lowering's) as (kind, pointer).
 fn lower_warned(yaml: &str) -> (Api, Vec<(sdkgen::WarningKind, String)>) {
-    let (spec, mut warnings) = load::parse_with_warnings(yaml).unwrap_or_else(|e| panic!("{e}"));
-    let (api, more) = lower::lower(&spec, &Overrides::default()).unwrap_or_else(|e| panic!("{e}"));
-    warnings.extend(more);
+    let (api, warnings) = read_lower(yaml, &Overrides::default()).unwrap_or_else(|e| panic!("{e}"));
     let mut warnings: Vec<_> = warnings.into_iter().map(|w| (w.kind, w.pointer)).collect();
     warnings.sort();
     (api, warnings)
@@ -854,8 +855,7 @@ fn a_ref_to_another_kind_of_object_is_read_by_the_shape_it_points_at() {
         ]
     );
     // A `$ref` to an object with no schema to read is still refused at its pointer.
-    let err = load::parse("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  examples:\n    E: {value: 1}\n  schemas:\n    A: {$ref: '#/components/examples/E'}\n")
-        .and_then(|spec| lower::lower(&spec, &Overrides::default()).map(|_| ()))
+    let err = read_lower("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  examples:\n    E: {value: 1}\n  schemas:\n    A: {$ref: '#/components/examples/E'}\n", &Overrides::default())
         .unwrap_err();
     assert_eq!((err.kind, err.pointer.as_str()), (sdkgen::ErrorKind::Unsupported, "/components/schemas/A/$ref"));
 }
@@ -878,7 +878,7 @@ fn swagger2_refs_in_a_3_0_document_resolve_in_the_components() {
         ]
     );
     // Where neither exists, the `$ref` is dangling as before.
-    let err = load::parse(&returning("{$ref: '#/definitions/Gone'}", "    A: {}\n")).unwrap_err();
+    let err = read_lower(&returning("{$ref: '#/definitions/Gone'}", "    A: {}\n"), &Overrides::default()).unwrap_err();
     assert_eq!(err.kind, sdkgen::ErrorKind::DanglingRef);
 }
 
@@ -931,7 +931,7 @@ fn required_fields_the_sdk_does_without_are_read_with_defaults() {
     assert_eq!((op.errors.len(), op.errors[0].doc.as_ref()), (1, None));
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     // What the SDK needs stays required: a parameter's `in`.
-    let err = load::parse("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{name: q, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n").unwrap_err();
+    let err = read_lower("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{name: q, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n", &Overrides::default()).unwrap_err();
     assert_eq!(err.pointer, "/paths/~1a/get/parameters/0");
 }
 

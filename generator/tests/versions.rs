@@ -3,14 +3,13 @@
 //! APIs-guru publishes of it lower to the same IR (`../shared/specs/corpus`).
 
 use sdkgen::ir::Body;
-use sdkgen::{load, lower, Overrides};
+use sdkgen::Config;
 use std::path::Path;
 
 fn lowered(file: &str) -> sdkgen::ir::Api {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/corpus").join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let spec = load::parse(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
-    lower::lower(&spec, &Overrides::default()).unwrap_or_else(|e| panic!("{file}: {e}")).0
+    Config::new().lower(file, &text).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! The generated crate's `tests/examples.rs`: the spec's examples (see
 //! `crate::examples`) decoded into their types and encoded back.
 
-use crate::examples::Example;
 use crate::ir::{Api, TypeRef};
+use crate::lower::examples::Example;
 use crate::naming;
 use std::collections::BTreeMap;
 
@@ -13,7 +13,7 @@ const SUPPORT: &str = include_str!("../../runtime/examples_support.rs");
 /// resource with examples, each decoding them into their types. Written as
 /// text (not through `prettyplease`, which cannot break long literals) in
 /// rustfmt's layout.
-pub fn tests_file(api: &Api, examples: &[Example], lib_name: &str) -> String {
+pub(crate) fn tests_file(api: &Api, examples: &[Example], lib_name: &str) -> String {
     if examples.is_empty() {
         return "//! The spec documents no JSON example that sdkgen can check.\n".to_string();
     }

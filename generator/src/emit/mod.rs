@@ -5,7 +5,7 @@
 pub(crate) mod examples;
 mod resources;
 
-pub use resources::example_call;
+pub(crate) use resources::example_call;
 mod types;
 mod webhooks;
 
@@ -73,7 +73,7 @@ const TYPES_PER_PART: usize = 48;
 
 /// An independent piece of the API's code, in output order.
 #[derive(Debug, Clone, Copy)]
-pub enum Part<'a> {
+pub(crate) enum Part<'a> {
     /// Re-exports, the API description, `impl Client` and `impl ClientBuilder`.
     Head,
     /// Some of the items of `pub mod types` (formatted as if inside it).
@@ -85,7 +85,7 @@ pub enum Part<'a> {
 
 /// The parts of the API's code, in order. The `types` module's opening and
 /// closing lines are [`TYPES_OPEN`] and `}` around the `Types` parts.
-pub fn parts(api: &Api) -> Vec<Part<'_>> {
+pub(crate) fn parts(api: &Api) -> Vec<Part<'_>> {
     let mut parts = vec![Part::Head];
     parts.extend(api.types.chunks(TYPES_PER_PART).map(Part::Types));
     for name in resources::module_names(api) {
@@ -96,15 +96,15 @@ pub fn parts(api: &Api) -> Vec<Part<'_>> {
 }
 
 /// The lines that open the `types` module, as formatted.
-pub const TYPES_OPEN: &str =
+pub(crate) const TYPES_OPEN: &str =
     "/// Types of the API's requests and responses.\npub mod types {\n    use serde::{Deserialize, Serialize};\n";
 
 /// [`TYPES_OPEN`] for an SDK with a feature per resource: with none of them
 /// on, no type is compiled and the `serde` import is unused.
-pub const TYPES_OPEN_FEATURED: &str = "/// Types of the API's requests and responses.\npub mod types {\n    #[allow(unused_imports)]\n    use serde::{Deserialize, Serialize};\n";
+pub(crate) const TYPES_OPEN_FEATURED: &str = "/// Types of the API's requests and responses.\npub mod types {\n    #[allow(unused_imports)]\n    use serde::{Deserialize, Serialize};\n";
 
 /// The tokens of one part.
-pub fn part(api: &Api, user_agent: &str, part: Part<'_>) -> TokenStream {
+pub(crate) fn part(api: &Api, user_agent: &str, part: Part<'_>) -> TokenStream {
     match part {
         Part::Head => head(api, user_agent),
         Part::Types(defs) => {
@@ -117,12 +117,12 @@ pub fn part(api: &Api, user_agent: &str, part: Part<'_>) -> TokenStream {
 
 /// A whole top-level resource module, for tests.
 #[cfg(test)]
-pub fn module_whole(api: &Api, name: &str) -> TokenStream {
+pub(crate) fn module_whole(api: &Api, name: &str) -> TokenStream {
     resources::module_whole(api, name)
 }
 
 /// The shell of a top-level resource module: see [`Part::Module`].
-pub fn module_shell(api: &Api, name: &str) -> TokenStream {
+pub(crate) fn module_shell(api: &Api, name: &str) -> TokenStream {
     resources::module_shell(api, name)
 }
 
@@ -361,7 +361,7 @@ fn mock(api: &Api) -> TokenStream {
 }
 
 /// The settings of the runtime's `ClientBuilder`, passed on by the SDK's own
-/// (whose methods are [`crate::lower::BUILDER_METHODS`], with `build` and the
+/// (whose methods are [`crate::contract::BUILDER_METHODS`], with `build` and the
 /// credential setters).
 fn builder_forwards() -> TokenStream {
     quote! {
@@ -454,7 +454,7 @@ mod tests {
             .collect();
         names.push("build".into());
         names.sort();
-        let mut reserved: Vec<String> = crate::lower::BUILDER_METHODS.iter().map(|s| s.to_string()).collect();
+        let mut reserved: Vec<String> = crate::contract::BUILDER_METHODS.iter().map(|s| s.to_string()).collect();
         reserved.sort();
         assert_eq!(names, reserved);
     }

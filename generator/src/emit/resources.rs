@@ -22,12 +22,12 @@ fn node_struct(resource: &[String]) -> String {
 }
 
 /// Top-level modules and their root structs, in name order.
-pub fn roots(api: &Api) -> BTreeMap<String, String> {
+pub(super) fn roots(api: &Api) -> BTreeMap<String, String> {
     api.operations.iter().map(|op| (op.resource[0].clone(), node_struct(&op.resource[..1]))).collect()
 }
 
 /// The top-level resource modules, in order.
-pub fn module_names(api: &Api) -> Vec<&str> {
+pub(super) fn module_names(api: &Api) -> Vec<&str> {
     let names: BTreeSet<&str> = api.operations.iter().map(|op| op.resource[0].as_str()).collect();
     names.into_iter().collect()
 }
@@ -38,7 +38,7 @@ pub fn module_names(api: &Api) -> Vec<&str> {
 const ITEMS_PER_PART: usize = 96;
 
 /// How many parts the module `module` is emitted in.
-pub fn module_chunks(api: &Api, module: &str) -> usize {
+pub(super) fn module_chunks(api: &Api, module: &str) -> usize {
     let (ops, nodes) = module_nodes(api, module);
     let items = nodes.len() + ops.iter().filter(|op| op.params_type.is_some()).count();
     items.div_ceil(ITEMS_PER_PART).max(1)
@@ -54,7 +54,7 @@ fn module_nodes<'a>(api: &'a Api, module: &str) -> (Vec<&'a Operation>, BTreeSet
 
 /// A top-level resource module's shell: docs, `cfg`, `pub mod`, its `use`.
 /// The items go inside, from [`module_items`].
-pub fn module_shell(api: &Api, module: &str) -> TokenStream {
+pub(super) fn module_shell(api: &Api, module: &str) -> TokenStream {
     let docs = doc_attrs(Some(&format!("Operations under `{module}`.")));
     let cfg = super::feature_cfg(api, &[module.to_string()]);
     let module = ident(module);
@@ -70,7 +70,7 @@ pub fn module_shell(api: &Api, module: &str) -> TokenStream {
 /// A whole top-level resource module in one piece (tests compare the
 /// pieces with it).
 #[cfg(test)]
-pub fn module_whole(api: &Api, module: &str) -> TokenStream {
+pub(super) fn module_whole(api: &Api, module: &str) -> TokenStream {
     let items = module_items(api, module, 0, 1);
     let docs = doc_attrs(Some(&format!("Operations under `{module}`.")));
     let cfg = super::feature_cfg(api, &[module.to_string()]);
@@ -87,7 +87,7 @@ pub fn module_whole(api: &Api, module: &str) -> TokenStream {
 
 /// Piece `chunk` of `chunks` of a top-level resource module's items: its
 /// resource structs, then its params structs.
-pub fn module_items(api: &Api, module: &str, chunk: usize, chunks: usize) -> TokenStream {
+pub(super) fn module_items(api: &Api, module: &str, chunk: usize, chunks: usize) -> TokenStream {
     let (ops, nodes) = module_nodes(api, module);
     // Struct names are unique in the module: `[a, b_c]` and `[a, b, c]` would both be `BC`.
     let mut scope = naming::Scope::default();
@@ -164,13 +164,13 @@ fn resource_struct<'a>(
 }
 
 /// The SDK's call of an operation, as a mock names it: `images().v1().edit()`.
-pub fn mock_call(op: &Operation) -> String {
+pub(super) fn mock_call(op: &Operation) -> String {
     let resources: Vec<&str> = op.resource.iter().map(|r| naming::unraw(r)).collect();
     format!("{}().{}()", resources.join("()."), naming::unraw(&op.method_name))
 }
 
 /// The entry of `MOCK_OPERATIONS` (see `emit::head`) for `op`.
-pub fn mock_operation(op: &Operation) -> TokenStream {
+pub(super) fn mock_operation(op: &Operation) -> TokenStream {
     let (method, template, call) = (&op.method, &op.path, mock_call(op));
     let kind = match &op.response {
         Response::Json { enveloped: true, .. } => quote!(Enveloped),
@@ -815,7 +815,7 @@ fn settable(op: &Operation) -> Vec<ty_emit::Settable<'_>> {
 
 /// Whether an operation's params struct derives `Default`: every required
 /// field has one (named types are conservatively assumed not to).
-pub fn params_default(op: &Operation) -> bool {
+pub(super) fn params_default(op: &Operation) -> bool {
     let named = |_: &str| false;
     let params = op.params.iter().all(|p| !p.required || p.ty.has_default(&named));
     let body = match &op.body {
@@ -834,7 +834,7 @@ pub fn params_default(op: &Operation) -> bool {
 /// What `new` takes, as (Rust name, wire name): the required string
 /// parameters, then the required string fields of a body flattened into the
 /// params struct (Slack's `channel`, Twilio's `To`); everything else defaults.
-pub fn constructor_params(op: &Operation) -> Vec<(&str, &str)> {
+pub(super) fn constructor_params(op: &Operation) -> Vec<(&str, &str)> {
     let params = op.params.iter().filter(|p| p.required && p.ty == TypeRef::String);
     let mut args: Vec<(&str, &str)> = params.map(|p| (p.rust.as_str(), p.wire.as_str())).collect();
     if let Some(Body::Fields { fields, .. } | Body::Multipart { fields } | Body::UrlEncoded { fields, .. }) = &op.body {
@@ -845,7 +845,7 @@ pub fn constructor_params(op: &Operation) -> Vec<(&str, &str)> {
 }
 
 /// A call of `op` for the crate docs, when one can be written without knowing values.
-pub fn example_call(op: &Operation, lib: &str) -> Option<String> {
+pub(crate) fn example_call(op: &Operation, lib: &str) -> Option<String> {
     let chain: String = op.resource.iter().map(|r| format!(".{}()", naming::unraw(r))).collect();
     let mut args = Vec::new();
     if let Some(p) = &op.positional {

@@ -10,13 +10,13 @@ use quote::{format_ident, quote};
 
 /// Where a type is written from: inside `types`, or from a sibling module.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum From {
+pub(super) enum From {
     Types,
     Sibling,
 }
 
 /// The Rust type `t`, written from `from`.
-pub fn ty(t: &TypeRef, from: From) -> TokenStream {
+pub(super) fn ty(t: &TypeRef, from: From) -> TokenStream {
     match t {
         TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
@@ -53,7 +53,7 @@ pub fn ty(t: &TypeRef, from: From) -> TokenStream {
 }
 
 /// The field type with the `Option`s its presence adds.
-pub fn field_ty(t: &TypeRef, presence: Presence, from: From) -> TokenStream {
+pub(super) fn field_ty(t: &TypeRef, presence: Presence, from: From) -> TokenStream {
     let t = ty(t, from);
     match presence {
         Presence::Required => t,
@@ -63,7 +63,7 @@ pub fn field_ty(t: &TypeRef, presence: Presence, from: From) -> TokenStream {
 }
 
 /// A field a caller sets: of a request type or a params struct.
-pub struct Settable<'a> {
+pub(super) struct Settable<'a> {
     /// The field's Rust name.
     pub rust: &'a str,
     /// Its name on the wire, for the setter's docs.
@@ -76,7 +76,7 @@ pub struct Settable<'a> {
 
 impl<'a> Settable<'a> {
     /// A struct field.
-    pub fn field(f: &'a Field) -> Self {
+    pub(super) fn field(f: &'a Field) -> Self {
         Settable { rust: &f.rust, wire: &f.wire, ty: &f.ty, presence: f.presence }
     }
 }
@@ -84,7 +84,7 @@ impl<'a> Settable<'a> {
 /// Chained setters, one per field (`.require_signed_urls(true)`): with the
 /// struct `#[non_exhaustive]`, a caller builds it with `new` or `default`
 /// and setters, so a field the API adds later breaks no caller.
-pub fn setters(fields: &[Settable], from: From) -> TokenStream {
+pub(super) fn setters(fields: &[Settable], from: From) -> TokenStream {
     let setters = fields.iter().map(|f| {
         let setter = ident(&crate::naming::setter(f.rust));
         let field = ident(f.rust);
@@ -113,7 +113,7 @@ pub fn setters(fields: &[Settable], from: From) -> TokenStream {
 
 /// `new` taking every required field (as `impl Into<T>`), the rest unset:
 /// for a struct without `Default`. `extra` names the unknown-fields map, if any.
-pub fn constructor(fields: &[Settable], extra: Option<&str>, from: From) -> TokenStream {
+pub(super) fn constructor(fields: &[Settable], extra: Option<&str>, from: From) -> TokenStream {
     let required: Vec<&Settable> = fields.iter().filter(|f| f.presence == Presence::Required).collect();
     let args = required.iter().map(|f| {
         let name = ident(f.rust);
@@ -146,7 +146,7 @@ pub fn constructor(fields: &[Settable], extra: Option<&str>, from: From) -> Toke
 }
 
 /// One serde field: docs, rename, presence attributes.
-pub fn field(f: &Field, from: From) -> TokenStream {
+pub(super) fn field(f: &Field, from: From) -> TokenStream {
     let docs = doc_attrs(f.doc.as_deref());
     let name = ident(&f.rust);
     let t = field_ty(&f.ty, f.presence, from);
@@ -171,7 +171,7 @@ pub fn field(f: &Field, from: From) -> TokenStream {
 }
 
 /// The flattened map that keeps fields the spec does not describe.
-pub fn extra_field(name: &str) -> TokenStream {
+pub(super) fn extra_field(name: &str) -> TokenStream {
     let name = ident(name);
     quote! {
         /// Fields the spec does not describe: kept when decoding, sent when encoding.
@@ -181,7 +181,7 @@ pub fn extra_field(name: &str) -> TokenStream {
 }
 
 /// A named type; `cfg` (possibly empty) goes on every item it consists of.
-pub fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
+pub(super) fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
     let docs = doc_attrs(def.doc.as_deref());
     let name = format_ident!("{}", def.name);
     match &def.body {
@@ -293,7 +293,7 @@ pub fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
 
 /// `impl Debug` for a struct with secret fields (`format: password`,
 /// `writeOnly`), which shows `[redacted]` for them; `None` when none is.
-pub fn redacting_debug(name: &proc_macro2::Ident, fields: &[(&str, bool)]) -> Option<TokenStream> {
+pub(super) fn redacting_debug(name: &proc_macro2::Ident, fields: &[(&str, bool)]) -> Option<TokenStream> {
     if !fields.iter().any(|(_, secret)| *secret) {
         return None;
     }

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// `pub mod webhooks`, or nothing when the API sends none.
-pub fn module(api: &Api) -> TokenStream {
+pub(super) fn module(api: &Api) -> TokenStream {
     if api.webhooks.is_empty() {
         return TokenStream::new();
     }

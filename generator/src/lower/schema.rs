@@ -6,7 +6,8 @@
 //! JSON pointer of every node, so later stages can name types and report
 //! problems precisely.
 
-use crate::error::{push_pointer, Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
+use crate::pointer::push_pointer;
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
@@ -21,7 +22,7 @@ const MAX_NESTING: usize = 32;
 
 /// One schema, normalized.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Norm {
+pub(crate) struct Norm {
     /// JSON pointer of the node this came from.
     pub pointer: String,
     /// What kind of value it describes.
@@ -45,7 +46,7 @@ pub struct Norm {
 
 /// The kinds of schema that matter for code generation.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A `$ref` to `#/components/schemas/<name>`.
     Ref(String),
     /// No constraint: any JSON value.
@@ -63,7 +64,7 @@ pub enum Kind {
 
 /// The parts of an object schema.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Object {
+pub(crate) struct Object {
     /// Properties in spec order.
     pub properties: IndexMap<String, Norm>,
     /// Names of required properties.
@@ -88,13 +89,8 @@ impl Norm {
     }
 
     /// Normalizes one schema (or `$ref`) found at `pointer`.
-    pub fn from_ref_or<S: AsSchema>(r: &ReferenceOr<S>, pointer: &str) -> Result<Norm> {
+    pub(crate) fn from_ref_or<S: AsSchema>(r: &ReferenceOr<S>, pointer: &str) -> Result<Norm> {
         Norm::from_ref_or_at(r, pointer, 0)
-    }
-
-    /// Normalizes an inline schema found at `pointer`.
-    pub fn from_schema(s: &Schema, pointer: &str) -> Result<Norm> {
-        Norm::from_schema_at(s, pointer, 0)
     }
 
     fn from_ref_or_at<S: AsSchema>(r: &ReferenceOr<S>, pointer: &str, depth: usize) -> Result<Norm> {
@@ -322,7 +318,7 @@ fn wrapped_ref<'s>(
 }
 
 /// Lets [`Norm::from_ref_or`] take both `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.
-pub trait AsSchema {
+pub(crate) trait AsSchema {
     /// The schema itself.
     fn as_schema(&self) -> &Schema;
 }
@@ -378,7 +374,7 @@ fn infer_from_enum(values: &[Value]) -> Kind {
 }
 
 /// The component name a `$ref` points at; only local schema refs are supported.
-pub fn schema_ref_name(reference: &str, pointer: &str) -> Result<String> {
+pub(crate) fn schema_ref_name(reference: &str, pointer: &str) -> Result<String> {
     const PREFIX: &str = "#/components/schemas/";
     let at = push_pointer(pointer, "$ref");
     if !reference.starts_with('#') {
@@ -400,7 +396,7 @@ pub fn schema_ref_name(reference: &str, pointer: &str) -> Result<String> {
 
 /// All component schemas, normalized, with `$ref` resolution and `allOf` merging.
 #[derive(Debug, Default)]
-pub struct Components {
+pub(crate) struct Components {
     schemas: BTreeMap<String, Norm>,
     /// Flattened components, by name: a tower of `allOf`s that each name the
     /// one below twice would otherwise be merged 2ⁿ times.
@@ -409,13 +405,13 @@ pub struct Components {
 
 impl Components {
     /// Normalizes every schema under `/components/schemas`.
-    pub fn new(spec: &openapiv3::OpenAPI) -> Result<Self> {
+    pub(crate) fn new(spec: &openapiv3::OpenAPI) -> Result<Self> {
         let mut schemas = BTreeMap::new();
         if let Some(components) = &spec.components {
             for (name, schema) in &components.schemas {
                 // A schema moved here from elsewhere is named by where the spec has it.
                 let origin = match schema {
-                    ReferenceOr::Item(s) => s.schema_data.extensions.get(crate::normalize::ORIGIN),
+                    ReferenceOr::Item(s) => s.schema_data.extensions.get(crate::contract::ORIGIN),
                     ReferenceOr::Reference { .. } => None,
                 };
                 let pointer = match origin.and_then(Value::as_str) {
@@ -429,12 +425,12 @@ impl Components {
     }
 
     /// The component names, in order.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
         self.schemas.keys().map(String::as_str)
     }
 
     /// The schema a component name stands for.
-    pub fn get(&self, name: &str, pointer: &str) -> Result<&Norm> {
+    pub(crate) fn get(&self, name: &str, pointer: &str) -> Result<&Norm> {
         self.schemas.get(name).ok_or_else(|| {
             Error::new(
                 ErrorKind::DanglingRef,
@@ -445,7 +441,7 @@ impl Components {
     }
 
     /// Follows `$ref` chains to a schema that is not a reference.
-    pub fn deref<'a>(&'a self, mut norm: &'a Norm) -> Result<&'a Norm> {
+    pub(crate) fn deref<'a>(&'a self, mut norm: &'a Norm) -> Result<&'a Norm> {
         for _ in 0..MAX_DEPTH {
             match &norm.kind {
                 Kind::Ref(name) => norm = self.get(name, &norm.pointer)?,
@@ -459,7 +455,7 @@ impl Components {
     /// (deeply, where both sides are objects); otherwise a later branch
     /// overrides an earlier one. Other kinds are returned as they are.
     /// Borrowed unless there is something to merge.
-    pub fn flatten<'a>(&self, norm: &'a Norm) -> Result<Cow<'a, Norm>> {
+    pub(crate) fn flatten<'a>(&self, norm: &'a Norm) -> Result<Cow<'a, Norm>> {
         match norm.kind {
             Kind::AllOf(_) => self.flatten_at(norm, 0).map(Cow::Owned),
             _ => Ok(Cow::Borrowed(norm)),

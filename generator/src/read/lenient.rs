@@ -19,9 +19,10 @@
 //!   content (and the reverse), a header `$ref` naming a parameter that
 //!   parameter without `name` and `in`.
 
-use crate::error::{push_pointer, Warning, WarningKind};
-use crate::load::percent_decode;
-use crate::normalize::{encode_pointer, resolve, role_at, walk_objects, Place, Role};
+use super::tree::{resolve, role_at, walk_objects, Place, Role};
+use crate::error::{Warning, WarningKind};
+use crate::pointer::push_pointer;
+use crate::pointer::{encode_pointer, percent_decode};
 use serde_json::{json, Map, Value};
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];

@@ -14,12 +14,13 @@
 //! | `type: file` | `type: string, format: binary` |
 //! | `basic`, `apiKey`, `oauth2` security | `http`/`basic`, `apiKey`, `oauth2` with its flow |
 
-use crate::error::{push_pointer, Warning, WarningKind};
+use crate::error::{Warning, WarningKind};
+use crate::pointer::push_pointer;
 use serde_json::{json, Map, Value};
 
 /// Rewrites a Swagger 2.0 document in place into OpenAPI 3.0. Returns where
 /// moved nodes came from: (pointer now, pointer in the spec).
-pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, String)> {
+pub(super) fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, String)> {
     let mut moves = Vec::new();
     let Some(root) = tree.as_object_mut() else { return moves };
     root.remove("swagger");
@@ -124,7 +125,7 @@ pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, St
     }
     // `$ref`s and schema keywords, now that everything is where 3.0 has it.
     rewrite_refs(tree);
-    crate::normalize::for_each_schema(tree, &mut |schema, pointer| schema_to_30(schema, pointer, &mut moves));
+    super::tree::for_each_schema(tree, &mut |schema, pointer| schema_to_30(schema, pointer, &mut moves));
     moves
 }
 
@@ -184,7 +185,7 @@ fn operation(
     for (p, p_at) in all {
         // A `$ref` to a shared body or form parameter.
         let target = p.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/parameters/"));
-        if let Some(name) = target.map(crate::load::percent_decode) {
+        if let Some(name) = target.map(crate::pointer::percent_decode) {
             if shared.body_params.contains(&name) {
                 moves.push((push_pointer(at, "requestBody"), p_at));
                 op.insert("requestBody".into(), json!({ "$ref": format!("#/components/requestBodies/{name}") }));
@@ -482,7 +483,7 @@ fn rewrite_refs(tree: &mut Value) {
 /// 2.0's schema extensions in their 3.0 spelling (and `type` lists, which
 /// real 2.0 documents borrow from JSON Schema: Slack's `["string", "null"]`).
 fn schema_to_30(schema: &mut Map<String, Value>, pointer: &str, moves: &mut Vec<(String, String)>) {
-    crate::openapi31::types_to_30(schema, pointer, moves);
+    super::openapi31::types_to_30(schema, pointer, moves);
     // Draft 4's list of `items` (Slack's): read as any of them, as swagger2openapi does.
     if let Some(Value::Array(items)) = schema.get_mut("items") {
         moves.push((push_pointer(&push_pointer(pointer, "items"), "anyOf"), push_pointer(pointer, "items")));

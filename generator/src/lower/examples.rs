@@ -9,9 +9,10 @@
 //! `tests/examples.rs` (see `emit::examples`) checks it, with one test per
 //! top-level resource so each runs under its cargo feature.
 
-use crate::error::{push_pointer, Warning, WarningKind};
+use crate::error::{Warning, WarningKind};
 use crate::ir::{Api, Body, Operation, Response, TypeRef};
 use crate::lower::{local, pick_media, success_response};
+use crate::pointer::push_pointer;
 use openapiv3::{
     AdditionalProperties, MediaType, OpenAPI, ReferenceOr, Schema, SchemaKind, StatusCode, StringFormat, Type,
     VariantOrUnknownOrEmpty,
@@ -22,7 +23,7 @@ use std::collections::{BTreeMap, HashSet};
 
 /// One example to check: where it is, the type it must decode into, the JSON.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Example {
+pub(crate) struct Example {
     /// The example's JSON pointer in the spec.
     pub pointer: String,
     /// The type of the body.
@@ -40,7 +41,7 @@ type BodyType = (TypeRef, bool);
 
 /// What [`collect`] found.
 #[derive(Debug, Default)]
-pub struct Examples {
+pub(crate) struct Examples {
     /// Examples that hold to their schema, to test.
     pub checked: Vec<Example>,
     /// Examples that contradict their schema (each also a warning).
@@ -54,7 +55,7 @@ pub struct Examples {
 
 /// The examples of every operation of `api`, read from `spec`. Without `tests`, only the
 /// answers are looked for (the mock's): no other example is read, checked or kept.
-pub fn collect(spec: &OpenAPI, api: &Api, tests: bool) -> (Examples, Vec<Warning>) {
+pub(crate) fn collect(spec: &OpenAPI, api: &Api, tests: bool) -> (Examples, Vec<Warning>) {
     let mut found = Examples::default();
     let mut warnings = Vec::new();
     // A component's example under many operations is checked once.

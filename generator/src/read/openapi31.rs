@@ -26,12 +26,11 @@
 //! (`nullable`, boolean `exclusiveMinimum`) are read as 3.0 reads them, with
 //! a warning.
 
-use crate::error::{push_pointer, Warning, WarningKind};
+use crate::contract::WEBHOOKS;
+use crate::error::{Warning, WarningKind};
+use crate::pointer::push_pointer;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-
-/// The extension listing an upgraded document's webhooks: name → payload schema `$ref`.
-pub const WEBHOOKS: &str = "x-sdkgen-webhooks";
 
 /// Keywords of 2020-12 that the SDK's types have no use for.
 const IGNORED: &[&str] = &[
@@ -53,7 +52,7 @@ const IGNORED: &[&str] = &[
 
 /// Rewrites a 3.1 document in place into 3.0; warnings for what is dropped.
 /// Returns where moved nodes came from: (pointer now, pointer in the spec).
-pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, String)> {
+pub(super) fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, String)> {
     let Some(root) = tree.as_object_mut() else { return Vec::new() };
     root.insert("openapi".into(), json!("3.0.3"));
     root.remove("jsonSchemaDialect");
@@ -91,7 +90,7 @@ pub fn upgrade(tree: &mut Value, warnings: &mut Vec<Warning>) -> Vec<(String, St
         }
     }
     let anchors = anchors(tree);
-    crate::normalize::for_each_schema(tree, &mut |schema, pointer| {
+    super::tree::for_each_schema(tree, &mut |schema, pointer| {
         schema_to_30(schema, pointer, &anchors, warnings, &mut moves);
     });
     moves.extend(webhooks(tree, warnings));
@@ -108,7 +107,7 @@ fn inline_path_items(root: &mut Map<String, Value>) -> Vec<(String, String)> {
         for (path, item) in paths.iter_mut() {
             let target =
                 item.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/pathItems/"));
-            let Some(name) = target.map(crate::load::percent_decode) else { continue };
+            let Some(name) = target.map(crate::pointer::percent_decode) else { continue };
             if let Some(found) = items.get(&name) {
                 *item = found.clone();
                 moves.push((push_pointer("/paths", path), push_pointer("/components/pathItems", &name)));
@@ -165,7 +164,7 @@ fn mutual_tls(root: &mut Map<String, Value>, warnings: &mut Vec<Warning>) {
 fn anchors(tree: &mut Value) -> BTreeMap<String, String> {
     let mut ids: Vec<(String, String)> = Vec::new();
     let mut names: Vec<(String, String)> = Vec::new();
-    crate::normalize::for_each_schema(tree, &mut |schema, pointer| {
+    super::tree::for_each_schema(tree, &mut |schema, pointer| {
         if let Some(anchor) = schema.get("$anchor").and_then(Value::as_str) {
             names.push((anchor.to_string(), pointer.to_string()));
         }

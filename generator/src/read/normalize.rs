@@ -19,188 +19,18 @@
 //! Nothing under data (`example`, `default`, `enum`, an example's `value`,
 //! `x-` extensions) is touched or followed.
 
-use crate::error::{append_pointer, push_pointer, Error, ErrorKind, Result, Warning, WarningKind};
+use super::tree::*;
+use crate::contract::ORIGIN;
+use crate::error::{Result, Warning, WarningKind};
+use crate::pointer::{encode_pointer, percent_decode, push_pointer, Relocations};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The extension that records a moved schema's original pointer.
-pub const ORIGIN: &str = "x-sdkgen-origin";
-
-/// What a node of the tree is, decided from its parent and its key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Structure of the document (operations, parameters, responses, …).
-    Other,
-    /// A schema.
-    Schema,
-    /// A map of schemas (`properties`, `components/schemas`).
-    SchemaMap,
-    /// A list of schemas (`allOf`, `anyOf`, `oneOf`, `prefixItems`).
-    SchemaList,
-    /// Literal data: nothing inside is a keyword or a reference.
-    Data,
-}
-
-impl Role {
-    /// The role of the child at `key` of a node with this role, whose own
-    /// key is `own` and whose parent's key is `parent`.
-    pub fn child(self, key: &str, own: &str, parent: &str) -> Role {
-        match self {
-            Role::Data => Role::Data,
-            Role::SchemaMap | Role::SchemaList => Role::Schema,
-            Role::Schema => match key {
-                "properties" | "patternProperties" | "$defs" | "dependentSchemas" | "definitions" => Role::SchemaMap,
-                "allOf" | "anyOf" | "oneOf" | "prefixItems" => Role::SchemaList,
-                "items"
-                | "not"
-                | "additionalProperties"
-                | "contains"
-                | "if"
-                | "then"
-                | "else"
-                | "propertyNames"
-                | "unevaluatedItems"
-                | "unevaluatedProperties"
-                | "additionalItems" => Role::Schema,
-                "example" | "examples" | "default" | "enum" | "const" => Role::Data,
-                k if k.starts_with("x-") => Role::Data,
-                _ => Role::Other,
-            },
-            Role::Other => match key {
-                "schema" => Role::Schema,
-                "schemas" if own == "components" => Role::SchemaMap,
-                "definitions" if own.is_empty() => Role::SchemaMap,
-                // Not `default`: in `responses` it is the default response.
-                "example" => Role::Data,
-                "value" if parent == "examples" => Role::Data,
-                // In a map of names (`components/parameters`, `headers`), `x-…` is a name.
-                k if k.starts_with("x-") && !names_map(own, parent) => Role::Data,
-                _ => Role::Other,
-            },
-        }
-    }
-}
-
-/// Whether the node `own` (under `parent`) maps names to objects, so that
-/// its keys are names, not keywords or extensions.
-fn names_map(own: &str, parent: &str) -> bool {
-    parent == "components" || matches!(own, "headers" | "content" | "encoding" | "examples" | "links" | "variables")
-}
-
-/// `pointer` through the move with the longest `now` prefix, if one applies.
-fn translate(moves: &[(String, String)], pointer: &str) -> Option<String> {
-    let inside = |now: &str| pointer.strip_prefix(now).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-    let (now, before) = moves.iter().filter(|(now, _)| inside(now)).max_by_key(|(now, _)| now.len())?;
-    Some(format!("{before}{}", &pointer[now.len()..]))
-}
-
-/// Where a node of the tree is, for [`walk_objects`]'s visitor.
-pub(crate) struct Place<'a> {
-    /// Its JSON pointer.
-    pub pointer: &'a str,
-    /// What it is.
-    pub role: Role,
-    /// Its own key, and its parent's.
-    pub own: &'a str,
-    pub parent: &'a str,
-}
-
-/// Calls `f` on every object of the document that is not data (examples,
-/// defaults, extensions), with its role, a parent before its children, so
-/// that what `f` adds is visited too.
-pub(crate) fn walk_objects(tree: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>, &Place<'_>)) {
-    fn go(
-        node: &mut Value,
-        pointer: &mut String,
-        role: Role,
-        own: &str,
-        parent: &str,
-        f: &mut dyn FnMut(&mut Map<String, Value>, &Place<'_>),
-    ) {
-        if role == Role::Data {
-            return;
-        }
-        match node {
-            Value::Object(map) => {
-                f(map, &Place { pointer, role, own, parent });
-                for (key, value) in map.iter_mut() {
-                    let child = role.child(key, own, parent);
-                    if child == Role::Data || !(value.is_object() || value.is_array()) {
-                        continue;
-                    }
-                    let len = pointer.len();
-                    append_pointer(pointer, key);
-                    go(value, pointer, child, key, own, f);
-                    pointer.truncate(len);
-                }
-            }
-            Value::Array(items) => {
-                for (i, value) in items.iter_mut().enumerate() {
-                    if !(value.is_object() || value.is_array()) {
-                        continue;
-                    }
-                    let index = i.to_string();
-                    let len = pointer.len();
-                    append_pointer(pointer, &index);
-                    let child = role.child(&index, own, parent);
-                    go(value, pointer, child, &index, own, f);
-                    pointer.truncate(len);
-                }
-            }
-            _ => {}
-        }
-    }
-    go(tree, &mut String::new(), Role::Other, "", "", f);
-}
-
-/// Calls `f` on every schema object of the document (see [`walk_objects`]).
-pub(crate) fn for_each_schema(tree: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
-    walk_objects(tree, &mut |map, place| {
-        if place.role == Role::Schema {
-            f(map, place.pointer);
-        }
-    });
-}
-
-/// Where the nodes that normalizing moved or copied are in the spec: a
-/// pointer into the normalized tree is translated back before a user sees it.
-#[derive(Debug, Default, Clone)]
-pub struct Relocations {
-    /// Nodes normalizing moved or copied: (pointer now, pointer before).
-    pub(crate) moved: Vec<(String, String)>,
-    /// Nodes that reading a 3.1 or 2.0 document put where 3.0 has them:
-    /// (pointer in the 3.0 tree, pointer in the spec), applied once, last.
-    pub(crate) upgraded: Vec<(String, String)>,
-}
-
-impl Relocations {
-    /// The spec's own pointer for `pointer` (a pointer into the normalized tree).
-    pub fn spec_pointer(&self, pointer: &str) -> String {
-        let mut pointer = pointer.to_string();
-        // Moved nodes may sit inside copied ones: translate until none applies.
-        for _ in 0..=self.moved.len() {
-            match translate(&self.moved, &pointer) {
-                Some(before) => pointer = before,
-                None => break,
-            }
-        }
-        // The upgrade's pointers are the spec's: one step, or a node put where
-        // another came from would be translated twice.
-        translate(&self.upgraded, &pointer).unwrap_or(pointer)
-    }
-
-    /// An error with its pointer translated.
-    pub fn locate(&self, mut error: Error) -> Error {
-        error.pointer = self.spec_pointer(&error.pointer);
-        error
-    }
-}
-
 /// Brings `tree` into shape (see the module docs), adding warnings; says
 /// where what it moved or copied came from.
-pub fn normalize(tree: &mut Value, warnings: &mut Vec<Warning>) -> Result<Relocations> {
+pub(super) fn normalize(tree: &mut Value, warnings: &mut Vec<Warning>) -> Result<Relocations> {
     let mut moves = Relocations::default();
-    crate::lenient::read_intent(tree, warnings, &mut moves.moved);
+    super::lenient::read_intent(tree, warnings, &mut moves.moved);
     resolve_component_aliases(tree)?;
     let mut found = Found::default();
     walk_objects(tree, &mut |map, place| visit(map, place, &mut found, warnings));
@@ -237,7 +67,7 @@ fn visit(map: &mut Map<String, Value>, place: &Place<'_>, found: &mut Found, war
         match role {
             Role::Schema => {
                 if let Some(target) = reference.strip_prefix('#') {
-                    let target = crate::load::percent_decode(target);
+                    let target = percent_decode(target);
                     // Only a schema can be a component schema; a `$ref` to
                     // anything else is refused later, at its own pointer.
                     if !is_component(&target, "schemas") && role_at(&target) == Role::Schema {
@@ -248,8 +78,7 @@ fn visit(map: &mut Map<String, Value>, place: &Place<'_>, found: &mut Found, war
             Role::Other if parent == "paths" => found.other_refs.push((pointer.to_string(), true)),
             Role::Other
                 if reference_position(own, parent)
-                    && (!reference.starts_with('#')
-                        || !is_any_component(&crate::load::percent_decode(&reference[1..]))) =>
+                    && (!reference.starts_with('#') || !is_any_component(&percent_decode(&reference[1..]))) =>
             {
                 found.other_refs.push((pointer.to_string(), false));
             }
@@ -267,52 +96,6 @@ fn visit(map: &mut Map<String, Value>, place: &Place<'_>, found: &mut Found, war
             "callbacks describe requests the API sends, not calls of the client: left out",
         ));
     }
-}
-
-/// Whether OpenAPI allows a Reference Object at the node `own` (under
-/// `parent`): a parameter, response, header, example, link, callback,
-/// request body or security scheme. A `$ref` anywhere else is left for the
-/// typed reader to refuse where it is.
-fn reference_position(own: &str, parent: &str) -> bool {
-    own == "requestBody"
-        || matches!(
-            parent,
-            "parameters"
-                | "responses"
-                | "headers"
-                | "examples"
-                | "links"
-                | "callbacks"
-                | "requestBodies"
-                | "securitySchemes"
-        )
-}
-
-/// The role of the node at `pointer`, from the keys on the way to it.
-pub(crate) fn role_at(pointer: &str) -> Role {
-    let (mut role, mut own, mut parent) = (Role::Other, String::new(), String::new());
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        role = role.child(&token, &own, &parent);
-        parent = std::mem::replace(&mut own, token);
-    }
-    role
-}
-
-/// Whether `target` (a pointer) is `/components/<section>/<name>`.
-fn is_component(target: &str, section: &str) -> bool {
-    target
-        .strip_prefix("/components/")
-        .and_then(|rest| rest.strip_prefix(section))
-        .and_then(|rest| rest.strip_prefix('/'))
-        .is_some_and(|name| !name.is_empty() && !name.contains('/'))
-}
-
-fn is_any_component(target: &str) -> bool {
-    target
-        .strip_prefix("/components/")
-        .and_then(|rest| rest.split_once('/'))
-        .is_some_and(|(_, name)| !name.is_empty() && !name.contains('/'))
 }
 
 /// What kind of JSON value a keyword must have for `openapiv3`.
@@ -474,54 +257,6 @@ fn resolve_component_aliases(tree: &mut Value) -> Result<()> {
     Ok(())
 }
 
-/// Where a chain of `$ref`s that starts with `reference` (found at
-/// `pointer`) ends: `Ok` with a component's pointer, or `Err` with the
-/// pointer of, and a copy of, the node that is neither a component nor a `$ref`.
-pub(crate) fn resolve(
-    tree: &Value,
-    reference: &str,
-    pointer: &str,
-) -> Result<std::result::Result<String, (String, Value)>> {
-    let at = || push_pointer(pointer, "$ref");
-    let Some(mut target) = reference.strip_prefix('#').map(crate::load::percent_decode) else {
-        let message = format!("external $ref `{reference}` is not supported: bundle the spec into one file first");
-        return Err(Error::new(ErrorKind::Unsupported, at(), message));
-    };
-    let mut seen = BTreeSet::new();
-    loop {
-        if !seen.insert(target.clone()) || seen.len() > 64 {
-            let message = format!("$ref `{reference}` leads into a cycle of references");
-            return Err(Error::new(ErrorKind::Invalid, at(), message));
-        }
-        let Some(node) = tree.pointer(&target) else {
-            return Err(Error::new(ErrorKind::DanglingRef, at(), format!("$ref `{reference}` points at nothing")));
-        };
-        match node.get("$ref").and_then(Value::as_str) {
-            Some(next) if next.starts_with('#') => target = crate::load::percent_decode(&next[1..]),
-            Some(_) => return Ok(Err((target, node.clone()))),
-            None if is_any_component(&target) => return Ok(Ok(target)),
-            None => return Ok(Err((target, node.clone()))),
-        }
-    }
-}
-
-/// A pointer as a URI fragment: the characters a fragment cannot hold, percent-encoded.
-pub(crate) fn encode_pointer(pointer: &str) -> String {
-    let mut out = String::with_capacity(pointer.len());
-    for c in pointer.chars() {
-        match c {
-            '%' | ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' | '#' => {
-                let mut buf = [0; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Moves every schema that a `$ref` names outside `components/schemas`
 /// into it, deepest first (a target inside another target moves before
 /// the outer one), leaving a `$ref` behind.
@@ -567,9 +302,7 @@ fn rewrite_refs(node: &mut Value, moved: &BTreeMap<String, String>, role: Role, 
         Value::Object(map) => {
             if role == Role::Schema {
                 if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                    if let Some(new) =
-                        reference.strip_prefix('#').and_then(|t| moved.get(&crate::load::percent_decode(t)))
-                    {
+                    if let Some(new) = reference.strip_prefix('#').and_then(|t| moved.get(&percent_decode(t))) {
                         *reference = new.clone();
                     }
                 }

@@ -1,10 +1,10 @@
 //! Lowering schemas to Rust types: which schemas become named structs and
 //! enums in the `types` module, and what every other schema is written as.
 
+use super::schema::{Components, Kind, Norm};
 use crate::error::{Result, Warning, WarningKind};
 use crate::ir::{Field, Presence, TypeBody, TypeDef, TypeRef, Variant};
 use crate::naming::{self, Scope};
-use crate::schema::{Components, Kind, Norm};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How deep inline types may nest below the nearest named type (real
@@ -19,7 +19,7 @@ const MAX_TOTAL_DEPTH: usize = 1000;
 
 /// Builds the named types of the `types` module on demand, memoized per
 /// component, in the order schemas are first used (spec order).
-pub struct TypeBuilder<'a> {
+pub(crate) struct TypeBuilder<'a> {
     comps: &'a Components,
     /// Prefix stripped from component names (`images_`).
     prefix: String,
@@ -55,7 +55,7 @@ impl<'a> TypeBuilder<'a> {
     /// The spec's own schemas are named first, in name order, so that an
     /// inline schema never takes a component's name: adding an operation or
     /// an inline schema to a spec never renames a component's type.
-    pub fn new(comps: &'a Components, prefix: String, renames: &'a BTreeMap<String, String>) -> Self {
+    pub(crate) fn new(comps: &'a Components, prefix: String, renames: &'a BTreeMap<String, String>) -> Self {
         let mut names = Scope::default();
         let mut reserved = BTreeMap::new();
         for name in comps.names() {
@@ -88,12 +88,12 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// The resolved schema behind `norm`: `$ref`s followed and `allOf` merged.
-    pub fn resolve(&self, norm: &Norm) -> Result<Norm> {
+    pub(crate) fn resolve(&self, norm: &Norm) -> Result<Norm> {
         self.comps.flatten(self.comps.deref(norm)?).map(std::borrow::Cow::into_owned)
     }
 
     /// The fields of the named struct `name`, once lowered.
-    pub fn struct_fields(&self, name: &str) -> Option<&[Field]> {
+    pub(crate) fn struct_fields(&self, name: &str) -> Option<&[Field]> {
         match &self.defs.get(name)?.body {
             TypeBody::Struct { fields, .. } => Some(fields),
             _ => None,
@@ -101,24 +101,24 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// The description of `norm`, or of what it refers to.
-    pub fn description(&self, norm: &Norm) -> Option<String> {
+    pub(crate) fn description(&self, norm: &Norm) -> Option<String> {
         norm.description.clone().or_else(|| self.comps.deref(norm).ok().and_then(|n| n.description.clone()))
     }
 
     /// Whether values of `norm` (or what it refers to) are secrets: `format:
     /// password` or `writeOnly`, kept out of `Debug`.
-    pub fn secret(&self, norm: &Norm) -> bool {
+    pub(crate) fn secret(&self, norm: &Norm) -> bool {
         let secret = |n: &Norm| n.write_only || n.format.as_deref() == Some("password");
         secret(norm) || self.comps.deref(norm).is_ok_and(secret)
     }
 
     /// Whether `norm` (or what it refers to) is nullable.
-    pub fn nullable(&self, norm: &Norm) -> bool {
+    pub(crate) fn nullable(&self, norm: &Norm) -> bool {
         norm.nullable || self.comps.deref(norm).is_ok_and(|n| n.nullable)
     }
 
     /// The Rust type for `norm`; inline structs and enums are named `hint`.
-    pub fn type_of(&mut self, norm: &Norm, hint: &str) -> Result<TypeRef> {
+    pub(crate) fn type_of(&mut self, norm: &Norm, hint: &str) -> Result<TypeRef> {
         // A schema that contains itself through `allOf` expands into a new
         // inline type at every level: past this depth it is a JSON value.
         if self.depth >= MAX_TYPE_DEPTH || self.total_depth >= MAX_TOTAL_DEPTH {
@@ -400,7 +400,7 @@ impl<'a> TypeBuilder<'a> {
         }
     }
     /// The named types, in name order, with `Default` decided.
-    pub fn finish(self) -> (Vec<TypeDef>, Vec<Warning>) {
+    pub(crate) fn finish(self) -> (Vec<TypeDef>, Vec<Warning>) {
         let mut defs = self.defs;
         // A struct derives Default when all its required fields have one;
         // iterate to a fixpoint since structs contain structs.
@@ -459,7 +459,7 @@ fn variant_name(ty: &TypeRef) -> String {
 }
 
 /// Presence from `required` and `nullable`.
-pub fn presence(required: bool, nullable: bool) -> Presence {
+pub(crate) fn presence(required: bool, nullable: bool) -> Presence {
     match (required, nullable) {
         (true, false) => Presence::Required,
         (true, true) => Presence::RequiredNullable,

@@ -1,0 +1,49 @@
+//! The IR-to-IR passes that run after lowering, in this order: equal types
+//! merged ([`dedupe`]), each type's users marked ([`usage`]), pagination
+//! found ([`paging`]) and the streaming flag of server-sent events found.
+
+mod dedupe;
+mod paging;
+mod usage;
+
+use crate::error::Result;
+use crate::ir::{Api, Body, Operation, TypeBody, TypeDef, TypeRef};
+use crate::naming;
+use crate::overrides::Overrides;
+use std::collections::BTreeSet;
+
+/// Runs every pass on `api`. `link_headers` are the operations whose
+/// responses declare a `Link` header (found by lowering).
+pub(crate) fn run(api: &mut Api, overrides: &Overrides, link_headers: &BTreeSet<String>) -> Result<()> {
+    dedupe::merge_equal_types(&mut api.types, &mut api.operations, &mut api.webhooks);
+    usage::mark(api);
+    let types = &api.types;
+    for op in &mut api.operations {
+        let over = overrides.operations.get(&op.id).and_then(|o| o.pagination.as_ref());
+        op.pagination = paging::pagination(op, types, link_headers.contains(&op.id), over)?;
+        let (name, paged) = (naming::unraw(&op.method_name).to_string(), op.pagination.is_some());
+        let flag = stream_flag(op, types);
+        if let Some(events) = &mut op.events {
+            // `_stream` is the paginated items' stream, when there is one.
+            events.method_name = naming::plain(&format!("{name}_{}", if paged { "events" } else { "stream" }));
+            events.flag = flag;
+        }
+    }
+    Ok(())
+}
+
+/// The boolean `stream` field of an operation's JSON body, which asks an
+/// API (OpenAI's, DigitalOcean's) for server-sent events.
+fn stream_flag(op: &Operation, types: &[TypeDef]) -> Option<crate::ir::StreamFlag> {
+    let is_flag = |f: &&crate::ir::Field| f.wire == "stream" && f.ty == TypeRef::Bool;
+    let (body, fields) = match op.body.as_ref()? {
+        Body::Fields { fields, .. } => (None, &fields[..]),
+        Body::Json { field, ty: TypeRef::Named(name), required, .. } => {
+            let TypeBody::Struct { fields, .. } = &crate::ir::resolve(types, name)?.body else { return None };
+            (Some((field.clone(), !required)), &fields[..])
+        }
+        _ => return None,
+    };
+    let flag = fields.iter().find(is_flag)?;
+    Some(crate::ir::StreamFlag { body, field: flag.rust.clone(), presence: flag.presence })
+}
