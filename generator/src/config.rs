@@ -109,8 +109,8 @@ impl Config {
     }
 
     /// The SDK generated before (its `sdkgen-api.json`, see
-    /// [`Generated::api_json`]) and that crate's version: generation then
-    /// also reports what changed ([`Generated::changes`]).
+    /// [`Generated::api_json`](crate::Generated::api_json)) and that crate's version: generation then
+    /// also reports what changed ([`Generated::changes`](crate::Generated::changes)).
     pub fn previous(mut self, api: crate::ir::Api, version: Option<String>) -> Self {
         self.previous = Some((api, version));
         self

@@ -229,7 +229,7 @@ pub(crate) fn space_items(code: &str) -> String {
     out
 }
 
-/// [`space_items`] over text that arrives in pieces of whole lines.
+/// Spaces items as `space_items` does, over text that arrives in pieces of whole lines.
 #[derive(Default)]
 pub(crate) struct Spacer {
     /// The last line pushed, trimmed at the start.

@@ -14,7 +14,7 @@ const MAX_TYPE_DEPTH: usize = 40;
 
 /// How deep types may nest in all, named ones included: a chain of
 /// components each holding the next. Bounds the recursion, which runs on a
-/// thread with [`crate::lower::LOWER_STACK`] bytes of stack.
+/// thread with [`crate::pipeline::LOWER_STACK`] bytes of stack.
 const MAX_TOTAL_DEPTH: usize = 1000;
 
 /// Builds the named types of the `types` module on demand, memoized per

@@ -2,9 +2,9 @@
 //! `$ref` local and resolving, a bounded depth, schemas checked one at a
 //! time, and a failure narrowed to the deepest part that fails.
 
-use super::tree::Role;
+use super::tree::visit;
 use crate::error::{Error, ErrorKind, Result, Warning, WarningKind};
-use crate::pointer::{append_pointer, percent_decode, push_pointer};
+use crate::pointer::{percent_decode, push_pointer};
 use serde_json::Value;
 
 /// Runs `a` and `b`, on two threads when `parallel`.
@@ -23,111 +23,55 @@ pub(crate) fn join<A: Send, B: Send>(
     })
 }
 
-/// Where a node sits: its depth, the key it is under and its parent's key,
-/// and how many schemas it is nested in.
-#[derive(Clone, Copy)]
-pub(crate) struct Place<'a> {
-    depth: usize,
-    key: &'a str,
-    parent_key: &'a str,
-    schema_depth: usize,
-    role: Role,
-}
-
-impl Default for Place<'_> {
-    fn default() -> Self {
-        Place { depth: 0, key: "", parent_key: "", schema_depth: 0, role: Role::Other }
-    }
-}
-
-impl<'a> Place<'a> {
-    fn child(&self, key: &'a str) -> Place<'a> {
-        let role = self.role.child(key, self.key, self.parent_key);
-        let nested = role == Role::Schema;
-        Place {
-            depth: self.depth + 1,
-            key,
-            parent_key: self.key,
-            schema_depth: self.schema_depth + nested as usize,
-            role,
-        }
-    }
-}
-
 /// One pass over the tree: every `$ref` must be local (`#/…`) and point at
 /// an existing node, the document must not nest deeper than
 /// [`MAX_TREE_DEPTH`], and tolerated mistakes become warnings (a default
 /// that does not fit its type, a lower-case `4xx`, a malformed media type).
-/// `out` collects warnings and the deepest schema nesting seen.
-pub(crate) fn walk(
-    root: &Value,
-    node: &Value,
-    pointer: &mut String,
-    place: Place<'_>,
-    out: &mut (&mut Vec<Warning>, &mut usize),
-) -> Result<()> {
-    *out.1 = (*out.1).max(place.schema_depth);
-    if place.role == Role::Data {
-        return Ok(()); // literal data: no keyword in it means anything
-    }
-    if place.depth > MAX_TREE_DEPTH {
-        let message = format!("the document nests deeper than {MAX_TREE_DEPTH} levels here");
-        return Err(Error::new(ErrorKind::Unsupported, pointer.clone(), message));
-    }
-    let warn = |out: &mut (&mut Vec<Warning>, &mut usize), kind, at: String, message: String| {
-        out.0.push(Warning { kind, pointer: at, message })
-    };
-    match node {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                check_ref(root, reference, pointer)?;
-            }
-            let typ = map.get("type").and_then(Value::as_str);
-            if let (Some(typ), Some(default)) = (typ, map.get("default")) {
-                let fits = match typ {
-                    "boolean" => default.is_boolean(),
-                    "integer" => default.is_i64() || default.is_u64(),
-                    "number" => default.is_number(),
-                    "string" => default.is_string(),
-                    "array" => default.is_array(),
-                    "object" => default.is_object(),
-                    _ => true,
-                };
-                if !fits && !default.is_null() {
-                    let message = format!("default {default} does not fit type `{typ}`; ignored");
-                    warn(out, WarningKind::DefaultType, push_pointer(pointer, "default"), message);
-                }
-            }
-            // A property named `content` is a schema, not a media-type map.
-            let media_map = place.key == "content" && place.parent_key != "properties";
-            for (key, value) in map {
-                if place.key == "responses" && key.len() == 3 && key.ends_with("xx") {
-                    let message =
-                        format!("status range `{key}` should be upper case; read as `{}`", key.to_uppercase());
-                    warn(out, WarningKind::StatusRangeCase, push_pointer(pointer, key), message);
-                }
-                if media_map && value.is_object() && !valid_media_type(key) {
-                    let message = format!("`{key}` is not a valid media type name; kept as written");
-                    warn(out, WarningKind::MediaType, push_pointer(pointer, key), message);
-                }
-                let len = pointer.len();
-                append_pointer(pointer, key);
-                walk(root, value, pointer, place.child(key), out)?;
-                pointer.truncate(len);
+/// Returns the deepest schema nesting seen.
+pub(crate) fn check_tree(root: &Value, warnings: &mut Vec<Warning>) -> Result<usize> {
+    let mut deepest = 0;
+    visit(root, &mut |node, place| {
+        deepest = deepest.max(place.schemas);
+        if place.depth > MAX_TREE_DEPTH {
+            let message = format!("the document nests deeper than {MAX_TREE_DEPTH} levels here");
+            return Err(Error::new(ErrorKind::Unsupported, place.pointer, message));
+        }
+        let Value::Object(map) = node else { return Ok(()) };
+        let mut warn = |kind, at: String, message: String| warnings.push(Warning { kind, pointer: at, message });
+        if let Some(Value::String(reference)) = map.get("$ref") {
+            check_ref(root, reference, place.pointer)?;
+        }
+        let typ = map.get("type").and_then(Value::as_str);
+        if let (Some(typ), Some(default)) = (typ, map.get("default")) {
+            let fits = match typ {
+                "boolean" => default.is_boolean(),
+                "integer" => default.is_i64() || default.is_u64(),
+                "number" => default.is_number(),
+                "string" => default.is_string(),
+                "array" => default.is_array(),
+                "object" => default.is_object(),
+                _ => true,
+            };
+            if !fits && !default.is_null() {
+                let message = format!("default {default} does not fit type `{typ}`; ignored");
+                warn(WarningKind::DefaultType, push_pointer(place.pointer, "default"), message);
             }
         }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                let len = pointer.len();
-                let index = i.to_string();
-                append_pointer(pointer, &index);
-                walk(root, v, pointer, place.child(&index), out)?;
-                pointer.truncate(len);
+        // A property named `content` is a schema, not a media-type map.
+        let media_map = place.own == "content" && place.parent != "properties";
+        for (key, value) in map {
+            if place.own == "responses" && key.len() == 3 && key.ends_with("xx") {
+                let message = format!("status range `{key}` should be upper case; read as `{}`", key.to_uppercase());
+                warn(WarningKind::StatusRangeCase, push_pointer(place.pointer, key), message);
+            }
+            if media_map && value.is_object() && !valid_media_type(key) {
+                let message = format!("`{key}` is not a valid media type name; kept as written");
+                warn(WarningKind::MediaType, push_pointer(place.pointer, key), message);
             }
         }
-        _ => {}
-    }
-    Ok(())
+        Ok(())
+    })?;
+    Ok(deepest)
 }
 
 /// A `$ref` (found in the object at `pointer`) must be local and resolve.

@@ -38,9 +38,7 @@ pub(crate) fn parse_located(
     let upgraded = Relocations { moved: Vec::new(), upgraded: upgrade_moves };
     let mut moves = normalize::normalize(&mut tree, &mut warnings).map_err(|e| upgraded.locate(e))?;
     moves.upgraded = upgraded.upgraded;
-    let mut schema_depth = 0;
-    walk(&tree, &tree, &mut String::new(), Place::default(), &mut (&mut warnings, &mut schema_depth))
-        .map_err(|e| moves.locate(e))?;
+    let schema_depth = check_tree(&tree, &mut warnings).map_err(|e| moves.locate(e))?;
     for w in &mut warnings {
         w.pointer = moves.spec_pointer(&w.pointer);
     }

@@ -294,34 +294,21 @@ fn hoist_schemas(tree: &mut Value, targets: &BTreeSet<String>, moves: &mut Reloc
         }
     }
     // Every `$ref` to a moved node now names its component.
-    rewrite_refs(tree, &moved, Role::Other, "", "");
+    rewrite_refs(tree, &moved);
 }
 
-fn rewrite_refs(node: &mut Value, moved: &BTreeMap<String, String>, role: Role, own: &str, parent: &str) {
-    match node {
-        Value::Object(map) => {
-            if role == Role::Schema {
-                if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                    if let Some(new) = reference.strip_prefix('#').and_then(|t| moved.get(&percent_decode(t))) {
-                        *reference = new.clone();
-                    }
-                }
-            }
-            for (key, value) in map.iter_mut() {
-                let child = role.child(key, own, parent);
-                if child != Role::Data && (value.is_object() || value.is_array()) {
-                    rewrite_refs(value, moved, child, key, own);
-                }
+/// Every schema's `$ref` to a moved node made the `$ref` to its component.
+fn rewrite_refs(tree: &mut Value, moved: &BTreeMap<String, String>) {
+    walk_objects(tree, &mut |map, place| {
+        if place.role != Role::Schema {
+            return;
+        }
+        if let Some(Value::String(reference)) = map.get_mut("$ref") {
+            if let Some(new) = reference.strip_prefix('#').and_then(|t| moved.get(&percent_decode(t))) {
+                *reference = new.clone();
             }
         }
-        Value::Array(items) => {
-            for (i, value) in items.iter_mut().enumerate().filter(|(_, v)| v.is_object() || v.is_array()) {
-                let index = i.to_string();
-                rewrite_refs(value, moved, role.child(&index, own, parent), &index, own);
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
 /// A component name for the schema at `target`: its nearest meaningful

@@ -446,38 +446,20 @@ fn security(s: Value) -> Value {
 
 /// `$ref`s to 2.0's sections, pointed at 3.0's.
 fn rewrite_refs(tree: &mut Value) {
-    fn go(node: &mut Value, in_data: bool, names: bool) {
-        match node {
-            Value::Object(map) => {
-                if !in_data {
-                    if let Some(Value::String(r)) = map.get_mut("$ref") {
-                        for (from, to) in [
-                            ("#/definitions/", "#/components/schemas/"),
-                            ("#/parameters/", "#/components/parameters/"),
-                            ("#/responses/", "#/components/responses/"),
-                        ] {
-                            if let Some(rest) = r.strip_prefix(from) {
-                                *r = format!("{to}{rest}");
-                                break;
-                            }
-                        }
-                    }
-                }
-                for (key, value) in map.iter_mut() {
-                    // Under `properties`, `responses` (`default`), … the keys are names, not keywords.
-                    let keyword = !names
-                        && (matches!(key.as_str(), "example" | "examples" | "default" | "enum")
-                            || key.starts_with("x-"));
-                    let names =
-                        matches!(key.as_str(), "properties" | "responses" | "definitions" | "parameters" | "schemas");
-                    go(value, in_data || keyword, names);
+    super::tree::walk_objects(tree, &mut |map, _| {
+        if let Some(Value::String(r)) = map.get_mut("$ref") {
+            for (from, to) in [
+                ("#/definitions/", "#/components/schemas/"),
+                ("#/parameters/", "#/components/parameters/"),
+                ("#/responses/", "#/components/responses/"),
+            ] {
+                if let Some(rest) = r.strip_prefix(from) {
+                    *r = format!("{to}{rest}");
+                    break;
                 }
             }
-            Value::Array(items) => items.iter_mut().for_each(|v| go(v, in_data, false)),
-            _ => {}
         }
-    }
-    go(tree, false, false);
+    });
 }
 
 /// 2.0's schema extensions in their 3.0 spelling (and `type` lists, which

@@ -54,6 +54,8 @@ impl Role {
                 // Not `default`: in `responses` it is the default response.
                 "example" => Role::Data,
                 "value" if parent == "examples" => Role::Data,
+                // Swagger 2.0's response `examples`: media type → example.
+                "examples" if parent == "responses" => Role::Data,
                 // In a map of names (`components/parameters`, `headers`), `x-…` is a name.
                 k if k.starts_with("x-") && !names_map(own, parent) => Role::Data,
                 _ => Role::Other,
@@ -68,7 +70,7 @@ pub(crate) fn names_map(own: &str, parent: &str) -> bool {
     parent == "components" || matches!(own, "headers" | "content" | "encoding" | "examples" | "links" | "variables")
 }
 
-/// Where a node of the tree is, for [`walk_objects`]'s visitor.
+/// Where a node of the tree is, for the walkers' visitors.
 pub(crate) struct Place<'a> {
     /// Its JSON pointer.
     pub pointer: &'a str,
@@ -77,29 +79,81 @@ pub(crate) struct Place<'a> {
     /// Its own key, and its parent's.
     pub own: &'a str,
     pub parent: &'a str,
+    /// How many nodes it is nested in (the document is at 0).
+    pub depth: usize,
+    /// How many schemas it is nested in, itself included.
+    pub schemas: usize,
 }
 
-/// Calls `f` on every object of the document that is not data (examples,
-/// defaults, extensions), with its role, a parent before its children, so
-/// that what `f` adds is visited too.
+/// The role, depth and schema depth of the child at `key` of a node with
+/// `place` (its role, depth and schema depth), own key `own` and parent key `parent`.
+fn descend(place: (Role, usize, usize), key: &str, own: &str, parent: &str) -> (Role, usize, usize) {
+    let role = place.0.child(key, own, parent);
+    (role, place.1 + 1, place.2 + (role == Role::Schema) as usize)
+}
+
+/// The one walk of the read stage, a parent before its children, data
+/// (examples, defaults, extensions: see [`Role`]) never entered: `visit`
+/// and [`walk_objects`] are its read-only and its mutable form.
+///
+/// Calls `f` on every node of the document that is not data, scalars
+/// included; stops at the first error.
+pub(crate) fn visit<'t>(tree: &'t Value, f: &mut dyn FnMut(&'t Value, &Place<'_>) -> Result<()>) -> Result<()> {
+    fn go<'t>(
+        node: &'t Value,
+        pointer: &mut String,
+        place: (Role, usize, usize),
+        own: &str,
+        parent: &str,
+        f: &mut dyn FnMut(&'t Value, &Place<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let (role, depth, schemas) = place;
+        if role == Role::Data {
+            return Ok(());
+        }
+        let here = Place { pointer, role, own, parent, depth, schemas };
+        f(node, &here)?;
+        let children: Box<dyn Iterator<Item = (std::borrow::Cow<'t, str>, &'t Value)>> = match node {
+            Value::Object(map) => Box::new(map.iter().map(|(k, v)| (std::borrow::Cow::Borrowed(k.as_str()), v))),
+            Value::Array(items) => {
+                Box::new(items.iter().enumerate().map(|(i, v)| (std::borrow::Cow::Owned(i.to_string()), v)))
+            }
+            _ => return Ok(()),
+        };
+        for (key, value) in children {
+            let child = descend(place, &key, own, parent);
+            let len = pointer.len();
+            append_pointer(pointer, &key);
+            go(value, pointer, child, &key, own, f)?;
+            pointer.truncate(len);
+        }
+        Ok(())
+    }
+    go(tree, &mut String::new(), (Role::Other, 0, 0), "", "", f)
+}
+
+/// Calls `f` on every object of the document that is not data, with its
+/// place, a parent before its children, so that what `f` adds is visited
+/// too (the mutable form of [`visit`]).
 pub(crate) fn walk_objects(tree: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>, &Place<'_>)) {
     fn go(
         node: &mut Value,
         pointer: &mut String,
-        role: Role,
+        place: (Role, usize, usize),
         own: &str,
         parent: &str,
         f: &mut dyn FnMut(&mut Map<String, Value>, &Place<'_>),
     ) {
+        let (role, depth, schemas) = place;
         if role == Role::Data {
             return;
         }
         match node {
             Value::Object(map) => {
-                f(map, &Place { pointer, role, own, parent });
+                f(map, &Place { pointer, role, own, parent, depth, schemas });
                 for (key, value) in map.iter_mut() {
-                    let child = role.child(key, own, parent);
-                    if child == Role::Data || !(value.is_object() || value.is_array()) {
+                    let child = descend(place, key, own, parent);
+                    if child.0 == Role::Data || !(value.is_object() || value.is_array()) {
                         continue;
                     }
                     let len = pointer.len();
@@ -116,7 +170,7 @@ pub(crate) fn walk_objects(tree: &mut Value, f: &mut dyn FnMut(&mut Map<String, 
                     let index = i.to_string();
                     let len = pointer.len();
                     append_pointer(pointer, &index);
-                    let child = role.child(&index, own, parent);
+                    let child = descend(place, &index, own, parent);
                     go(value, pointer, child, &index, own, f);
                     pointer.truncate(len);
                 }
@@ -124,7 +178,7 @@ pub(crate) fn walk_objects(tree: &mut Value, f: &mut dyn FnMut(&mut Map<String, 
             _ => {}
         }
     }
-    go(tree, &mut String::new(), Role::Other, "", "", f);
+    go(tree, &mut String::new(), (Role::Other, 0, 0), "", "", f);
 }
 
 /// Calls `f` on every schema object of the document (see [`walk_objects`]).

@@ -4,7 +4,7 @@ use crate::error::{Error, ErrorKind, Result};
 use serde_json::Value;
 
 /// The document as a JSON tree, YAML or JSON, numbers of any size kept (the
-/// first step of [`parse`]; the generation benchmark's floor for 3.1).
+/// first step of [`super::parse_located`]).
 pub(crate) fn to_tree(text: &str) -> Result<Value> {
     if text.trim_start().starts_with('{') {
         return serde_json::from_str(text).map_err(|e| {

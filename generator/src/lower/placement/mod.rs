@@ -145,7 +145,7 @@ pub(super) struct PathLayout {
     pub versions: BTreeSet<String>,
     /// The separator of namespaced operationIds, when most of the spec's have one.
     pub ids: Option<IdStyle>,
-    /// Whether the spec's tags name its resources (see [`Lowering::tags_partition`]).
+    /// Whether the spec's tags name its resources (see `tags_partition`).
     pub tags: bool,
 }
 
