@@ -25,7 +25,9 @@
 //!   (a generated SDK wraps it in its typed `Mock`).
 #![warn(missing_docs)]
 
-include!("runtime.rs");
+mod runtime;
+
+pub use runtime::*;
 
 #[cfg(test)]
 mod tests;

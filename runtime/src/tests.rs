@@ -1,6 +1,13 @@
 //! The runtime on its own: a client of a small API, against a local server.
 
 use super::*;
+use crate::runtime::auth::base64;
+use crate::runtime::error::retry_after;
+use reqwest::header::HeaderValue;
+use serde::Deserialize;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::Duration;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
