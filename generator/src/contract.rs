@@ -20,6 +20,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("body.rs", include_str!("../runtime/runtime/body.rs")),
     ("call.rs", include_str!("../runtime/runtime/call.rs")),
     ("client.rs", include_str!("../runtime/runtime/client.rs")),
+    ("codegen.rs", include_str!("../runtime/runtime/codegen.rs")),
     ("decode.rs", include_str!("../runtime/runtime/decode.rs")),
     ("download.rs", include_str!("../runtime/runtime/download.rs")),
     ("error.rs", include_str!("../runtime/runtime/error.rs")),

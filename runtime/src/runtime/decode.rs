@@ -5,11 +5,11 @@ use std::fmt;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::download::ByteStream;
 use super::error::{api_error, decode_error, Error};
+use super::vendor::Envelope;
 
 /// A 2xx response, borrowed while it is decoded.
 pub(crate) struct Reply<'a> {
@@ -58,14 +58,6 @@ pub(crate) fn decode_json<T: DeserializeOwned>(reply: &Reply<'_>) -> Decoded<T> 
 
 /// The `result` of a `{success, errors, messages, result, result_info}` envelope as `T`.
 pub(crate) fn decode_enveloped<T: DeserializeOwned>(reply: &Reply<'_>) -> Decoded<T> {
-    /// The parts of an envelope a success needs; `errors` and `messages` are read only
-    /// for a failure.
-    #[derive(Deserialize)]
-    struct Envelope<R> {
-        success: Option<bool>,
-        result: Option<R>,
-        result_info: Option<Value>,
-    }
     match serde_json::from_slice::<Envelope<T>>(reply.body) {
         Ok(Envelope { success: Some(false), .. }) => Err(reply.api_error()),
         Ok(Envelope { result: Some(result), result_info, .. }) => Ok((result, result_info)),

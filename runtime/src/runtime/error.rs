@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::secrets::ShownHeaders;
-use super::vendor::REQUEST_ID_HEADERS;
+use super::vendor::{ERROR_LISTS, ERROR_MESSAGE_AT, REQUEST_ID_HEADERS};
 
 /// Maximum number of body bytes kept in error snippets.
 const SNIPPET_LEN: usize = 512;
@@ -213,7 +213,8 @@ pub(crate) fn api_error(status: StatusCode, headers: HeaderMap, body: &[u8]) -> 
             })
             .collect()
     };
-    let errors = infos("errors");
+    let [errors_at, messages_at] = ERROR_LISTS;
+    let errors = infos(errors_at);
     let message = if errors.is_empty() { error_message(&json) } else { None };
     Error::Api(Box::new(ApiError {
         status: status.as_u16(),
@@ -221,24 +222,26 @@ pub(crate) fn api_error(status: StatusCode, headers: HeaderMap, body: &[u8]) -> 
         retry_after: retry_after(&headers),
         headers,
         errors,
-        messages: infos("messages"),
+        messages: infos(messages_at),
         message,
         body: String::from_utf8_lossy(body).into_owned(),
     }))
 }
 
-/// The message of an error body in the places APIs commonly put it.
+/// The message of an error body in the places APIs commonly put it ([`ERROR_MESSAGE_AT`]):
+/// the first that holds text.
 fn error_message(json: &Value) -> Option<String> {
-    let text =
-        |v: Option<&Value>| v.and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-    let error = json.get("error");
-    text(json.get("message"))
-        .or_else(|| text(error))
-        .or_else(|| text(error.and_then(|e| e.get("message"))))
-        .or_else(|| text(json.get("detail")))
-        .or_else(|| text(json.get("title")))
-        .or_else(|| text(json.get("error_description")))
-        .or_else(|| text(json.get("errorMessages").and_then(|m| m.get(0))))
+    // A number indexes an array only; a name, an object only.
+    let at = |pointer: &str| {
+        pointer.split('/').skip(1).try_fold(json, |value, token| match token.parse::<usize>() {
+            Ok(index) => value.as_array()?.get(index),
+            Err(_) => value.get(token),
+        })
+    };
+    ERROR_MESSAGE_AT.iter().find_map(|pointer| {
+        let text = at(pointer)?.as_str()?.trim();
+        (!text.is_empty()).then(|| text.to_owned())
+    })
 }
 
 pub(crate) fn decode_error(status: StatusCode, message: impl fmt::Display, body: &[u8]) -> Error {

@@ -27,6 +27,8 @@
 //   call       Call: per-call options, awaited for the value
 //   mock       a mock of the API (the `testing` feature)
 //   codegen    the helpers only generated code calls, hidden from the docs
+//
+// The user API is re-exported below; `codegen` gathers the rest that generated code needs.
 
 pub(crate) mod auth;
 mod body;
@@ -68,11 +70,15 @@ pub use client::{Client, ClientBuilder};
 pub use download::ByteStream;
 pub use error::{ApiError, Error, ResponseInfo, ResponseInfoSource};
 pub use middleware::{BoxFuture, Middleware, Next};
+pub use params::Style;
 pub use request::Request;
 pub use response::Response;
 pub use secrets::{secret_header, Secret};
 pub use sse::{Event, EventStream};
 
-pub use pages::{last_page, link_next, offset_last, offset_next, paginate, Offset, Page};
-pub use params::{double_option, param_value, path_param, path_styled, Style};
-pub use spec::{ApiSpec, SchemeKind, SecurityScheme};
+/// What only generated code calls (the API's description, parameter encoding, pages):
+/// not part of the user API.
+#[doc(hidden)]
+pub mod codegen;
+#[doc(hidden)]
+pub use codegen::*;

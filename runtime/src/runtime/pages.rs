@@ -5,8 +5,10 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 use super::error::Error;
+use super::vendor::PAGE_TOTALS;
 
 /// One page of a list, as a paginated stream's `fetch` returns it.
+#[doc(hidden)]
 #[derive(Debug)]
 pub struct Page<T, P> {
     items: Vec<T>,
@@ -31,9 +33,10 @@ impl<T, P> Page<T, P> {
 
 /// Whether page `page` (from 1) is the last, by the totals an envelope's `result_info`
 /// gives (`total_pages`, or `total_count` with `per_page`); `false` when it gives none.
+#[doc(hidden)]
 pub fn last_page(info: Option<&Value>, page: f64) -> bool {
     let number = |key: &str| info?.get(key)?.as_f64();
-    match (number("total_pages"), number("total_count"), number("per_page")) {
+    match (number(PAGE_TOTALS.pages), number(PAGE_TOTALS.count), number(PAGE_TOTALS.per_page)) {
         (Some(pages), _, _) => page >= pages,
         (None, Some(count), Some(per_page)) if per_page > 0.0 => page * per_page >= count,
         _ => false,
@@ -41,6 +44,7 @@ pub fn last_page(info: Option<&Value>, page: f64) -> bool {
 }
 
 /// A page offset: a count of items skipped, as the spec types it.
+#[doc(hidden)]
 pub trait Offset: Copy {
     /// The offset after `count` more items.
     fn advance(self, count: usize) -> Self;
@@ -64,17 +68,20 @@ macro_rules! offsets {
 offsets!(i32, i64, u32, u64, f64);
 
 /// The offset of the page after one at `offset` with `count` items.
+#[doc(hidden)]
 pub fn offset_next<N: Offset>(offset: N, count: usize) -> N {
     offset.advance(count)
 }
 
 /// Whether the page at `offset` with `count` items is the last of `total` items (`false`
 /// when the total is unknown).
+#[doc(hidden)]
 pub fn offset_last<N: Offset, M: Offset>(offset: N, count: usize, total: Option<M>) -> bool {
     total.is_some_and(|total| offset.as_f64() + count as f64 >= total.as_f64())
 }
 
 /// The `rel="next"` URL of a response's `Link` headers (RFC 8288), if there is one.
+#[doc(hidden)]
 pub fn link_next(headers: &HeaderMap) -> Option<String> {
     headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()).find_map(|value| {
         let mut rest = value;
@@ -112,6 +119,7 @@ pub fn link_next(headers: &HeaderMap) -> Option<String> {
 /// Every item of every page, as a stream: `fetch` gets one page's params and
 /// returns the [`Page`], which says what comes next. An error ends the stream
 /// after it is yielded.
+#[doc(hidden)]
 pub fn paginate<P, T, F, Fut>(params: P, fetch: F) -> impl futures_util::Stream<Item = Result<T, Error>>
 where
     F: FnMut(P) -> Fut,

@@ -12,6 +12,7 @@ use super::error::Error;
 /// Every byte outside the RFC 3986 unreserved set (`A-Z a-z 0-9 - . _ ~`) is encoded. Empty
 /// values and the dot segments `.` and `..` are rejected with [`Error::InvalidRequest`]. A value
 /// with nothing to encode is returned as it is, without a copy.
+#[doc(hidden)]
 pub fn path_param<'a>(name: &'static str, value: &'a str) -> Result<Cow<'a, str>, Error> {
     const SEGMENT: &percent_encoding::AsciiSet =
         &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -114,6 +115,7 @@ pub(crate) fn simple_text(value: &Value, explode: bool) -> Option<String> {
 
 /// A path parameter of any value in `style` (`simple`, `label` or `matrix`),
 /// each part percent-encoded as in [`path_param`]; empty values are refused.
+#[doc(hidden)]
 pub fn path_styled<T: Serialize + ?Sized>(
     name: &'static str,
     value: &T,
@@ -159,6 +161,7 @@ pub fn path_styled<T: Serialize + ?Sized>(
 
 /// A parameter value as text: strings as they are, arrays joined with `,`
 /// (OpenAPI's `simple` style), anything else as compact JSON.
+#[doc(hidden)]
 pub fn param_value<T: Serialize + ?Sized>(value: &T) -> String {
     fn text(value: Value) -> String {
         match value {
@@ -174,6 +177,7 @@ pub fn param_value<T: Serialize + ?Sized>(value: &T) -> String {
 ///
 /// `None` is absent (pair with `skip_serializing_if = "Option::is_none"` and `default`),
 /// `Some(None)` is an explicit `null`, and `Some(Some(v))` is a value.
+#[doc(hidden)]
 pub mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 

@@ -5,6 +5,7 @@
 // its security schemes.
 
 /// Static description of an API, emitted by the generator and passed to [`ClientBuilder::new`](super::ClientBuilder::new).
+#[doc(hidden)]
 #[derive(Debug)]
 pub struct ApiSpec {
     /// Base URL used when [`ClientBuilder::base_url`](super::ClientBuilder::base_url) is not called (the first `servers` entry).
@@ -16,6 +17,7 @@ pub struct ApiSpec {
 }
 
 /// One security scheme of an API (an entry of OpenAPI `components.securitySchemes`).
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SecurityScheme {
     /// Scheme name as used in the OpenAPI document and in [`ClientBuilder::credential`](super::ClientBuilder::credential).
@@ -27,6 +29,7 @@ pub struct SecurityScheme {
 }
 
 /// How a credential is attached to a request.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchemeKind {
     /// `Authorization: Bearer <credential>`.
