@@ -7,12 +7,12 @@
 // place is a line here, not a change of the client's flow.
 //
 // The envelope rule: a call is enveloped when the generated code makes it so
-// (`Call::enveloped`, which the generator picks for an API whose success bodies are
-// envelopes, as Cloudflare's v4 API's are). Its 2xx body is then read as an `Envelope`:
-// `success: false` is an error (`Error::Api`, with the body's `errors` and `messages`);
-// otherwise the value is `result` (absent: `null`) and `result_info` is kept for
-// `Response::result_info` and, for a numbered list, `PAGE_TOTALS`. Any other call reads the
-// whole body as its value. Every API's error body is searched for `errors` and `messages`
+// (`Call::enveloped`, which the generator picks for an operation whose success schema is an
+// object with `success`, `errors` and `result`, as Cloudflare's v4 API's are). Its 2xx body
+// is then read as an `Envelope`: `success: false` is an error (`Error::Api`, with the body's
+// `errors` and `messages`); otherwise the value is `result` (absent: `null`) and
+// `result_info` is kept for `Response::result_info` and, for a numbered list,
+// `PAGE_TOTALS`. Any other call reads the whole body as its value. Every API's error body is searched for `errors` and `messages`
 // lists and, when it has none, for a message in `ERROR_MESSAGE_AT`.
 
 use serde::Deserialize;
