@@ -3,16 +3,70 @@
 //! vendor it) and its manifest (the dependencies and features such an SDK
 //! then needs).
 //!
-//! `generator/runtime/runtime.rs` and `generator/runtime/runtime-manifest.toml`
-//! are links to `runtime/src/runtime.rs` and `runtime/Cargo.toml`, so that the
-//! `sdkgen` package carries them (`cargo package` stores their contents) and
-//! there is one copy in the repository.
+//! `generator/runtime/runtime` and `generator/runtime/runtime-manifest.toml`
+//! are links to the folder `runtime/src/runtime` (the runtime's modules) and to
+//! `runtime/Cargo.toml`, so that the `sdkgen` package carries them (`cargo
+//! package` stores their contents) and there is one copy in the repository.
 
 use std::collections::BTreeMap;
 
-/// The HTTP runtime (the `sdkgen-runtime` crate's code), copied verbatim into
-/// an SDK generated with [`crate::Runtime::Vendored`].
-pub(crate) const RUNTIME_SOURCE: &str = include_str!("../runtime/runtime.rs");
+/// The HTTP runtime (the `sdkgen-runtime` crate's code): the files of its
+/// folder `runtime/src/runtime`, by name, copied verbatim into `src/runtime/`
+/// of an SDK generated with [`crate::Runtime::Vendored`]. `mod.rs` declares the
+/// others; the crate's `lib.rs` re-exports it.
+pub(crate) const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("mod.rs", include_str!("../runtime/runtime/mod.rs")),
+    ("auth.rs", include_str!("../runtime/runtime/auth.rs")),
+    ("body.rs", include_str!("../runtime/runtime/body.rs")),
+    ("call.rs", include_str!("../runtime/runtime/call.rs")),
+    ("client.rs", include_str!("../runtime/runtime/client.rs")),
+    ("codegen.rs", include_str!("../runtime/runtime/codegen.rs")),
+    ("decode.rs", include_str!("../runtime/runtime/decode.rs")),
+    ("download.rs", include_str!("../runtime/runtime/download.rs")),
+    ("error.rs", include_str!("../runtime/runtime/error.rs")),
+    ("middleware.rs", include_str!("../runtime/runtime/middleware.rs")),
+    ("mock.rs", include_str!("../runtime/runtime/mock.rs")),
+    ("pages.rs", include_str!("../runtime/runtime/pages.rs")),
+    ("params.rs", include_str!("../runtime/runtime/params.rs")),
+    ("request.rs", include_str!("../runtime/runtime/request.rs")),
+    ("response.rs", include_str!("../runtime/runtime/response.rs")),
+    ("retry.rs", include_str!("../runtime/runtime/retry.rs")),
+    ("secrets.rs", include_str!("../runtime/runtime/secrets.rs")),
+    ("send.rs", include_str!("../runtime/runtime/send.rs")),
+    ("spec.rs", include_str!("../runtime/runtime/spec.rs")),
+    ("sse.rs", include_str!("../runtime/runtime/sse.rs")),
+    ("telemetry.rs", include_str!("../runtime/runtime/telemetry.rs")),
+    ("vendor.rs", include_str!("../runtime/runtime/vendor.rs")),
+];
+
+/// The vendored runtime as one module body, for a file that is `include!`d: the
+/// text of `mod.rs` with each `mod name;` replaced by `mod name { … }` holding
+/// that file's text.
+pub(crate) fn runtime_inline() -> String {
+    let (_, root) = RUNTIME_FILES[0];
+    let mut out = String::with_capacity(RUNTIME_FILES.iter().map(|(_, text)| text.len() + 16).sum());
+    for line in root.lines() {
+        let module = line
+            .strip_suffix(';')
+            .and_then(|l| l.rsplit_once("mod "))
+            .filter(|(vis, _)| matches!(vis.trim(), "" | "pub" | "pub(crate)"));
+        let file =
+            module.and_then(|(_, name)| RUNTIME_FILES.iter().find(|(file, _)| file.strip_suffix(".rs") == Some(name)));
+        match file {
+            Some((_, text)) => {
+                out.push_str(line.strip_suffix(';').unwrap_or(line));
+                out.push_str(" {\n");
+                out.push_str(text);
+                out.push_str("}\n");
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
 
 /// `runtime/Cargo.toml`: the runtime crate's dependencies and features.
 const RUNTIME_MANIFEST: &str = include_str!("../runtime/runtime-manifest.toml");
@@ -111,6 +165,61 @@ pub(crate) const WEBHOOKS: &str = "x-sdkgen-webhooks";
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
+    /// The text of the vendored runtime's file `name`.
+    fn runtime_file(name: &str) -> &'static str {
+        RUNTIME_FILES.iter().find(|(file, _)| *file == name).unwrap_or_else(|| panic!("no {name}")).1
+    }
+
+    /// The names of the `.rs` files in `dir`, sorted.
+    fn rust_files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".rs"))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn the_vendored_files_are_the_runtime_folder_whole_and_the_rest_of_the_crate_is_tests() {
+        // Every module of the runtime is vendored: a module added without its line in
+        // RUNTIME_FILES fails here (and one listed but gone fails to compile).
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
+        let mut listed: Vec<String> = RUNTIME_FILES.iter().map(|(name, _)| name.to_string()).collect();
+        listed.sort();
+        assert_eq!(rust_files(&src.join("runtime")), listed, "RUNTIME_FILES and runtime/src/runtime differ");
+        assert_eq!(RUNTIME_FILES[0].0, "mod.rs", "the module root comes first");
+        for (name, text) in RUNTIME_FILES {
+            let path = src.join("runtime").join(name);
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), *text, "{} is stale", path.display());
+        }
+        // Beside the folder, runtime/src holds the crate root and test modules only.
+        let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap();
+        for name in rust_files(&src).iter().filter(|name| *name != "lib.rs") {
+            let module = name.trim_end_matches(".rs");
+            assert!(lib.contains(&format!("#[cfg(test)]\nmod {module};")), "runtime/src/{name} is not a test module");
+        }
+    }
+
+    #[test]
+    fn the_vendored_files_compile_as_a_module_of_any_crate() {
+        // Inside the runtime, siblings are reached through `super::`: `crate::` would be
+        // the SDK's root once vendored. No inner attribute or doc (the one-file form is
+        // `include!`d) and every module of `mod.rs` inlined.
+        for (name, text) in RUNTIME_FILES {
+            assert!(!text.contains("crate::"), "{name} names `crate::`");
+            assert!(!text.contains("//!") && !text.contains("#!["), "{name} has an inner attribute");
+        }
+        let inline = runtime_inline();
+        for (name, text) in &RUNTIME_FILES[1..] {
+            let module = name.trim_end_matches(".rs");
+            assert!(inline.contains(&format!("mod {module} {{\n{text}}}\n")), "{name} is not inlined");
+        }
+        assert!(!inline.lines().any(|l| l.trim_start().starts_with("mod ") && l.ends_with(';')), "{inline}");
+    }
 
     #[test]
     fn the_runtime_manifest_is_read_from_the_runtime_crate() {
@@ -123,8 +232,8 @@ mod tests {
         assert!(manifest.dependencies["tracing"].contains("optional = true"), "{manifest:?}");
         assert_eq!(manifest.features["native-tls"], ["reqwest/native-tls"]);
         assert_eq!(manifest.features["default"], ["rustls"]);
-        // The source is the runtime crate's, whole.
-        assert!(RUNTIME_SOURCE.contains("pub struct Client"));
+        // The source is the runtime crate's.
+        assert!(runtime_file("client.rs").contains("pub struct Client {"));
     }
 
     /// The names of the `pub fn`s of the first `impl {name} {` block of `source`.
@@ -143,7 +252,7 @@ mod tests {
     fn the_builder_methods_the_generator_reserves_are_the_runtimes() {
         // A security scheme's setter must never take the name of a builder method.
         let runtime: Vec<String> =
-            methods_of(RUNTIME_SOURCE, "ClientBuilder").into_iter().filter(|m| m != "new").collect();
+            methods_of(runtime_file("client.rs"), "ClientBuilder").into_iter().filter(|m| m != "new").collect();
         let mut reserved: Vec<&str> = BUILDER_METHODS.to_vec();
         reserved.sort_unstable();
         let mut runtime_sorted: Vec<&str> = runtime.iter().map(String::as_str).collect();
@@ -177,13 +286,14 @@ mod tests {
     fn every_feature_the_runtime_code_tests_is_declared() {
         // A `cfg(feature = "…")` in the vendored code must name a feature the SDK declares.
         let manifest = runtime_manifest();
-        let mut rest = RUNTIME_SOURCE;
         let mut seen = 0;
-        while let Some(at) = rest.find("feature = \"") {
-            rest = &rest[at + "feature = \"".len()..];
-            let name = &rest[..rest.find('"').unwrap()];
-            assert!(manifest.features.contains_key(name), "feature {name} is not in runtime/Cargo.toml");
-            seen += 1;
+        for (_, mut rest) in RUNTIME_FILES {
+            while let Some(at) = rest.find("feature = \"") {
+                rest = &rest[at + "feature = \"".len()..];
+                let name = &rest[..rest.find('"').unwrap()];
+                assert!(manifest.features.contains_key(name), "feature {name} is not in runtime/Cargo.toml");
+                seen += 1;
+            }
         }
         assert!(seen > 0);
     }

@@ -26,7 +26,7 @@ USAGE:
 
 COMMANDS:
     generate   Write a complete SDK crate to <DIR>: Cargo.toml, src/lib.rs, the
-               runtime's code (src/runtime.rs), API.md and sdkgen-api.json. It
+               runtime's code (src/runtime/), API.md and sdkgen-api.json. It
                builds there as it is (`cargo build`). Only files whose contents
                change are written; on any error nothing is written.
     check      Generate in memory and compare with <DIR>. Exits 1 with a diff
@@ -50,7 +50,7 @@ OPTIONS:
         --strict              Treat warnings as errors
         --example-tests       Also write tests/examples.rs: the spec's examples decode
                               into the generated types and encode back
-        --vendor-runtime      Copy the runtime's code into the SDK (src/runtime.rs):
+        --vendor-runtime      Copy the runtime's code into the SDK (src/runtime/):
                               the default, so that the SDK builds wherever it is
         --runtime-crate       Depend on the sdkgen-runtime crate (from a registry)
                               instead of carrying its code

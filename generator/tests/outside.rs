@@ -61,7 +61,7 @@ fn sdks_generated_outside_the_workspace_build_there_with_no_flag() {
         let crate_dir = work.join(&out);
         let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap();
         assert!(!manifest.contains("sdkgen-runtime"), "{version}: no dependency a registry lacks:\n{manifest}");
-        assert!(crate_dir.join("src/runtime.rs").is_file() && crate_dir.join("API.md").is_file(), "{version}");
+        assert!(crate_dir.join("src/runtime/mod.rs").is_file() && crate_dir.join("API.md").is_file(), "{version}");
         cargo(&crate_dir, &["build"]);
     }
     std::fs::remove_dir_all(&work).unwrap();

@@ -12,7 +12,11 @@
 //! typed error (`Api` with the last answer's status, `Decode`, `Transport`, `Timeout`).
 
 use super::*;
+use serde_json::Value;
+use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 use std::time::Instant;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};

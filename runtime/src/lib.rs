@@ -10,7 +10,45 @@
 //! [`Error`] type.
 //!
 //! Generated code reaches it as `runtime` (`pub use sdkgen_runtime as runtime;`); an SDK
-//! generated with `--vendor-runtime` carries the same code as its own `runtime` module.
+//! generated with `--vendor-runtime` carries the same code as its own `runtime` module: the
+//! files of this crate's folder `src/runtime/`, copied as the SDK's `src/runtime/`. This
+//! root only re-exports that module (and declares the tests), so the two are the same code.
+//!
+//! The items at the root are the user API. What only generated code calls (the API's
+//! description `ApiSpec`, `path_param` and the other parameter encoders, `Page`,
+//! `paginate` and the next-page rules) is public, since another crate's generated code
+//! calls it, but hidden from these docs and gathered in the module `codegen`, with no
+//! promise beyond the generator of the same version.
+//!
+//! # Modules
+//!
+//! One module per concern, each of which uses only modules before it in this order (no
+//! cycle):
+//!
+//! 1. `spec`: the API as generated code describes it (base URL, security schemes).
+//! 2. `vendor`: what some APIs do their own way, as tables: request-id headers (`cf-ray`,
+//!    `x-request-id`, …), where an error body puts its message, the
+//!    `{success, errors, messages, result, result_info}` envelope and its page totals.
+//! 3. `secrets`: [`Secret`], which headers carry one ([`secret_header`]), headers as
+//!    `Debug` shows them.
+//! 4. `error`: [`Error`], [`ApiError`], and the errors built from responses and bad input.
+//! 5. `retry`: which failures are retried, backoff, `Retry-After`, idempotency keys.
+//! 6. `auth`: credentials made into headers or query parameters.
+//! 7. `params`: path, query, header and cookie values in OpenAPI's styles.
+//! 8. `body`: [`Form`], [`Multipart`], [`Upload`].
+//! 9. `request`: [`Request`].
+//! 10. `download`: [`ByteStream`].
+//! 11. `sse`: [`EventStream`], [`Event`].
+//! 12. `response`: [`Response`].
+//! 13. `pages`: pages of a list as one stream.
+//! 14. `decode`: how a 2xx body becomes a value.
+//! 15. `middleware`: [`Middleware`], [`Next`], the HTTP client at the end.
+//! 16. `telemetry`: tracing spans (the `tracing` feature).
+//! 17. `client`: [`ClientBuilder`], [`Client`].
+//! 18. `send`: one call's attempts: prepare, send, retry, decode.
+//! 19. `call`: [`Call`], per-call options.
+//! 20. `mock`: a mock of the API (the `testing` feature).
+//! 21. `codegen`: the helpers of generated code, re-exported (hidden).
 //!
 //! # Features
 //!
@@ -25,7 +63,9 @@
 //!   (a generated SDK wraps it in its typed `Mock`).
 #![warn(missing_docs)]
 
-include!("runtime.rs");
+mod runtime;
+
+pub use runtime::*;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,13 @@
 //! The runtime on its own: a client of a small API, against a local server.
 
 use super::*;
+use crate::runtime::auth::base64;
+use crate::runtime::error::{api_error, retry_after};
+use reqwest::header::HeaderValue;
+use serde::Deserialize;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::Duration;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -38,6 +45,27 @@ fn base64_matches_rfc_4648() {
     for (input, want) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
         assert_eq!(base64(input.as_bytes()), want);
     }
+}
+
+#[test]
+fn an_error_body_gives_its_message_from_the_first_place_that_holds_text() {
+    let message = |body: &str| match api_error(StatusCode::BAD_REQUEST, HeaderMap::new(), body.as_bytes()) {
+        Error::Api(api) => api.message,
+        other => panic!("{other:?}"),
+    };
+    // Each place of the vendor table, in its order.
+    assert_eq!(message(r#"{"message": " m ", "error": "e"}"#).as_deref(), Some("m"));
+    assert_eq!(message(r#"{"message": "", "error": "e"}"#).as_deref(), Some("e"));
+    assert_eq!(message(r#"{"error": {"message": "nested"}}"#).as_deref(), Some("nested"));
+    assert_eq!(message(r#"{"detail": "d", "title": "t"}"#).as_deref(), Some("d"));
+    assert_eq!(message(r#"{"title": "t"}"#).as_deref(), Some("t"));
+    assert_eq!(message(r#"{"error": "invalid_grant", "error_description": "x"}"#).as_deref(), Some("invalid_grant"));
+    assert_eq!(message(r#"{"error": 3, "error_description": "expired"}"#).as_deref(), Some("expired"));
+    assert_eq!(message(r#"{"errorMessages": ["first", "second"]}"#).as_deref(), Some("first"));
+    // A number indexes a list only, a name an object only; an `errors` list is the message.
+    assert_eq!(message(r#"{"errorMessages": {"0": "not a list"}}"#), None);
+    assert_eq!(message(r#"[{"message": "in a list"}]"#), None);
+    assert_eq!(message(r#"{"errors": [{"code": 7, "message": "listed"}], "message": "m"}"#), None);
 }
 
 #[test]
