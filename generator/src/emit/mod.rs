@@ -3,6 +3,7 @@
 //! and formatted independently (see `crate::render`).
 
 pub(crate) mod examples;
+mod mock;
 mod resources;
 
 pub(crate) use resources::example_call;
@@ -195,7 +196,7 @@ fn head(api: &Api, user_agent: &str) -> TokenStream {
     )));
     let forwards = builder_forwards();
     let webhooks = webhooks::module(api);
-    let mock = mock(api);
+    let mock = mock::mock(api);
     quote! {
         pub use runtime::{ApiError, Call, Error, Response, ResponseInfo, ResponseInfoSource, Secret};
 
@@ -257,106 +258,6 @@ fn head(api: &Api, user_agent: &str) -> TokenStream {
         }
 
         #mock
-    }
-}
-
-/// The SDK's `Mock` (feature `testing`): its operations, typed rules reached as the calls
-/// are, a client wired to it.
-fn mock(api: &Api) -> TokenStream {
-    let operations = api.operations.iter().map(resources::mock_operation);
-    let count = proc_macro2::Literal::usize_unsuffixed(api.operations.len());
-    let examples = api.operations.iter().enumerate().filter_map(|(index, op)| {
-        let (status, json) = op.example.as_ref()?;
-        let (index, status) =
-            (proc_macro2::Literal::usize_unsuffixed(index), proc_macro2::Literal::u16_unsuffixed(*status));
-        Some(quote!(mock.inner.example(MOCK_OPERATIONS[#index], #status, #json);))
-    });
-    let examples: Vec<TokenStream> = examples.collect();
-    let from_examples = if examples.is_empty() {
-        quote!(Mock::new())
-    } else {
-        quote! {
-            let mock = Mock::new();
-            #(#examples)*
-            mock
-        }
-    };
-    let accessors = resources::roots(api).into_iter().map(|(module, root)| {
-        let docs = doc_attrs(Some(&format!("Rules for the operations under `{module}`.")));
-        let cfg = feature_cfg(api, std::slice::from_ref(&module));
-        let module = ident(&module);
-        let root = format_ident!("{}Mock", root);
-        quote! {
-            #docs
-            #cfg
-            pub fn #module(&self) -> #module::#root<'_> {
-                #module::#root { mock: &self.inner }
-            }
-        }
-    });
-    quote! {
-        /// The API's operations, as its mock knows them.
-        #[cfg(feature = "testing")]
-        static MOCK_OPERATIONS: [runtime::mock::Operation; #count] = [#(#operations),*];
-
-        /// A mock of the API, for the tests of code that calls it (feature `testing`): typed
-        /// rules per operation, reached as the calls are (`mock.pets().list()` answers
-        /// `client.pets().list(…)`), answer the calls of a real [`Client`] ([`Mock::client`])
-        /// without a network. The client's retries, timeouts, pagination and decoding all run.
-        /// A call no rule answers fails with an [`Error::Middleware`] naming its operation.
-        #[cfg(feature = "testing")]
-        #[derive(Debug, Clone)]
-        pub struct Mock {
-            inner: runtime::mock::Mock,
-        }
-
-        #[cfg(feature = "testing")]
-        impl Default for Mock {
-            fn default() -> Self {
-                Mock::new()
-            }
-        }
-
-        #[cfg(feature = "testing")]
-        impl Mock {
-            /// A mock with no rule: every call fails until a rule answers it.
-            pub fn new() -> Mock {
-                Mock { inner: runtime::mock::Mock::new(&MOCK_OPERATIONS) }
-            }
-
-            /// A mock that answers each operation whose success response the spec documents
-            /// with an example (valid by its schema) with that example, when no rule given
-            /// later answers the call.
-            pub fn from_examples() -> Mock {
-                #from_examples
-            }
-
-            /// A client wired to the mock: the SDK's own, with a credential for every scheme
-            /// and retries after 1 ms (up to 10 ms) rather than 500 ms.
-            pub fn client(&self) -> Client {
-                self.builder().build().expect("a mock's client builds")
-            }
-
-            /// The builder of [`Mock::client`], to change its settings (not its base URL).
-            pub fn builder(&self) -> ClientBuilder {
-                ClientBuilder { inner: self.inner.client_builder(&API_SPEC) }
-            }
-
-            /// Whether every rule marked `.times(n)` was called `n` times: if not, the
-            /// rules that were not, one a line.
-            pub fn try_verify(&self) -> Result<(), String> {
-                self.inner.check()
-            }
-
-            /// Panics with [`Mock::try_verify`]'s message unless every rule marked `.times(n)`
-            /// was called `n` times.
-            #[track_caller]
-            pub fn verify(&self) {
-                self.inner.verify()
-            }
-
-            #(#accessors)*
-        }
     }
 }
 

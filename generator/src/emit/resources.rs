@@ -107,7 +107,7 @@ pub(super) fn module_items(api: &Api, module: &str, chunk: usize, chunks: usize)
         let node_ops = ops.iter().copied().filter(|op| op.resource == *node);
         let children: Vec<&[String]> = children.copied().collect();
         let node_struct = resource_struct(node, &names, children.iter().copied(), node_ops.clone());
-        let mock = mock_struct(api, node, &names, &mocks, &children, node_ops);
+        let mock = super::mock::mock_struct(api, node, &names, &mocks, &children, node_ops);
         quote!(#node_struct #mock)
     });
     let params = with_params
@@ -159,101 +159,6 @@ fn resource_struct<'a>(
         impl<'a> #name<'a> {
             #(#accessors)*
             #(#methods)*
-        }
-    }
-}
-
-/// The SDK's call of an operation, as a mock names it: `images().v1().edit()`.
-pub(super) fn mock_call(op: &Operation) -> String {
-    let resources: Vec<&str> = op.resource.iter().map(|r| naming::unraw(r)).collect();
-    format!("{}().{}()", resources.join("()."), naming::unraw(&op.method_name))
-}
-
-/// The entry of `MOCK_OPERATIONS` (see `emit::head`) for `op`.
-pub(super) fn mock_operation(op: &Operation) -> TokenStream {
-    let (method, template, call) = (&op.method, &op.path, mock_call(op));
-    let kind = match &op.response {
-        Response::Json { enveloped: true, .. } => quote!(Enveloped),
-        Response::Json { .. } => quote!(Json),
-        Response::Bytes { .. } => quote!(Bytes),
-        Response::Empty => quote!(Empty),
-    };
-    quote!(runtime::mock::Operation { method: #method, template: #template, call: #call, kind: runtime::mock::Kind::#kind })
-}
-
-/// The value a call of `op` gives (without server-sent events).
-fn success_type(op: &Operation) -> TokenStream {
-    match &op.response {
-        Response::Json { ty, optional: true, .. } => {
-            let t = ty_emit::ty(ty, From::Sibling);
-            quote!(Option<#t>)
-        }
-        Response::Json { ty, .. } => ty_emit::ty(ty, From::Sibling),
-        Response::Bytes { .. } => quote!(Vec<u8>),
-        Response::Empty => quote!(()),
-    }
-}
-
-/// A resource node's mock (feature `testing`): the same accessors as the node, and for
-/// each operation a typed rule of the mock.
-fn mock_struct<'a>(
-    api: &Api,
-    node: &[String],
-    names: &BTreeMap<&[String], String>,
-    mocks: &BTreeMap<&[String], String>,
-    children: &[&[String]],
-    ops: impl Iterator<Item = &'a Operation>,
-) -> TokenStream {
-    let name = format_ident!("{}", mocks[node]);
-    let docs = doc_attrs(Some(&format!("The rules of a [`Mock`](super::Mock) for the `{}` resource.", node.join("."))));
-    let accessors = children.iter().map(|child| {
-        let method = ident(child.last().expect("children are non-empty"));
-        let child_struct = format_ident!("{}", mocks[child]);
-        let allow = (child.last().is_some_and(|c| c == "new")).then(|| quote!(#[allow(clippy::new_ret_no_self)]));
-        let docs = doc_attrs(Some(&format!("The rules for the `{}` resource.", child.join("."))));
-        quote! {
-            #docs
-            #allow
-            pub fn #method(&self) -> #child_struct<'a> {
-                #child_struct { mock: self.mock }
-            }
-        }
-    });
-    let node_name = &names[node];
-    let rules = ops.map(|op| {
-        let method = ident(&op.method_name);
-        let index = api.operations.iter().position(|o| std::ptr::eq(o, op)).expect("the operation is the API's");
-        let index = proc_macro2::Literal::usize_unsuffixed(index);
-        let doc = format!(
-            "A new rule for [`{node_name}::{0}`]: `{1} {2}`. It answers the calls it matches (all, unless \
-             `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.",
-            naming::unraw(&op.method_name),
-            op.method,
-            op.path
-        );
-        let docs = doc_attrs(Some(&doc));
-        let ret = success_type(op);
-        let allow = (op.method_name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
-        quote! {
-            #docs
-            #allow
-            pub fn #method(&self) -> runtime::mock::Rule<#ret> {
-                self.mock.rule(super::MOCK_OPERATIONS[#index])
-            }
-        }
-    });
-    quote! {
-        #docs
-        #[cfg(feature = "testing")]
-        #[derive(Debug, Clone, Copy)]
-        pub struct #name<'a> {
-            pub(super) mock: &'a runtime::mock::Mock,
-        }
-
-        #[cfg(feature = "testing")]
-        impl<'a> #name<'a> {
-            #(#accessors)*
-            #(#rules)*
         }
     }
 }
