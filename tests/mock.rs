@@ -207,3 +207,137 @@ async fn bytes_and_empty_successes_are_answered_in_their_form() {
     assert_eq!(delete.requests()[0].header("accept"), Some("application/json"));
     mock.verify();
 }
+
+#[tokio::test]
+async fn a_typed_rule_answers_only_the_calls_whose_arguments_it_accepts_and_keeps_them_typed() {
+    let mock = kitchen_sink::Mock::new();
+    // The input of `pets().edit()` is what the call is passed: `(pet_id, params)`.
+    let rex = mock
+        .pets()
+        .edit()
+        .when(|(pet_id, params)| *pet_id == 7 && params.name.as_deref() == Some("Rex"))
+        .returns(Pet::new(7, "Rex"));
+    let client = mock.client();
+
+    let pet = client.pets().edit(7, PetsEditParams::new("shop 1").name("Rex")).await.unwrap();
+    assert_eq!(pet, Pet::new(7, "Rex"));
+    // The same pet under another name, and another pet: not this rule's.
+    for (id, name) in [(7, "Tom"), (8, "Rex")] {
+        let error = client.pets().edit(id, PetsEditParams::new("shop 1").name(name)).await.unwrap_err();
+        assert!(
+            error.to_string().starts_with(
+                "middleware error: no rule for `PATCH /shops/{shop_id}/pets/{pet_id}` (`pets().edit()`) matches PATCH"
+            ),
+            "{error}"
+        );
+    }
+    // The typed input of each call answered, as passed, and the request as it was encoded.
+    assert_eq!(rex.inputs(), [(7, PetsEditParams::new("shop 1").name("Rex"))]);
+    assert_eq!(rex.requests()[0].path(), "/shops/shop%201/pets/7");
+    assert_eq!(rex.requests()[0].input::<(i64, PetsEditParams)>().map(|(id, _)| *id), Some(7));
+
+    // A call the first rule does not take falls to the next one.
+    let others = mock.pets().edit().returns(Pet::new(0, "any"));
+    assert_eq!(client.pets().edit(8, PetsEditParams::new("s")).await.unwrap().name, "any");
+    assert_eq!(client.pets().edit(7, PetsEditParams::new("s").name("Rex")).await.unwrap().name, "Rex");
+    assert_eq!((rex.calls(), others.calls()), (2, 1));
+    assert_eq!(others.inputs(), [(8, PetsEditParams::new("s"))]);
+}
+
+#[tokio::test]
+async fn a_typed_matcher_and_a_request_matcher_must_both_hold() {
+    let mock = images::Mock::new();
+    let edit = mock
+        .images()
+        .v1()
+        .edit()
+        .when(|(image_id, params)| image_id == "img-1" && params.account_id == "acc")
+        .matching(|request| request.json::<Value>() == Some(json!({"requireSignedURLs": true})))
+        .returns(image("img-1"));
+    let client = mock.client();
+    let private = images::images::V1EditParams::new("acc").require_signed_urls(true);
+    assert_eq!(client.images().v1().edit("img-1", private.clone()).await.unwrap().id.as_deref(), Some("img-1"));
+    assert!(client.images().v1().edit("img-2", private.clone()).await.is_err());
+    assert!(client.images().v1().edit("img-1", images::images::V1EditParams::new("acc")).await.is_err());
+    assert_eq!(edit.inputs(), [("img-1".to_owned(), private)]);
+    // An operation with params only: the input is the params.
+    let list = mock.images().v1().list().when(|params| params.per_page == Some(5)).returns(Default::default());
+    client.images().v1().list(images::images::V1ListParams::new("acc").per_page(5)).await.unwrap();
+    assert!(client.images().v1().list(images::images::V1ListParams::new("acc")).await.is_err());
+    assert_eq!(list.inputs().len(), 1);
+}
+
+#[tokio::test]
+async fn a_documented_error_arrives_typed_at_the_caller() {
+    use kitchen_sink::pets::PetsNewParams;
+    use kitchen_sink::types::{PetKind, PetsNewError4xx};
+    let mock = kitchen_sink::Mock::new();
+    let mut taken = Problem::default();
+    (taken.title, taken.status) = ("taken".into(), 409);
+    let mut refused = PetsNewError4xx::default();
+    (refused.error.r#type, refused.error.message) = ("invalid".into(), "no name".into());
+    // `pets().new()` documents a `Problem` for 409, a `PetsNewError4xx` for 4XX, a `Problem` otherwise.
+    let rule = mock
+        .pets()
+        .new()
+        .fails_with(409, taken.clone())
+        .fails_with(422, refused.clone())
+        .fails_with(500, taken.clone());
+    let client = mock.builder().max_retries(0).build().unwrap();
+    let call = || client.pets().new(PetsNewParams::new("s", "Rex", PetKind::Dog));
+    let error = call().await.unwrap_err();
+    assert_eq!(error.status(), Some(409));
+    assert_eq!(error.api().unwrap().json::<Problem>().unwrap(), taken);
+    let error = call().await.unwrap_err();
+    assert_eq!(error.status(), Some(422));
+    assert_eq!(error.api().unwrap().json::<PetsNewError4xx>().unwrap(), refused);
+    assert_eq!(call().await.unwrap_err().api().unwrap().json::<Problem>().unwrap(), taken);
+    assert_eq!(rule.calls(), 3);
+
+    // Another type than the one documented for the status, and an operation that documents none.
+    let panic = |f: Box<dyn FnOnce() + std::panic::UnwindSafe>| {
+        let payload = std::panic::catch_unwind(f).unwrap_err();
+        payload.downcast_ref::<String>().cloned().unwrap_or_default()
+    };
+    let wrong = refused.clone();
+    let message = panic(Box::new(move || drop(kitchen_sink::Mock::new().pets().new().fails_with(409, wrong))));
+    assert_eq!(
+        message,
+        "`POST /shops/{shop_id}/pets` (`pets().new()`) documents `kitchen_sink::types::Problem` for status 409 \
+         (as `409`), not `kitchen_sink::types::PetsNewError4xx`"
+    );
+    let message = panic(Box::new(move || drop(kitchen_sink::Mock::new().pets().edit().fails_with(404, taken))));
+    assert_eq!(
+        message,
+        "`PATCH /shops/{shop_id}/pets/{pet_id}` (`pets().edit()`) documents no error response: `fails` answers \
+         with any body"
+    );
+}
+
+#[tokio::test]
+async fn a_documented_error_in_an_envelope_fills_the_errors_of_the_api_error() {
+    use images::types::{ApiResponseCommonFailure, ImagesV1ListError4xxErrorsItem};
+    let mock = images::Mock::new();
+    let mut item = ImagesV1ListError4xxErrorsItem::default();
+    (item.code, item.message) = (5404, "Image not found".into());
+    let mut failure = ApiResponseCommonFailure::default();
+    failure.errors = vec![item];
+    let _rule = mock.images().v1().get().fails_with(404, failure.clone());
+    let error = mock.client().images().v1().get("img", images::images::V1GetParams::new("acc")).await.unwrap_err();
+    let api = error.api().unwrap();
+    assert_eq!((api.status, api.errors[0].code, api.errors[0].message.as_str()), (404, 5404, "Image not found"));
+    assert_eq!(api.json::<ApiResponseCommonFailure>().unwrap(), failure);
+    assert_eq!(error.to_string(), "HTTP 404 Not Found: [5404] Image not found");
+    // The type is documented for 4XX only.
+    let message = std::panic::catch_unwind(|| drop(mock.images().v1().get().fails_with(500, failure)))
+        .unwrap_err()
+        .downcast_ref::<String>()
+        .cloned();
+    assert_eq!(
+        message.as_deref(),
+        Some(
+            "`GET /accounts/{account_id}/images/v1/{image_id}` (`images().v1().get()`) documents no error for status \
+             500 (it documents 4XX: `images::types::ApiResponseCommonFailure`): `fails` answers with any body"
+        )
+    );
+}

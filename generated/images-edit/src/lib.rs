@@ -422,21 +422,24 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (image_id.to_owned(), params.clone());
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
                     )?;
                     let image_id = runtime::path_param("image_id", image_id)?;
                     let path = format!("/accounts/{account_id}/images/v1/{image_id}");
-                    Ok(
-                        runtime::Request::new(runtime::Method::PATCH, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .json(&params)?
-                            .operation(
-                                "cloudflare-images-update-image",
-                                "/accounts/{account_id}/images/v1/{image_id}",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::PATCH, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .json(&params)?
+                        .operation(
+                            "cloudflare-images-update-image",
+                            "/accounts/{account_id}/images/v1/{image_id}",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -451,9 +454,13 @@ pub mod images {
 
     #[cfg(feature = "testing")]
     impl<'a> V1Mock<'a> {
-        /// A new rule for [`V1::edit`]: `PATCH /accounts/{account_id}/images/v1/{image_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn edit(&self) -> runtime::mock::Rule<super::types::Image> {
-            self.mock.rule(super::MOCK_OPERATIONS[0])
+        /// A new rule for [`V1::edit`]: `PATCH /accounts/{account_id}/images/v1/{image_id}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(image_id, params)` of type `(String, V1EditParams)`.
+        pub fn edit(
+            &self,
+        ) -> runtime::mock::Rule<super::types::Image, (String, V1EditParams)> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[0])
+                .documents::<super::types::ImagesV1EditError4xx>("4XX")
         }
     }
 

@@ -840,21 +840,24 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
                     )?;
                     let path = format!("/accounts/{account_id}/images/v1");
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .query_opt("page", params.page.as_ref())
-                            .query_opt("per_page", params.per_page.as_ref())
-                            .operation(
-                                "cloudflare-images-list-images",
-                                "/accounts/{account_id}/images/v1",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .query_opt("page", params.page.as_ref())
+                        .query_opt("per_page", params.per_page.as_ref())
+                        .operation(
+                            "cloudflare-images-list-images",
+                            "/accounts/{account_id}/images/v1",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -908,30 +911,33 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
                     )?;
                     let path = format!("/accounts/{account_id}/images/v1");
-                    Ok(
-                        runtime::Request::new(runtime::Method::POST, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .multipart(
-                                runtime::Multipart::new()
-                                    .upload_opt("file", params.file.clone())
-                                    .text_opt("url", params.url.as_ref())
-                                    .json_opt("metadata", params.metadata.as_ref())?
-                                    .text_opt(
-                                        "requireSignedURLs",
-                                        params.require_signed_urls.as_ref(),
-                                    )
-                                    .text_opt("creator", params.creator.as_ref()),
-                            )
-                            .operation(
-                                "cloudflare-images-upload-an-image-via-url",
-                                "/accounts/{account_id}/images/v1",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::POST, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .multipart(
+                            runtime::Multipart::new()
+                                .upload_opt("file", params.file.clone())
+                                .text_opt("url", params.url.as_ref())
+                                .json_opt("metadata", params.metadata.as_ref())?
+                                .text_opt(
+                                    "requireSignedURLs",
+                                    params.require_signed_urls.as_ref(),
+                                )
+                                .text_opt("creator", params.creator.as_ref()),
+                        )
+                        .operation(
+                            "cloudflare-images-upload-an-image-via-url",
+                            "/accounts/{account_id}/images/v1",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -955,20 +961,23 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (image_id.to_owned(), params.clone());
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
                     )?;
                     let image_id = runtime::path_param("image_id", image_id)?;
                     let path = format!("/accounts/{account_id}/images/v1/{image_id}");
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .operation(
-                                "cloudflare-images-image-details",
-                                "/accounts/{account_id}/images/v1/{image_id}",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .operation(
+                            "cloudflare-images-image-details",
+                            "/accounts/{account_id}/images/v1/{image_id}",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -992,23 +1001,24 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (image_id.to_owned(), params.clone());
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
                     )?;
                     let image_id = runtime::path_param("image_id", image_id)?;
                     let path = format!("/accounts/{account_id}/images/v1/{image_id}");
-                    Ok(
-                        runtime::Request::new(runtime::Method::DELETE, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .json(
-                                params.body.as_ref().unwrap_or(&serde_json::json!({})),
-                            )?
-                            .operation(
-                                "cloudflare-images-delete-image",
-                                "/accounts/{account_id}/images/v1/{image_id}",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::DELETE, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .json(params.body.as_ref().unwrap_or(&serde_json::json!({})))?
+                        .operation(
+                            "cloudflare-images-delete-image",
+                            "/accounts/{account_id}/images/v1/{image_id}",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1032,21 +1042,24 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (image_id.to_owned(), params.clone());
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
                     )?;
                     let image_id = runtime::path_param("image_id", image_id)?;
                     let path = format!("/accounts/{account_id}/images/v1/{image_id}");
-                    Ok(
-                        runtime::Request::new(runtime::Method::PATCH, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .json(&params)?
-                            .operation(
-                                "cloudflare-images-update-image",
-                                "/accounts/{account_id}/images/v1/{image_id}",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::PATCH, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .json(&params)?
+                        .operation(
+                            "cloudflare-images-update-image",
+                            "/accounts/{account_id}/images/v1/{image_id}",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1081,30 +1094,48 @@ pub mod images {
             V1VariantsMock { mock: self.mock }
         }
 
-        /// A new rule for [`V1::list`]: `GET /accounts/{account_id}/images/v1`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<super::types::ImagesV1ListResult> {
-            self.mock.rule(super::MOCK_OPERATIONS[0])
+        /// A new rule for [`V1::list`]: `GET /accounts/{account_id}/images/v1`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `V1ListParams`.
+        pub fn list(
+            &self,
+        ) -> runtime::mock::Rule<super::types::ImagesV1ListResult, V1ListParams> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[0])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
 
-        /// A new rule for [`V1::new`]: `POST /accounts/{account_id}/images/v1`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        /// A new rule for [`V1::new`]: `POST /accounts/{account_id}/images/v1`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `V1NewParams`.
         #[allow(clippy::new_ret_no_self)]
-        pub fn new(&self) -> runtime::mock::Rule<super::types::Image> {
-            self.mock.rule(super::MOCK_OPERATIONS[1])
+        pub fn new(&self) -> runtime::mock::Rule<super::types::Image, V1NewParams> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[1])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
 
-        /// A new rule for [`V1::get`]: `GET /accounts/{account_id}/images/v1/{image_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn get(&self) -> runtime::mock::Rule<super::types::Image> {
-            self.mock.rule(super::MOCK_OPERATIONS[11])
+        /// A new rule for [`V1::get`]: `GET /accounts/{account_id}/images/v1/{image_id}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(image_id, params)` of type `(String, V1GetParams)`.
+        pub fn get(
+            &self,
+        ) -> runtime::mock::Rule<super::types::Image, (String, V1GetParams)> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[11])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
 
-        /// A new rule for [`V1::delete`]: `DELETE /accounts/{account_id}/images/v1/{image_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn delete(&self) -> runtime::mock::Rule<serde_json::Value> {
-            self.mock.rule(super::MOCK_OPERATIONS[12])
+        /// A new rule for [`V1::delete`]: `DELETE /accounts/{account_id}/images/v1/{image_id}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(image_id, params)` of type `(String, V1DeleteParams)`.
+        pub fn delete(
+            &self,
+        ) -> runtime::mock::Rule<serde_json::Value, (String, V1DeleteParams)> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[12])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
 
-        /// A new rule for [`V1::edit`]: `PATCH /accounts/{account_id}/images/v1/{image_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn edit(&self) -> runtime::mock::Rule<super::types::Image> {
-            self.mock.rule(super::MOCK_OPERATIONS[13])
+        /// A new rule for [`V1::edit`]: `PATCH /accounts/{account_id}/images/v1/{image_id}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(image_id, params)` of type `(String, V1EditParams)`.
+        pub fn edit(
+            &self,
+        ) -> runtime::mock::Rule<super::types::Image, (String, V1EditParams)> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[13])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
     }
 
@@ -1134,6 +1165,8 @@ pub mod images {
             runtime::Call::bytes(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (image_id.to_owned(), params.clone());
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
@@ -1142,15 +1175,16 @@ pub mod images {
                     let path = format!(
                         "/accounts/{account_id}/images/v1/{image_id}/blob"
                     );
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .header("Accept", "image/*")
-                            .operation(
-                                "cloudflare-images-base-image",
-                                "/accounts/{account_id}/images/v1/{image_id}/blob",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .header("Accept", "image/*")
+                        .operation(
+                            "cloudflare-images-base-image",
+                            "/accounts/{account_id}/images/v1/{image_id}/blob",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1165,9 +1199,11 @@ pub mod images {
 
     #[cfg(feature = "testing")]
     impl<'a> V1BlobMock<'a> {
-        /// A new rule for [`V1Blob::get`]: `GET /accounts/{account_id}/images/v1/{image_id}/blob`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn get(&self) -> runtime::mock::Rule<Vec<u8>> {
-            self.mock.rule(super::MOCK_OPERATIONS[14])
+        /// A new rule for [`V1Blob::get`]: `GET /accounts/{account_id}/images/v1/{image_id}/blob`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(image_id, params)` of type `(String, V1BlobGetParams)`.
+        pub fn get(&self) -> runtime::mock::Rule<Vec<u8>, (String, V1BlobGetParams)> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[14])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
     }
 
@@ -1196,19 +1232,22 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
                     )?;
                     let path = format!("/accounts/{account_id}/images/v1/keys");
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .operation(
-                                "cloudflare-images-keys-list-signing-keys",
-                                "/accounts/{account_id}/images/v1/keys",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .operation(
+                            "cloudflare-images-keys-list-signing-keys",
+                            "/accounts/{account_id}/images/v1/keys",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1232,6 +1271,8 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (signing_key_name.to_owned(), params.clone());
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
@@ -1243,14 +1284,15 @@ pub mod images {
                     let path = format!(
                         "/accounts/{account_id}/images/v1/keys/{signing_key_name}"
                     );
-                    Ok(
-                        runtime::Request::new(runtime::Method::PUT, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .operation(
-                                "cloudflare-images-keys-add-signing-key",
-                                "/accounts/{account_id}/images/v1/keys/{signing_key_name}",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::PUT, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .operation(
+                            "cloudflare-images-keys-add-signing-key",
+                            "/accounts/{account_id}/images/v1/keys/{signing_key_name}",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1274,6 +1316,8 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (signing_key_name.to_owned(), params.clone());
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
@@ -1285,14 +1329,15 @@ pub mod images {
                     let path = format!(
                         "/accounts/{account_id}/images/v1/keys/{signing_key_name}"
                     );
-                    Ok(
-                        runtime::Request::new(runtime::Method::DELETE, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .operation(
-                                "cloudflare-images-keys-delete-signing-key",
-                                "/accounts/{account_id}/images/v1/keys/{signing_key_name}",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::DELETE, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .operation(
+                            "cloudflare-images-keys-delete-signing-key",
+                            "/accounts/{account_id}/images/v1/keys/{signing_key_name}",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1307,19 +1352,37 @@ pub mod images {
 
     #[cfg(feature = "testing")]
     impl<'a> V1KeysMock<'a> {
-        /// A new rule for [`V1Keys::list`]: `GET /accounts/{account_id}/images/v1/keys`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<super::types::ImageKeysResponse> {
-            self.mock.rule(super::MOCK_OPERATIONS[2])
+        /// A new rule for [`V1Keys::list`]: `GET /accounts/{account_id}/images/v1/keys`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `V1KeysListParams`.
+        pub fn list(
+            &self,
+        ) -> runtime::mock::Rule<super::types::ImageKeysResponse, V1KeysListParams> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[2])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
 
-        /// A new rule for [`V1Keys::update`]: `PUT /accounts/{account_id}/images/v1/keys/{signing_key_name}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn update(&self) -> runtime::mock::Rule<super::types::ImageKeysResponse> {
-            self.mock.rule(super::MOCK_OPERATIONS[3])
+        /// A new rule for [`V1Keys::update`]: `PUT /accounts/{account_id}/images/v1/keys/{signing_key_name}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(signing_key_name, params)` of type `(String, V1KeysUpdateParams)`.
+        pub fn update(
+            &self,
+        ) -> runtime::mock::Rule<
+            super::types::ImageKeysResponse,
+            (String, V1KeysUpdateParams),
+        > {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[3])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
 
-        /// A new rule for [`V1Keys::delete`]: `DELETE /accounts/{account_id}/images/v1/keys/{signing_key_name}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn delete(&self) -> runtime::mock::Rule<super::types::ImageKeysResponse> {
-            self.mock.rule(super::MOCK_OPERATIONS[4])
+        /// A new rule for [`V1Keys::delete`]: `DELETE /accounts/{account_id}/images/v1/keys/{signing_key_name}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(signing_key_name, params)` of type `(String, V1KeysDeleteParams)`.
+        pub fn delete(
+            &self,
+        ) -> runtime::mock::Rule<
+            super::types::ImageKeysResponse,
+            (String, V1KeysDeleteParams),
+        > {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[4])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
     }
 
@@ -1348,19 +1411,22 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
                     )?;
                     let path = format!("/accounts/{account_id}/images/v1/stats");
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .operation(
-                                "cloudflare-images-images-usage-statistics",
-                                "/accounts/{account_id}/images/v1/stats",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .operation(
+                            "cloudflare-images-images-usage-statistics",
+                            "/accounts/{account_id}/images/v1/stats",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1375,9 +1441,13 @@ pub mod images {
 
     #[cfg(feature = "testing")]
     impl<'a> V1StatsMock<'a> {
-        /// A new rule for [`V1Stats::get`]: `GET /accounts/{account_id}/images/v1/stats`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn get(&self) -> runtime::mock::Rule<super::types::ImagesStats> {
-            self.mock.rule(super::MOCK_OPERATIONS[5])
+        /// A new rule for [`V1Stats::get`]: `GET /accounts/{account_id}/images/v1/stats`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `V1StatsGetParams`.
+        pub fn get(
+            &self,
+        ) -> runtime::mock::Rule<super::types::ImagesStats, V1StatsGetParams> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[5])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
     }
 
@@ -1406,19 +1476,22 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
                     )?;
                     let path = format!("/accounts/{account_id}/images/v1/variants");
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .operation(
-                                "cloudflare-images-variants-list-variants",
-                                "/accounts/{account_id}/images/v1/variants",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .operation(
+                            "cloudflare-images-variants-list-variants",
+                            "/accounts/{account_id}/images/v1/variants",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1442,20 +1515,23 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
                     )?;
                     let path = format!("/accounts/{account_id}/images/v1/variants");
-                    Ok(
-                        runtime::Request::new(runtime::Method::POST, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .json(&params)?
-                            .operation(
-                                "cloudflare-images-variants-create-a-variant",
-                                "/accounts/{account_id}/images/v1/variants",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::POST, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .json(&params)?
+                        .operation(
+                            "cloudflare-images-variants-create-a-variant",
+                            "/accounts/{account_id}/images/v1/variants",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1479,6 +1555,8 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (variant_id.to_owned(), params.clone());
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
@@ -1487,14 +1565,15 @@ pub mod images {
                     let path = format!(
                         "/accounts/{account_id}/images/v1/variants/{variant_id}"
                     );
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .operation(
-                                "cloudflare-images-variants-variant-details",
-                                "/accounts/{account_id}/images/v1/variants/{variant_id}",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .operation(
+                            "cloudflare-images-variants-variant-details",
+                            "/accounts/{account_id}/images/v1/variants/{variant_id}",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1518,6 +1597,8 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (variant_id.to_owned(), params.clone());
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
@@ -1526,17 +1607,16 @@ pub mod images {
                     let path = format!(
                         "/accounts/{account_id}/images/v1/variants/{variant_id}"
                     );
-                    Ok(
-                        runtime::Request::new(runtime::Method::DELETE, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .json(
-                                params.body.as_ref().unwrap_or(&serde_json::json!({})),
-                            )?
-                            .operation(
-                                "cloudflare-images-variants-delete-a-variant",
-                                "/accounts/{account_id}/images/v1/variants/{variant_id}",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::DELETE, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .json(params.body.as_ref().unwrap_or(&serde_json::json!({})))?
+                        .operation(
+                            "cloudflare-images-variants-delete-a-variant",
+                            "/accounts/{account_id}/images/v1/variants/{variant_id}",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1560,6 +1640,8 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (variant_id.to_owned(), params.clone());
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
@@ -1568,15 +1650,16 @@ pub mod images {
                     let path = format!(
                         "/accounts/{account_id}/images/v1/variants/{variant_id}"
                     );
-                    Ok(
-                        runtime::Request::new(runtime::Method::PATCH, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .json(&params)?
-                            .operation(
-                                "cloudflare-images-variants-update-a-variant",
-                                "/accounts/{account_id}/images/v1/variants/{variant_id}",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::PATCH, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .json(&params)?
+                        .operation(
+                            "cloudflare-images-variants-update-a-variant",
+                            "/accounts/{account_id}/images/v1/variants/{variant_id}",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1591,30 +1674,62 @@ pub mod images {
 
     #[cfg(feature = "testing")]
     impl<'a> V1VariantsMock<'a> {
-        /// A new rule for [`V1Variants::list`]: `GET /accounts/{account_id}/images/v1/variants`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<super::types::ImageVariantsResponse> {
-            self.mock.rule(super::MOCK_OPERATIONS[6])
+        /// A new rule for [`V1Variants::list`]: `GET /accounts/{account_id}/images/v1/variants`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `V1VariantsListParams`.
+        pub fn list(
+            &self,
+        ) -> runtime::mock::Rule<
+            super::types::ImageVariantsResponse,
+            V1VariantsListParams,
+        > {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[6])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
 
-        /// A new rule for [`V1Variants::new`]: `POST /accounts/{account_id}/images/v1/variants`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        /// A new rule for [`V1Variants::new`]: `POST /accounts/{account_id}/images/v1/variants`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `V1VariantsNewParams`.
         #[allow(clippy::new_ret_no_self)]
-        pub fn new(&self) -> runtime::mock::Rule<super::types::ImageVariantResponse> {
-            self.mock.rule(super::MOCK_OPERATIONS[7])
+        pub fn new(
+            &self,
+        ) -> runtime::mock::Rule<
+            super::types::ImageVariantResponse,
+            V1VariantsNewParams,
+        > {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[7])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
 
-        /// A new rule for [`V1Variants::get`]: `GET /accounts/{account_id}/images/v1/variants/{variant_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn get(&self) -> runtime::mock::Rule<super::types::ImageVariantResponse> {
-            self.mock.rule(super::MOCK_OPERATIONS[8])
+        /// A new rule for [`V1Variants::get`]: `GET /accounts/{account_id}/images/v1/variants/{variant_id}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(variant_id, params)` of type `(String, V1VariantsGetParams)`.
+        pub fn get(
+            &self,
+        ) -> runtime::mock::Rule<
+            super::types::ImageVariantResponse,
+            (String, V1VariantsGetParams),
+        > {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[8])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
 
-        /// A new rule for [`V1Variants::delete`]: `DELETE /accounts/{account_id}/images/v1/variants/{variant_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn delete(&self) -> runtime::mock::Rule<serde_json::Value> {
-            self.mock.rule(super::MOCK_OPERATIONS[9])
+        /// A new rule for [`V1Variants::delete`]: `DELETE /accounts/{account_id}/images/v1/variants/{variant_id}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(variant_id, params)` of type `(String, V1VariantsDeleteParams)`.
+        pub fn delete(
+            &self,
+        ) -> runtime::mock::Rule<serde_json::Value, (String, V1VariantsDeleteParams)> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[9])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
 
-        /// A new rule for [`V1Variants::edit`]: `PATCH /accounts/{account_id}/images/v1/variants/{variant_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn edit(&self) -> runtime::mock::Rule<super::types::ImageVariantResponse> {
-            self.mock.rule(super::MOCK_OPERATIONS[10])
+        /// A new rule for [`V1Variants::edit`]: `PATCH /accounts/{account_id}/images/v1/variants/{variant_id}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(variant_id, params)` of type `(String, V1VariantsEditParams)`.
+        pub fn edit(
+            &self,
+        ) -> runtime::mock::Rule<
+            super::types::ImageVariantResponse,
+            (String, V1VariantsEditParams),
+        > {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[10])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
     }
 
@@ -1650,30 +1765,33 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
                     )?;
                     let path = format!("/accounts/{account_id}/images/v2");
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .query_opt(
-                                "continuation_token",
-                                params.continuation_token.as_ref(),
-                            )
-                            .query_opt("per_page", params.per_page.as_ref())
-                            .query_styled_opt(
-                                "sort_order",
-                                params.sort_order.as_ref(),
-                                runtime::Style::Form,
-                                true,
-                            )
-                            .operation(
-                                "cloudflare-images-list-images-v2",
-                                "/accounts/{account_id}/images/v2",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .query_opt(
+                            "continuation_token",
+                            params.continuation_token.as_ref(),
+                        )
+                        .query_opt("per_page", params.per_page.as_ref())
+                        .query_styled_opt(
+                            "sort_order",
+                            params.sort_order.as_ref(),
+                            runtime::Style::Form,
+                            true,
+                        )
+                        .operation(
+                            "cloudflare-images-list-images-v2",
+                            "/accounts/{account_id}/images/v2",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1728,9 +1846,13 @@ pub mod images {
             }
         }
 
-        /// A new rule for [`V2::list`]: `GET /accounts/{account_id}/images/v2`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<super::types::ImagesV2ListResult> {
-            self.mock.rule(super::MOCK_OPERATIONS[15])
+        /// A new rule for [`V2::list`]: `GET /accounts/{account_id}/images/v2`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `V2ListParams`.
+        pub fn list(
+            &self,
+        ) -> runtime::mock::Rule<super::types::ImagesV2ListResult, V2ListParams> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[15])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
     }
 
@@ -1760,33 +1882,36 @@ pub mod images {
             runtime::Call::enveloped(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let account_id = runtime::path_param(
                         "account_id",
                         &params.account_id,
                     )?;
                     let path = format!("/accounts/{account_id}/images/v2/direct_upload");
-                    Ok(
-                        runtime::Request::new(runtime::Method::POST, path)
-                            .security(&[&["api_token"], &["api_email", "api_key"]])
-                            .multipart(
-                                runtime::Multipart::new()
-                                    .text_opt("id", params.id.as_ref())
-                                    .text_opt(
-                                        "expiry",
-                                        params.expiry.as_ref().map(|v| v.to_rfc3339()),
-                                    )
-                                    .json_opt("metadata", params.metadata.as_ref())?
-                                    .text_opt(
-                                        "requireSignedURLs",
-                                        params.require_signed_urls.as_ref(),
-                                    )
-                                    .text_opt("creator", params.creator.as_ref()),
-                            )
-                            .operation(
-                                "cloudflare-images-create-authenticated-direct-upload-url-v-2",
-                                "/accounts/{account_id}/images/v2/direct_upload",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::POST, path)
+                        .security(&[&["api_token"], &["api_email", "api_key"]])
+                        .multipart(
+                            runtime::Multipart::new()
+                                .text_opt("id", params.id.as_ref())
+                                .text_opt(
+                                    "expiry",
+                                    params.expiry.as_ref().map(|v| v.to_rfc3339()),
+                                )
+                                .json_opt("metadata", params.metadata.as_ref())?
+                                .text_opt(
+                                    "requireSignedURLs",
+                                    params.require_signed_urls.as_ref(),
+                                )
+                                .text_opt("creator", params.creator.as_ref()),
+                        )
+                        .operation(
+                            "cloudflare-images-create-authenticated-direct-upload-url-v-2",
+                            "/accounts/{account_id}/images/v2/direct_upload",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1801,12 +1926,17 @@ pub mod images {
 
     #[cfg(feature = "testing")]
     impl<'a> V2DirectUploadsMock<'a> {
-        /// A new rule for [`V2DirectUploads::new`]: `POST /accounts/{account_id}/images/v2/direct_upload`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        /// A new rule for [`V2DirectUploads::new`]: `POST /accounts/{account_id}/images/v2/direct_upload`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `V2DirectUploadsNewParams`.
         #[allow(clippy::new_ret_no_self)]
         pub fn new(
             &self,
-        ) -> runtime::mock::Rule<super::types::ImagesV2DirectUploadsNewResult> {
-            self.mock.rule(super::MOCK_OPERATIONS[16])
+        ) -> runtime::mock::Rule<
+            super::types::ImagesV2DirectUploadsNewResult,
+            V2DirectUploadsNewParams,
+        > {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[16])
+                .documents::<super::types::ApiResponseCommonFailure>("4XX")
         }
     }
 

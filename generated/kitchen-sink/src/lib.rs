@@ -815,15 +815,18 @@ pub mod advice {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
                     let path = format!("/shops/{shop_id}/advice");
-                    Ok(
-                        runtime::Request::new(runtime::Method::POST, path)
-                            .security(&[&["basic_auth"], &["query_key"]])
-                            .header_opt("X-Shop-Pin", params.x_shop_pin.as_ref())
-                            .json(&params)?
-                            .operation("askAdvice", "/shops/{shop_id}/advice"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::POST, path)
+                        .security(&[&["basic_auth"], &["query_key"]])
+                        .header_opt("X-Shop-Pin", params.x_shop_pin.as_ref())
+                        .json(&params)?
+                        .operation("askAdvice", "/shops/{shop_id}/advice");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -844,18 +847,21 @@ pub mod advice {
             runtime::Call::events(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let mut params = params;
                     params.stream = Some(Some(true));
                     let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
                     let path = format!("/shops/{shop_id}/advice");
-                    Ok(
-                        runtime::Request::new(runtime::Method::POST, path)
-                            .security(&[&["basic_auth"], &["query_key"]])
-                            .header_opt("X-Shop-Pin", params.x_shop_pin.as_ref())
-                            .json(&params)?
-                            .header("Accept", "text/event-stream")
-                            .operation("askAdvice", "/shops/{shop_id}/advice"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::POST, path)
+                        .security(&[&["basic_auth"], &["query_key"]])
+                        .header_opt("X-Shop-Pin", params.x_shop_pin.as_ref())
+                        .json(&params)?
+                        .header("Accept", "text/event-stream")
+                        .operation("askAdvice", "/shops/{shop_id}/advice");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -870,9 +876,9 @@ pub mod advice {
 
     #[cfg(feature = "testing")]
     impl<'a> AdviceMock<'a> {
-        /// A new rule for [`Advice::new`]: `POST /shops/{shop_id}/advice`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        /// A new rule for [`Advice::new`]: `POST /shops/{shop_id}/advice`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `AdviceNewParams`.
         #[allow(clippy::new_ret_no_self)]
-        pub fn new(&self) -> runtime::mock::Rule<super::types::Advice> {
+        pub fn new(&self) -> runtime::mock::Rule<super::types::Advice, AdviceNewParams> {
             self.mock.rule(super::MOCK_OPERATIONS[10])
         }
     }
@@ -987,53 +993,56 @@ pub mod orders {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
                     let path = format!("/shops/{shop_id}/orders");
-                    Ok(
-                        runtime::Request::new(runtime::Method::POST, path)
-                            .security(&[&["basic_auth"], &["query_key"]])
-                            .form(
-                                runtime::Form::new()
-                                    .field("item", &params.item, runtime::Style::Form, true)
-                                    .field_opt(
-                                        "quantity",
-                                        params.quantity.as_ref(),
-                                        runtime::Style::Form,
-                                        true,
-                                    )
-                                    .field_opt(
-                                        "gift",
-                                        params.gift.as_ref(),
-                                        runtime::Style::Form,
-                                        true,
-                                    )
-                                    .field_opt(
-                                        "tags",
-                                        params.tags.as_ref(),
-                                        runtime::Style::Form,
-                                        true,
-                                    )
-                                    .field_opt(
-                                        "codes",
-                                        params.codes.as_ref(),
-                                        runtime::Style::PipeDelimited,
-                                        false,
-                                    )
-                                    .field_opt(
-                                        "metadata",
-                                        params.metadata.as_ref(),
-                                        runtime::Style::Form,
-                                        true,
-                                    )
-                                    .field_opt(
-                                        "lines",
-                                        params.lines.as_ref(),
-                                        runtime::Style::Form,
-                                        true,
-                                    ),
-                            )
-                            .operation("placeOrder", "/shops/{shop_id}/orders"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::POST, path)
+                        .security(&[&["basic_auth"], &["query_key"]])
+                        .form(
+                            runtime::Form::new()
+                                .field("item", &params.item, runtime::Style::Form, true)
+                                .field_opt(
+                                    "quantity",
+                                    params.quantity.as_ref(),
+                                    runtime::Style::Form,
+                                    true,
+                                )
+                                .field_opt(
+                                    "gift",
+                                    params.gift.as_ref(),
+                                    runtime::Style::Form,
+                                    true,
+                                )
+                                .field_opt(
+                                    "tags",
+                                    params.tags.as_ref(),
+                                    runtime::Style::Form,
+                                    true,
+                                )
+                                .field_opt(
+                                    "codes",
+                                    params.codes.as_ref(),
+                                    runtime::Style::PipeDelimited,
+                                    false,
+                                )
+                                .field_opt(
+                                    "metadata",
+                                    params.metadata.as_ref(),
+                                    runtime::Style::Form,
+                                    true,
+                                )
+                                .field_opt(
+                                    "lines",
+                                    params.lines.as_ref(),
+                                    runtime::Style::Form,
+                                    true,
+                                ),
+                        )
+                        .operation("placeOrder", "/shops/{shop_id}/orders");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1048,9 +1057,11 @@ pub mod orders {
 
     #[cfg(feature = "testing")]
     impl<'a> OrdersMock<'a> {
-        /// A new rule for [`Orders::new`]: `POST /shops/{shop_id}/orders`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        /// A new rule for [`Orders::new`]: `POST /shops/{shop_id}/orders`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `OrdersNewParams`.
         #[allow(clippy::new_ret_no_self)]
-        pub fn new(&self) -> runtime::mock::Rule<super::types::OrdersNewResponse> {
+        pub fn new(
+            &self,
+        ) -> runtime::mock::Rule<super::types::OrdersNewResponse, OrdersNewParams> {
             self.mock.rule(super::MOCK_OPERATIONS[9])
         }
     }
@@ -1179,29 +1190,29 @@ pub mod pets {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
                     let path = format!("/shops/{shop_id}/pets");
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["basic_auth"], &["query_key"]])
-                            .query_styled_opt(
-                                "kind",
-                                params.kind.as_ref(),
-                                runtime::Style::Form,
-                                true,
-                            )
-                            .query_list(
-                                "tags",
-                                params.tags.as_deref().unwrap_or_default(),
-                            )
-                            .query_opt("limit", params.limit.as_ref())
-                            .query_opt(
-                                "born_after",
-                                params.born_after.as_ref().map(|v| v.to_rfc3339()),
-                            )
-                            .header_opt("X-Request-Id", params.x_request_id.as_ref())
-                            .operation("listPets", "/shops/{shop_id}/pets"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["basic_auth"], &["query_key"]])
+                        .query_styled_opt(
+                            "kind",
+                            params.kind.as_ref(),
+                            runtime::Style::Form,
+                            true,
+                        )
+                        .query_list("tags", params.tags.as_deref().unwrap_or_default())
+                        .query_opt("limit", params.limit.as_ref())
+                        .query_opt(
+                            "born_after",
+                            params.born_after.as_ref().map(|v| v.to_rfc3339()),
+                        )
+                        .header_opt("X-Request-Id", params.x_request_id.as_ref())
+                        .operation("listPets", "/shops/{shop_id}/pets");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1225,14 +1236,17 @@ pub mod pets {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
                     let path = format!("/shops/{shop_id}/pets");
-                    Ok(
-                        runtime::Request::new(runtime::Method::POST, path)
-                            .security(&[&["basic_auth"], &["query_key"]])
-                            .json(&params)?
-                            .operation("createPet", "/shops/{shop_id}/pets"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::POST, path)
+                        .security(&[&["basic_auth"], &["query_key"]])
+                        .json(&params)?
+                        .operation("createPet", "/shops/{shop_id}/pets");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1250,15 +1264,18 @@ pub mod pets {
             runtime::Call::empty(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (pet_id.to_owned(), params.clone());
                     let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
                     let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
                         .into_owned();
                     let path = format!("/shops/{shop_id}/pets/{pet_id}");
-                    Ok(
-                        runtime::Request::new(runtime::Method::DELETE, path)
-                            .security(&[&["basic_auth"], &["query_key"]])
-                            .operation("deletePet", "/shops/{shop_id}/pets/{pet_id}"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::DELETE, path)
+                        .security(&[&["basic_auth"], &["query_key"]])
+                        .operation("deletePet", "/shops/{shop_id}/pets/{pet_id}");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1280,16 +1297,19 @@ pub mod pets {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (pet_id.to_owned(), params.clone());
                     let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
                     let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
                         .into_owned();
                     let path = format!("/shops/{shop_id}/pets/{pet_id}");
-                    Ok(
-                        runtime::Request::new(runtime::Method::PATCH, path)
-                            .security(&[&["basic_auth"], &["query_key"]])
-                            .json(&params)?
-                            .operation("updatePet", "/shops/{shop_id}/pets/{pet_id}"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::PATCH, path)
+                        .security(&[&["basic_auth"], &["query_key"]])
+                        .json(&params)?
+                        .operation("updatePet", "/shops/{shop_id}/pets/{pet_id}");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1314,24 +1334,32 @@ pub mod pets {
             PhotoMock { mock: self.mock }
         }
 
-        /// A new rule for [`Pets::list`]: `GET /shops/{shop_id}/pets`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<Vec<super::types::Pet>> {
+        /// A new rule for [`Pets::list`]: `GET /shops/{shop_id}/pets`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `PetsListParams`.
+        pub fn list(
+            &self,
+        ) -> runtime::mock::Rule<Vec<super::types::Pet>, PetsListParams> {
             self.mock.rule(super::MOCK_OPERATIONS[0])
         }
 
-        /// A new rule for [`Pets::new`]: `POST /shops/{shop_id}/pets`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        /// A new rule for [`Pets::new`]: `POST /shops/{shop_id}/pets`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `PetsNewParams`.
         #[allow(clippy::new_ret_no_self)]
-        pub fn new(&self) -> runtime::mock::Rule<super::types::Pet> {
-            self.mock.rule(super::MOCK_OPERATIONS[1])
+        pub fn new(&self) -> runtime::mock::Rule<super::types::Pet, PetsNewParams> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[1])
+                .documents::<super::types::Problem>("409")
+                .documents::<super::types::PetsNewError4xx>("4XX")
+                .documents::<super::types::Problem>("default")
         }
 
-        /// A new rule for [`Pets::delete`]: `DELETE /shops/{shop_id}/pets/{pet_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn delete(&self) -> runtime::mock::Rule<()> {
+        /// A new rule for [`Pets::delete`]: `DELETE /shops/{shop_id}/pets/{pet_id}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(pet_id, params)` of type `(i64, PetsDeleteParams)`.
+        pub fn delete(&self) -> runtime::mock::Rule<(), (i64, PetsDeleteParams)> {
             self.mock.rule(super::MOCK_OPERATIONS[2])
         }
 
-        /// A new rule for [`Pets::edit`]: `PATCH /shops/{shop_id}/pets/{pet_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn edit(&self) -> runtime::mock::Rule<super::types::Pet> {
+        /// A new rule for [`Pets::edit`]: `PATCH /shops/{shop_id}/pets/{pet_id}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(pet_id, params)` of type `(i64, PetsEditParams)`.
+        pub fn edit(
+            &self,
+        ) -> runtime::mock::Rule<super::types::Pet, (i64, PetsEditParams)> {
             self.mock.rule(super::MOCK_OPERATIONS[3])
         }
     }
@@ -1359,29 +1387,32 @@ pub mod pets {
             runtime::Call::empty(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (pet_id.to_owned(), params.clone());
                     let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
                     let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
                         .into_owned();
                     let path = format!("/shops/{shop_id}/pets/{pet_id}/documents");
-                    Ok(
-                        runtime::Request::new(runtime::Method::POST, path)
-                            .security(&[&["basic_auth"], &["query_key"]])
-                            .multipart(
-                                runtime::Multipart::new()
-                                    .upload_opt("file", params.file.clone())
-                                    .json_opt("metadata", params.metadata.as_ref())?
-                                    .text_opt("private", params.private.as_ref())
-                                    .text_opt("url", params.url.as_ref())
-                                    .text_opt(
-                                        "expiry",
-                                        params.expiry.as_ref().map(|v| v.to_rfc3339()),
-                                    ),
-                            )
-                            .operation(
-                                "uploadDocument",
-                                "/shops/{shop_id}/pets/{pet_id}/documents",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::POST, path)
+                        .security(&[&["basic_auth"], &["query_key"]])
+                        .multipart(
+                            runtime::Multipart::new()
+                                .upload_opt("file", params.file.clone())
+                                .json_opt("metadata", params.metadata.as_ref())?
+                                .text_opt("private", params.private.as_ref())
+                                .text_opt("url", params.url.as_ref())
+                                .text_opt(
+                                    "expiry",
+                                    params.expiry.as_ref().map(|v| v.to_rfc3339()),
+                                ),
+                        )
+                        .operation(
+                            "uploadDocument",
+                            "/shops/{shop_id}/pets/{pet_id}/documents",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1403,6 +1434,8 @@ pub mod pets {
             runtime::Call::empty(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (document_id.to_owned(), params.clone());
                     let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
                     let pet_id = runtime::path_param(
                             "pet_id",
@@ -1413,17 +1446,16 @@ pub mod pets {
                     let path = format!(
                         "/shops/{shop_id}/pets/{pet_id}/documents/{document_id}"
                     );
-                    Ok(
-                        runtime::Request::new(runtime::Method::DELETE, path)
-                            .security(&[&["basic_auth"], &["query_key"]])
-                            .json(
-                                params.body.as_ref().unwrap_or(&serde_json::json!({})),
-                            )?
-                            .operation(
-                                "deleteDocument",
-                                "/shops/{shop_id}/pets/{pet_id}/documents/{document_id}",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::DELETE, path)
+                        .security(&[&["basic_auth"], &["query_key"]])
+                        .json(params.body.as_ref().unwrap_or(&serde_json::json!({})))?
+                        .operation(
+                            "deleteDocument",
+                            "/shops/{shop_id}/pets/{pet_id}/documents/{document_id}",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1438,14 +1470,16 @@ pub mod pets {
 
     #[cfg(feature = "testing")]
     impl<'a> DocumentsMock<'a> {
-        /// A new rule for [`Documents::new`]: `POST /shops/{shop_id}/pets/{pet_id}/documents`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        /// A new rule for [`Documents::new`]: `POST /shops/{shop_id}/pets/{pet_id}/documents`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(pet_id, params)` of type `(i64, DocumentsNewParams)`.
         #[allow(clippy::new_ret_no_self)]
-        pub fn new(&self) -> runtime::mock::Rule<()> {
+        pub fn new(&self) -> runtime::mock::Rule<(), (i64, DocumentsNewParams)> {
             self.mock.rule(super::MOCK_OPERATIONS[6])
         }
 
-        /// A new rule for [`Documents::delete`]: `DELETE /shops/{shop_id}/pets/{pet_id}/documents/{document_id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn delete(&self) -> runtime::mock::Rule<()> {
+        /// A new rule for [`Documents::delete`]: `DELETE /shops/{shop_id}/pets/{pet_id}/documents/{document_id}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(document_id, params)` of type `(String, DocumentsDeleteParams)`.
+        pub fn delete(
+            &self,
+        ) -> runtime::mock::Rule<(), (String, DocumentsDeleteParams)> {
             self.mock.rule(super::MOCK_OPERATIONS[7])
         }
     }
@@ -1470,19 +1504,19 @@ pub mod pets {
             runtime::Call::bytes(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (pet_id.to_owned(), params.clone());
                     let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
                     let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
                         .into_owned();
                     let path = format!("/shops/{shop_id}/pets/{pet_id}/photo");
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["basic_auth"], &["query_key"]])
-                            .header("Accept", "image/png")
-                            .operation(
-                                "getPhoto",
-                                "/shops/{shop_id}/pets/{pet_id}/photo",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["basic_auth"], &["query_key"]])
+                        .header("Accept", "image/png")
+                        .operation("getPhoto", "/shops/{shop_id}/pets/{pet_id}/photo");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1500,19 +1534,22 @@ pub mod pets {
             runtime::Call::empty(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (pet_id.to_owned(), params.clone());
                     let shop_id = runtime::path_param("shop_id", &params.shop_id)?;
                     let pet_id = runtime::path_param("pet_id", &pet_id.to_string())?
                         .into_owned();
                     let path = format!("/shops/{shop_id}/pets/{pet_id}/photo");
-                    Ok(
-                        runtime::Request::new(runtime::Method::PUT, path)
-                            .security(&[&["basic_auth"], &["query_key"]])
-                            .body_upload("image/png", params.body)
-                            .operation(
-                                "uploadPhoto",
-                                "/shops/{shop_id}/pets/{pet_id}/photo",
-                            ),
-                    )
+                    let request = runtime::Request::new(runtime::Method::PUT, path)
+                        .security(&[&["basic_auth"], &["query_key"]])
+                        .body_upload("image/png", params.body)
+                        .operation(
+                            "uploadPhoto",
+                            "/shops/{shop_id}/pets/{pet_id}/photo",
+                        );
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1527,13 +1564,13 @@ pub mod pets {
 
     #[cfg(feature = "testing")]
     impl<'a> PhotoMock<'a> {
-        /// A new rule for [`Photo::get`]: `GET /shops/{shop_id}/pets/{pet_id}/photo`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn get(&self) -> runtime::mock::Rule<Vec<u8>> {
+        /// A new rule for [`Photo::get`]: `GET /shops/{shop_id}/pets/{pet_id}/photo`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(pet_id, params)` of type `(i64, PhotoGetParams)`.
+        pub fn get(&self) -> runtime::mock::Rule<Vec<u8>, (i64, PhotoGetParams)> {
             self.mock.rule(super::MOCK_OPERATIONS[4])
         }
 
-        /// A new rule for [`Photo::update`]: `PUT /shops/{shop_id}/pets/{pet_id}/photo`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn update(&self) -> runtime::mock::Rule<()> {
+        /// A new rule for [`Photo::update`]: `PUT /shops/{shop_id}/pets/{pet_id}/photo`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(pet_id, params)` of type `(i64, PhotoUpdateParams)`.
+        pub fn update(&self) -> runtime::mock::Rule<(), (i64, PhotoUpdateParams)> {
             self.mock.rule(super::MOCK_OPERATIONS[5])
         }
     }
@@ -1950,6 +1987,8 @@ pub mod search {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (point.to_owned(), params.clone());
                     let regions = runtime::path_styled(
                         "regions",
                         &params.regions,
@@ -1963,44 +2002,45 @@ pub mod search {
                         true,
                     )?;
                     let path = format!("/search/{regions}/{point}");
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["basic_auth"], &["query_key"]])
-                            .query_styled_opt(
-                                "filter",
-                                params.filter.as_ref(),
-                                runtime::Style::DeepObject,
-                                true,
-                            )
-                            .query_styled_opt(
-                                "ids",
-                                params.ids.as_ref(),
-                                runtime::Style::Form,
-                                false,
-                            )
-                            .query_styled_opt(
-                                "fields",
-                                params.fields.as_ref(),
-                                runtime::Style::SpaceDelimited,
-                                false,
-                            )
-                            .query_styled_opt(
-                                "sort",
-                                params.sort.as_ref(),
-                                runtime::Style::PipeDelimited,
-                                false,
-                            )
-                            .query_styled_opt(
-                                "options",
-                                params.options.as_ref(),
-                                runtime::Style::Form,
-                                true,
-                            )
-                            .header_styled_opt("X-Trace", params.x_trace.as_ref(), false)
-                            .cookie_opt("session", Some(&params.session), true)
-                            .cookie_opt("prefs", params.prefs.as_ref(), false)
-                            .operation("search", "/search/{regions}/{point}"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["basic_auth"], &["query_key"]])
+                        .query_styled_opt(
+                            "filter",
+                            params.filter.as_ref(),
+                            runtime::Style::DeepObject,
+                            true,
+                        )
+                        .query_styled_opt(
+                            "ids",
+                            params.ids.as_ref(),
+                            runtime::Style::Form,
+                            false,
+                        )
+                        .query_styled_opt(
+                            "fields",
+                            params.fields.as_ref(),
+                            runtime::Style::SpaceDelimited,
+                            false,
+                        )
+                        .query_styled_opt(
+                            "sort",
+                            params.sort.as_ref(),
+                            runtime::Style::PipeDelimited,
+                            false,
+                        )
+                        .query_styled_opt(
+                            "options",
+                            params.options.as_ref(),
+                            runtime::Style::Form,
+                            true,
+                        )
+                        .header_styled_opt("X-Trace", params.x_trace.as_ref(), false)
+                        .cookie_opt("session", Some(&params.session), true)
+                        .cookie_opt("prefs", params.prefs.as_ref(), false)
+                        .operation("search", "/search/{regions}/{point}");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -2015,8 +2055,10 @@ pub mod search {
 
     #[cfg(feature = "testing")]
     impl<'a> SearchMock<'a> {
-        /// A new rule for [`Search::get`]: `GET /search/{regions}/{point}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn get(&self) -> runtime::mock::Rule<Vec<String>> {
+        /// A new rule for [`Search::get`]: `GET /search/{regions}/{point}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(point, params)` of type `(types::Point, SearchGetParams)`.
+        pub fn get(
+            &self,
+        ) -> runtime::mock::Rule<Vec<String>, (super::types::Point, SearchGetParams)> {
             self.mock.rule(super::MOCK_OPERATIONS[11])
         }
     }
@@ -2143,13 +2185,16 @@ pub mod tags {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let path = "/tags".to_string();
-                    Ok(
-                        runtime::Request::new(runtime::Method::PUT, path)
-                            .security(&[&["basic_auth"], &["query_key"]])
-                            .json(&params.body)?
-                            .operation("replaceTags", "/tags"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::PUT, path)
+                        .security(&[&["basic_auth"], &["query_key"]])
+                        .json(&params.body)?
+                        .operation("replaceTags", "/tags");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -2164,10 +2209,13 @@ pub mod tags {
 
     #[cfg(feature = "testing")]
     impl<'a> TagsMock<'a> {
-        /// A new rule for [`Tags::update`]: `PUT /tags`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        /// A new rule for [`Tags::update`]: `PUT /tags`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `TagsUpdateParams`.
         pub fn update(
             &self,
-        ) -> runtime::mock::Rule<std::collections::BTreeMap<String, i64>> {
+        ) -> runtime::mock::Rule<
+            std::collections::BTreeMap<String, i64>,
+            TagsUpdateParams,
+        > {
             self.mock.rule(super::MOCK_OPERATIONS[8])
         }
     }

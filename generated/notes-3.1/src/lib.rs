@@ -516,14 +516,17 @@ pub mod notes {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let path = "/notes".to_string();
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["token"]])
-                            .query_opt("tag", params.tag.as_ref())
-                            .query_opt("limit", params.limit.as_ref())
-                            .operation("listNotes", "/notes"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["token"]])
+                        .query_opt("tag", params.tag.as_ref())
+                        .query_opt("limit", params.limit.as_ref())
+                        .operation("listNotes", "/notes");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -545,13 +548,16 @@ pub mod notes {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let path = "/notes".to_string();
-                    Ok(
-                        runtime::Request::new(runtime::Method::POST, path)
-                            .security(&[&["token"]])
-                            .json(&params)?
-                            .operation("createNote", "/notes"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::POST, path)
+                        .security(&[&["token"]])
+                        .json(&params)?
+                        .operation("createNote", "/notes");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -567,13 +573,16 @@ pub mod notes {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = id.to_owned();
                     let id = runtime::path_param("id", id)?;
                     let path = format!("/notes/{id}");
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["token"]])
-                            .operation("getNote", "/notes/{id}"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["token"]])
+                        .operation("getNote", "/notes/{id}");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -589,13 +598,16 @@ pub mod notes {
             runtime::Call::empty(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = id.to_owned();
                     let id = runtime::path_param("id", id)?;
                     let path = format!("/notes/{id}");
-                    Ok(
-                        runtime::Request::new(runtime::Method::DELETE, path)
-                            .security(&[&["token"]])
-                            .operation("deleteNote", "/notes/{id}"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::DELETE, path)
+                        .security(&[&["token"]])
+                        .operation("deleteNote", "/notes/{id}");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -610,24 +622,28 @@ pub mod notes {
 
     #[cfg(feature = "testing")]
     impl<'a> NotesMock<'a> {
-        /// A new rule for [`Notes::list`]: `GET /notes`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<Vec<super::types::Note>> {
+        /// A new rule for [`Notes::list`]: `GET /notes`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `NotesListParams`.
+        pub fn list(
+            &self,
+        ) -> runtime::mock::Rule<Vec<super::types::Note>, NotesListParams> {
             self.mock.rule(super::MOCK_OPERATIONS[0])
         }
 
-        /// A new rule for [`Notes::new`]: `POST /notes`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        /// A new rule for [`Notes::new`]: `POST /notes`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `NotesNewParams`.
         #[allow(clippy::new_ret_no_self)]
-        pub fn new(&self) -> runtime::mock::Rule<super::types::Note> {
-            self.mock.rule(super::MOCK_OPERATIONS[1])
+        pub fn new(&self) -> runtime::mock::Rule<super::types::Note, NotesNewParams> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[1])
+                .documents::<super::types::NotesNewError>("default")
         }
 
-        /// A new rule for [`Notes::get`]: `GET /notes/{id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn get(&self) -> runtime::mock::Rule<super::types::Note> {
+        /// A new rule for [`Notes::get`]: `GET /notes/{id}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `id` of type `String`.
+        pub fn get(&self) -> runtime::mock::Rule<super::types::Note, String> {
             self.mock.rule(super::MOCK_OPERATIONS[2])
         }
 
-        /// A new rule for [`Notes::delete`]: `DELETE /notes/{id}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn delete(&self) -> runtime::mock::Rule<()> {
+        /// A new rule for [`Notes::delete`]: `DELETE /notes/{id}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `id` of type `String`.
+        pub fn delete(&self) -> runtime::mock::Rule<(), String> {
             self.mock.rule(super::MOCK_OPERATIONS[3])
         }
     }

@@ -630,14 +630,17 @@ pub mod audit {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let path = "/audit".to_string();
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["token"]])
-                            .query_opt("offset", params.offset.as_ref())
-                            .query_opt("limit", params.limit.as_ref())
-                            .operation("listAuditEntries", "/audit"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["token"]])
+                        .query_opt("offset", params.offset.as_ref())
+                        .query_opt("limit", params.limit.as_ref())
+                        .operation("listAuditEntries", "/audit");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -682,8 +685,10 @@ pub mod audit {
 
     #[cfg(feature = "testing")]
     impl<'a> AuditMock<'a> {
-        /// A new rule for [`Audit::list`]: `GET /audit`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<super::types::AuditListResponse> {
+        /// A new rule for [`Audit::list`]: `GET /audit`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `AuditListParams`.
+        pub fn list(
+            &self,
+        ) -> runtime::mock::Rule<super::types::AuditListResponse, AuditListParams> {
             self.mock.rule(super::MOCK_OPERATIONS[3])
         }
     }
@@ -741,13 +746,16 @@ pub mod customers {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let path = "/customers".to_string();
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["token"]])
-                            .query_opt("page_size", params.page_size.as_ref())
-                            .operation("listCustomers", "/customers"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["token"]])
+                        .query_opt("page_size", params.page_size.as_ref())
+                        .operation("listCustomers", "/customers");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -792,8 +800,13 @@ pub mod customers {
 
     #[cfg(feature = "testing")]
     impl<'a> CustomersMock<'a> {
-        /// A new rule for [`Customers::list`]: `GET /customers`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<super::types::CustomersListResponse> {
+        /// A new rule for [`Customers::list`]: `GET /customers`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `CustomersListParams`.
+        pub fn list(
+            &self,
+        ) -> runtime::mock::Rule<
+            super::types::CustomersListResponse,
+            CustomersListParams,
+        > {
             self.mock.rule(super::MOCK_OPERATIONS[2])
         }
     }
@@ -843,14 +856,17 @@ pub mod events {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let path = "/events".to_string();
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["token"]])
-                            .query_opt("until", params.until.as_ref())
-                            .query_opt("limit", params.limit.as_ref())
-                            .operation("listEvents", "/events"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["token"]])
+                        .query_opt("until", params.until.as_ref())
+                        .query_opt("limit", params.limit.as_ref())
+                        .operation("listEvents", "/events");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -894,8 +910,10 @@ pub mod events {
 
     #[cfg(feature = "testing")]
     impl<'a> EventsMock<'a> {
-        /// A new rule for [`Events::list`]: `GET /events`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<super::types::EventsListResponse> {
+        /// A new rule for [`Events::list`]: `GET /events`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `EventsListParams`.
+        pub fn list(
+            &self,
+        ) -> runtime::mock::Rule<super::types::EventsListResponse, EventsListParams> {
             self.mock.rule(super::MOCK_OPERATIONS[6])
         }
     }
@@ -953,14 +971,17 @@ pub mod orders {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let path = "/orders".to_string();
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["token"]])
-                            .query_opt("after", params.after.as_ref())
-                            .query_opt("limit", params.limit.as_ref())
-                            .operation("listOrders", "/orders"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["token"]])
+                        .query_opt("after", params.after.as_ref())
+                        .query_opt("limit", params.limit.as_ref())
+                        .operation("listOrders", "/orders");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1009,8 +1030,10 @@ pub mod orders {
 
     #[cfg(feature = "testing")]
     impl<'a> OrdersMock<'a> {
-        /// A new rule for [`Orders::list`]: `GET /orders`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<super::types::OrdersListResponse> {
+        /// A new rule for [`Orders::list`]: `GET /orders`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `OrdersListParams`.
+        pub fn list(
+            &self,
+        ) -> runtime::mock::Rule<super::types::OrdersListResponse, OrdersListParams> {
             self.mock.rule(super::MOCK_OPERATIONS[0])
         }
     }
@@ -1068,14 +1091,17 @@ pub mod reviews {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let path = "/reviews".to_string();
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["token"]])
-                            .query_opt("cursor", params.cursor.as_ref())
-                            .query_opt("limit", params.limit.as_ref())
-                            .operation("listReviews", "/reviews"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["token"]])
+                        .query_opt("cursor", params.cursor.as_ref())
+                        .query_opt("limit", params.limit.as_ref())
+                        .operation("listReviews", "/reviews");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1122,8 +1148,10 @@ pub mod reviews {
 
     #[cfg(feature = "testing")]
     impl<'a> ReviewsMock<'a> {
-        /// A new rule for [`Reviews::list`]: `GET /reviews`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<super::types::ReviewsListResponse> {
+        /// A new rule for [`Reviews::list`]: `GET /reviews`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `ReviewsListParams`.
+        pub fn list(
+            &self,
+        ) -> runtime::mock::Rule<super::types::ReviewsListResponse, ReviewsListParams> {
             self.mock.rule(super::MOCK_OPERATIONS[1])
         }
     }
@@ -1181,13 +1209,16 @@ pub mod shipments {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let path = "/shipments".to_string();
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["token"]])
-                            .query_opt("from", params.from.as_ref())
-                            .operation("listShipments", "/shipments"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["token"]])
+                        .query_opt("from", params.from.as_ref())
+                        .operation("listShipments", "/shipments");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1231,8 +1262,13 @@ pub mod shipments {
 
     #[cfg(feature = "testing")]
     impl<'a> ShipmentsMock<'a> {
-        /// A new rule for [`Shipments::list`]: `GET /shipments`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<super::types::ShipmentsListResponse> {
+        /// A new rule for [`Shipments::list`]: `GET /shipments`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `ShipmentsListParams`.
+        pub fn list(
+            &self,
+        ) -> runtime::mock::Rule<
+            super::types::ShipmentsListResponse,
+            ShipmentsListParams,
+        > {
             self.mock.rule(super::MOCK_OPERATIONS[7])
         }
     }
@@ -1279,14 +1315,17 @@ pub mod tags {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let path = "/tags".to_string();
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["token"]])
-                            .query_opt("page", params.page.as_ref())
-                            .query_opt("per_page", params.per_page.as_ref())
-                            .operation("listTags", "/tags"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["token"]])
+                        .query_opt("page", params.page.as_ref())
+                        .query_opt("per_page", params.per_page.as_ref())
+                        .operation("listTags", "/tags");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1328,8 +1367,8 @@ pub mod tags {
 
     #[cfg(feature = "testing")]
     impl<'a> TagsMock<'a> {
-        /// A new rule for [`Tags::list`]: `GET /tags`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<Vec<String>> {
+        /// A new rule for [`Tags::list`]: `GET /tags`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `TagsListParams`.
+        pub fn list(&self) -> runtime::mock::Rule<Vec<String>, TagsListParams> {
             self.mock.rule(super::MOCK_OPERATIONS[4])
         }
     }
@@ -1384,12 +1423,15 @@ pub mod warehouses {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = ();
                     let path = "/warehouses".to_string();
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["token"]])
-                            .operation("listWarehouses", "/warehouses"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["token"]])
+                        .operation("listWarehouses", "/warehouses");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -1428,8 +1470,10 @@ pub mod warehouses {
 
     #[cfg(feature = "testing")]
     impl<'a> WarehousesMock<'a> {
-        /// A new rule for [`Warehouses::list`]: `GET /warehouses`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<super::types::WarehousesListResponse> {
+        /// A new rule for [`Warehouses::list`]: `GET /warehouses`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: nothing, `()`.
+        pub fn list(
+            &self,
+        ) -> runtime::mock::Rule<super::types::WarehousesListResponse, ()> {
             self.mock.rule(super::MOCK_OPERATIONS[5])
         }
     }

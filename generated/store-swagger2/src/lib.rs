@@ -413,28 +413,31 @@ pub mod feedback {
             runtime::Call::empty(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let path = "/feedback".to_string();
-                    Ok(
-                        runtime::Request::new(runtime::Method::POST, path)
-                            .security(&[&["api_key"], &["basic"]])
-                            .form(
-                                runtime::Form::new()
-                                    .field("rating", &params.rating, runtime::Style::Form, true)
-                                    .field_opt(
-                                        "comment",
-                                        params.comment.as_ref(),
-                                        runtime::Style::Form,
-                                        true,
-                                    )
-                                    .field_opt(
-                                        "topics",
-                                        params.topics.as_ref(),
-                                        runtime::Style::Form,
-                                        true,
-                                    ),
-                            )
-                            .operation("sendFeedback", "/feedback"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::POST, path)
+                        .security(&[&["api_key"], &["basic"]])
+                        .form(
+                            runtime::Form::new()
+                                .field("rating", &params.rating, runtime::Style::Form, true)
+                                .field_opt(
+                                    "comment",
+                                    params.comment.as_ref(),
+                                    runtime::Style::Form,
+                                    true,
+                                )
+                                .field_opt(
+                                    "topics",
+                                    params.topics.as_ref(),
+                                    runtime::Style::Form,
+                                    true,
+                                ),
+                        )
+                        .operation("sendFeedback", "/feedback");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -449,9 +452,9 @@ pub mod feedback {
 
     #[cfg(feature = "testing")]
     impl<'a> FeedbackMock<'a> {
-        /// A new rule for [`Feedback::new`]: `POST /feedback`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        /// A new rule for [`Feedback::new`]: `POST /feedback`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `FeedbackNewParams`.
         #[allow(clippy::new_ret_no_self)]
-        pub fn new(&self) -> runtime::mock::Rule<()> {
+        pub fn new(&self) -> runtime::mock::Rule<(), FeedbackNewParams> {
             self.mock.rule(super::MOCK_OPERATIONS[5])
         }
     }
@@ -515,20 +518,23 @@ pub mod orders {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let path = "/orders".to_string();
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["api_key"], &["basic"]])
-                            .query_opt("limit", params.limit.as_ref())
-                            .query_styled_opt(
-                                "status",
-                                params.status.as_ref(),
-                                runtime::Style::Form,
-                                false,
-                            )
-                            .query_list("tag", params.tag.as_deref().unwrap_or_default())
-                            .operation("listOrders", "/orders"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["api_key"], &["basic"]])
+                        .query_opt("limit", params.limit.as_ref())
+                        .query_styled_opt(
+                            "status",
+                            params.status.as_ref(),
+                            runtime::Style::Form,
+                            false,
+                        )
+                        .query_list("tag", params.tag.as_deref().unwrap_or_default())
+                        .operation("listOrders", "/orders");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -550,13 +556,16 @@ pub mod orders {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = params.clone();
                     let path = "/orders".to_string();
-                    Ok(
-                        runtime::Request::new(runtime::Method::POST, path)
-                            .security(&[&["api_key"], &["basic"]])
-                            .json(&params)?
-                            .operation("placeOrder", "/orders"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::POST, path)
+                        .security(&[&["api_key"], &["basic"]])
+                        .json(&params)?
+                        .operation("placeOrder", "/orders");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -574,14 +583,17 @@ pub mod orders {
             runtime::Call::json(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = order_id.to_owned();
                     let order_id = runtime::path_param("orderId", &order_id.to_string())?
                         .into_owned();
                     let path = format!("/orders/{order_id}");
-                    Ok(
-                        runtime::Request::new(runtime::Method::GET, path)
-                            .security(&[&["api_key"], &["basic"]])
-                            .operation("getOrder", "/orders/{orderId}"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::GET, path)
+                        .security(&[&["api_key"], &["basic"]])
+                        .operation("getOrder", "/orders/{orderId}");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -597,14 +609,17 @@ pub mod orders {
             runtime::Call::empty(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = order_id.to_owned();
                     let order_id = runtime::path_param("orderId", &order_id.to_string())?
                         .into_owned();
                     let path = format!("/orders/{order_id}");
-                    Ok(
-                        runtime::Request::new(runtime::Method::DELETE, path)
-                            .security(&[&["api_key"], &["basic"]])
-                            .operation("cancelOrder", "/orders/{orderId}"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::DELETE, path)
+                        .security(&[&["api_key"], &["basic"]])
+                        .operation("cancelOrder", "/orders/{orderId}");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -624,19 +639,22 @@ pub mod orders {
             runtime::Call::empty(
                 self.client,
                 move || {
+                    #[cfg(feature = "testing")]
+                    let mock_input = (order_id.to_owned(), params.clone());
                     let order_id = runtime::path_param("orderId", &order_id.to_string())?
                         .into_owned();
                     let path = format!("/orders/{order_id}/receipt");
-                    Ok(
-                        runtime::Request::new(runtime::Method::POST, path)
-                            .security(&[&["api_key"], &["basic"]])
-                            .multipart(
-                                runtime::Multipart::new()
-                                    .upload("file", params.file.clone())
-                                    .text_opt("note", params.note.as_ref()),
-                            )
-                            .operation("uploadReceipt", "/orders/{orderId}/receipt"),
-                    )
+                    let request = runtime::Request::new(runtime::Method::POST, path)
+                        .security(&[&["api_key"], &["basic"]])
+                        .multipart(
+                            runtime::Multipart::new()
+                                .upload("file", params.file.clone())
+                                .text_opt("note", params.note.as_ref()),
+                        )
+                        .operation("uploadReceipt", "/orders/{orderId}/receipt");
+                    #[cfg(feature = "testing")]
+                    let request = request.mock_input(mock_input);
+                    Ok(request)
                 },
             )
         }
@@ -651,29 +669,35 @@ pub mod orders {
 
     #[cfg(feature = "testing")]
     impl<'a> OrdersMock<'a> {
-        /// A new rule for [`Orders::list`]: `GET /orders`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn list(&self) -> runtime::mock::Rule<Vec<super::types::Order>> {
+        /// A new rule for [`Orders::list`]: `GET /orders`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `OrdersListParams`.
+        pub fn list(
+            &self,
+        ) -> runtime::mock::Rule<Vec<super::types::Order>, OrdersListParams> {
             self.mock.rule(super::MOCK_OPERATIONS[0])
         }
 
-        /// A new rule for [`Orders::new`]: `POST /orders`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
+        /// A new rule for [`Orders::new`]: `POST /orders`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `params` of type `OrdersNewParams`.
         #[allow(clippy::new_ret_no_self)]
-        pub fn new(&self) -> runtime::mock::Rule<super::types::Order> {
-            self.mock.rule(super::MOCK_OPERATIONS[1])
+        pub fn new(&self) -> runtime::mock::Rule<super::types::Order, OrdersNewParams> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[1])
+                .documents::<super::types::Error>("default")
         }
 
-        /// A new rule for [`Orders::get`]: `GET /orders/{orderId}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn get(&self) -> runtime::mock::Rule<super::types::Order> {
-            self.mock.rule(super::MOCK_OPERATIONS[2])
+        /// A new rule for [`Orders::get`]: `GET /orders/{orderId}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `order_id` of type `i64`.
+        pub fn get(&self) -> runtime::mock::Rule<super::types::Order, i64> {
+            self.mock
+                .rule(super::MOCK_OPERATIONS[2])
+                .documents::<super::types::Error>("404")
         }
 
-        /// A new rule for [`Orders::delete`]: `DELETE /orders/{orderId}`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn delete(&self) -> runtime::mock::Rule<()> {
+        /// A new rule for [`Orders::delete`]: `DELETE /orders/{orderId}`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `order_id` of type `i64`.
+        pub fn delete(&self) -> runtime::mock::Rule<(), i64> {
             self.mock.rule(super::MOCK_OPERATIONS[3])
         }
 
-        /// A new rule for [`Orders::receipt`]: `POST /orders/{orderId}/receipt`. It answers the calls it matches (all, unless `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.
-        pub fn receipt(&self) -> runtime::mock::Rule<()> {
+        /// A new rule for [`Orders::receipt`]: `POST /orders/{orderId}/receipt`. It answers the calls it matches (all, unless `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last repeated. The input `when` and `inputs` give is what the call was passed: `(order_id, params)` of type `(i64, OrdersReceiptParams)`.
+        pub fn receipt(&self) -> runtime::mock::Rule<(), (i64, OrdersReceiptParams)> {
             self.mock.rule(super::MOCK_OPERATIONS[4])
         }
     }

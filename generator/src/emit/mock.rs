@@ -170,9 +170,11 @@ pub(super) fn mock_struct<'a>(
         let method = ident(&op.method_name);
         let index = api.operations.iter().position(|o| std::ptr::eq(o, op)).expect("the operation is the API's");
         let index = proc_macro2::Literal::usize_unsuffixed(index);
+        let (input, input_doc) = input_type(op);
         let doc = format!(
             "A new rule for [`{node_name}::{0}`]: `{1} {2}`. It answers the calls it matches (all, unless \
-             `matching` says) with its answers in turn (`returns`, `fails`, `pages`), the last repeated.",
+             `when` or `matching` says) with its answers in turn (`returns`, `fails_with`, `pages`), the last \
+             repeated. The input `when` and `inputs` give is what the call was passed: {input_doc}.",
             naming::unraw(&op.method_name),
             op.method,
             op.path
@@ -180,11 +182,15 @@ pub(super) fn mock_struct<'a>(
         let docs = doc_attrs(Some(&doc));
         let ret = success_type(op);
         let allow = (op.method_name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
+        let documents = op.errors.iter().map(|e| {
+            let (ty, status) = (ty_emit::ty(&e.ty, From::Sibling), &e.status);
+            quote!(.documents::<#ty>(#status))
+        });
         quote! {
             #docs
             #allow
-            pub fn #method(&self) -> runtime::mock::Rule<#ret> {
-                self.mock.rule(super::MOCK_OPERATIONS[#index])
+            pub fn #method(&self) -> runtime::mock::Rule<#ret, #input> {
+                self.mock.rule(super::MOCK_OPERATIONS[#index]) #(#documents)*
             }
         }
     });
@@ -202,4 +208,44 @@ pub(super) fn mock_struct<'a>(
             #(#rules)*
         }
     }
+}
+
+/// The type of what a call of `op` is passed (its positional path parameter, owned, and
+/// its params), as its rule's `when` and `inputs` give it, and that type in words.
+fn input_type(op: &Operation) -> (TokenStream, String) {
+    let positional = op.positional.as_ref().map(|p| {
+        let t = ty_emit::ty(&p.ty, From::Sibling);
+        let text = t.to_string().replace(' ', "").replace("super::", "");
+        (t, text, naming::unraw(&p.rust))
+    });
+    let params = op.params_type.as_ref().map(|t| format_ident!("{t}"));
+    match (positional, params) {
+        (Some((t, text, name)), Some(params)) => {
+            (quote!((#t, #params)), format!("`({name}, params)` of type `({text}, {params})`"))
+        }
+        (Some((t, text, name)), None) => (t, format!("`{name}` of type `{text}`")),
+        (None, Some(params)) => (quote!(#params), format!("`params` of type `{params}`")),
+        (None, None) => (quote!(()), "nothing, `()`".to_string()),
+    }
+}
+
+/// What an operation's method adds with the `testing` feature, so that a mock's typed rules
+/// see what the call was passed: a statement first in the method's request closure that
+/// copies it (before anything moves it), and one before the request is returned that
+/// attaches it (the request is still encoded as without).
+pub(super) fn input_capture(op: &Operation) -> (TokenStream, TokenStream) {
+    let positional = op.positional.as_ref().map(|p| {
+        let arg = ident(&p.rust);
+        quote!(#arg.to_owned())
+    });
+    let params = op.params_type.as_ref().map(|_| quote!(params.clone()));
+    let value = match (positional, params) {
+        (Some(a), Some(b)) => quote!((#a, #b)),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => quote!(()),
+    };
+    (
+        quote!(#[cfg(feature = "testing")] let mock_input = #value;),
+        quote!(#[cfg(feature = "testing")] let request = request.mock_input(mock_input);),
+    )
 }

@@ -281,7 +281,7 @@ fn method(op: &Operation, events: Option<&Events>) -> TokenStream {
     let mut locals = Vec::new();
     let mut format = String::new();
     let mut rest = op.path.as_str();
-    let mut taken = naming::Scope::with_reserved(&["path", "request", "params"]);
+    let mut taken = naming::Scope::with_reserved(&["path", "request", "params", "mock_input"]);
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}') else { break };
         format.push_str(&rest[..open]);
@@ -388,14 +388,18 @@ fn method(op: &Operation, events: Option<&Events>) -> TokenStream {
     let (id, template) = (&op.id, &op.path);
     // `new` is the verb for POST, as in the other Cloudflare SDKs.
     let allow = (name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
+    let (capture, attach) = super::mock::input_capture(op);
     quote! {
         #docs
         #allow
         pub fn #name(&self, #(#args),*) -> runtime::Call<'a, #ret> {
             runtime::Call::#call(self.client, move || {
+                #capture
                 #(#locals)*
                 let path = #path;
-                Ok(runtime::Request::new(runtime::Method::#method, path) #(#chain)* .operation(#id, #template))
+                let request = runtime::Request::new(runtime::Method::#method, path) #(#chain)* .operation(#id, #template);
+                #attach
+                Ok(request)
             })
         }
     }

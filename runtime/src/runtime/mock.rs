@@ -1,6 +1,9 @@
 // A mock of the API (the `testing` feature).
 
+use std::any::{type_name, Any, TypeId};
+use std::cell::RefCell;
 use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,7 +18,46 @@ use serde_json::Value;
 use super::client::ClientBuilder;
 use super::error::{header_name, header_value, Error};
 use super::middleware::{BoxFuture, Middleware, Next};
+use super::request::Request;
 use super::spec::ApiSpec;
+
+/// What the caller passed to a generated method (its path parameter and params), as the
+/// method attaches it to its [`Request`] for a mock's typed rules.
+pub(crate) type Input = Arc<dyn Any + Send + Sync>;
+
+thread_local! {
+    /// The input of the call whose attempt is being polled on this thread.
+    static INPUT: RefCell<Option<Input>> = const { RefCell::new(None) };
+}
+
+/// `attempt`, with `input` as the call's input (for [`Mock`]) whenever it is polled: the
+/// middlewares are polled within it, and a mock reads the input as it answers.
+pub(crate) async fn with_input<F: Future>(input: Option<Input>, attempt: F) -> F::Output {
+    /// Puts back the input that was there before, even if polling panics.
+    struct Restore(Option<Input>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            INPUT.with(|i| *i.borrow_mut() = self.0.take());
+        }
+    }
+    let mut attempt = std::pin::pin!(attempt);
+    std::future::poll_fn(|cx| {
+        let _restore = Restore(INPUT.with(|i| i.replace(input.clone())));
+        attempt.as_mut().poll(cx)
+    })
+    .await
+}
+
+impl Request {
+    /// Attaches what the caller passed to the generated method (`(image_id, params)`), for
+    /// the typed rules of a [`Mock`] ([`Rule::when`], [`Rule::inputs`]). Generated code
+    /// calls it, with the `testing` feature only.
+    #[doc(hidden)]
+    pub fn mock_input<I: Any + Send + Sync>(mut self, input: I) -> Self {
+        self.input = Some(Arc::new(input));
+        self
+    }
+}
 
 /// An operation of the API, as the generated SDK describes it to its mock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +111,7 @@ impl Mock {
 
     /// A new rule for `operation`, answering its calls from now on (the first rule that
     /// matches a call answers it).
-    pub fn rule<T>(&self, operation: Operation) -> Rule<T> {
+    pub fn rule<T, C>(&self, operation: Operation) -> Rule<T, C> {
         let state = Arc::new(RuleState { operation, example: false, config: Mutex::default(), seen: Mutex::default() });
         lock(&self.state.rules).push(state.clone());
         Rule { state, value: PhantomData }
@@ -141,14 +183,14 @@ impl Mock {
         let Some((operation, params)) = self.operation(&method, &path) else {
             return Err(format!("no operation of the API is `{method} {path}`"));
         };
-        let seen = MockRequest::new(request, params);
+        let seen = MockRequest::new(request, params, INPUT.with(|i| i.borrow().clone()));
         // The rules given, in order, before the examples.
         let mut rules: Vec<Arc<RuleState>> =
             lock(&self.state.rules).iter().filter(|r| r.operation == operation).cloned().collect();
         rules.sort_by_key(|r| r.example);
         for rule in &rules {
             let config = lock(&rule.config);
-            if !config.matcher.as_ref().is_none_or(|m| m(&seen)) {
+            if !config.matchers.iter().all(|m| m(&seen)) {
                 continue;
             }
             let mut requests = lock(&rule.seen);
@@ -272,30 +314,42 @@ struct RuleState {
 
 type Matcher = Box<dyn Fn(&MockRequest) -> bool + Send + Sync>;
 
+/// An error response the operation documents: its status as the spec writes it (`404`,
+/// `4XX`, `default`) and its body's type.
+struct Documented {
+    status: &'static str,
+    id: TypeId,
+    name: &'static str,
+}
+
 #[derive(Default)]
 struct Config {
-    matcher: Option<Matcher>,
+    /// All must hold for the rule to answer a call.
+    matchers: Vec<Matcher>,
+    documented: Vec<Documented>,
     answers: Vec<Answer>,
     delay: Duration,
     times: Option<usize>,
 }
 
-/// A rule of a [`Mock`] for one operation, whose success is a `T`: which calls it
-/// answers, and how. Its answers are given in order, the last repeated (first a 503,
-/// then a 200: the client's retries are exercised). It keeps the requests it answered.
+/// A rule of a [`Mock`] for one operation, whose success is a `T` and whose calls' input
+/// (what the caller passes to the SDK's method: its path parameter and params) is a `C`:
+/// which calls it answers, and how. Its answers are given in order, the last repeated
+/// (first a 503, then a 200: the client's retries are exercised). It keeps the requests it
+/// answered, as sent and as typed.
 #[must_use = "a rule answers nothing until it is given an answer"]
-pub struct Rule<T> {
+pub struct Rule<T, C = ()> {
     state: Arc<RuleState>,
-    value: PhantomData<fn(T)>,
+    value: PhantomData<fn(T, C)>,
 }
 
-impl<T> Clone for Rule<T> {
+impl<T, C> Clone for Rule<T, C> {
     fn clone(&self) -> Self {
         Rule { state: self.state.clone(), value: PhantomData }
     }
 }
 
-impl<T> fmt::Debug for Rule<T> {
+impl<T, C> fmt::Debug for Rule<T, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Rule")
             .field("operation", &self.state.operation)
@@ -304,7 +358,7 @@ impl<T> fmt::Debug for Rule<T> {
     }
 }
 
-impl<T: Serialize> Rule<T> {
+impl<T: Serialize, C> Rule<T, C> {
     /// Answers with `value`, as the API's success (in its envelope, for an API that
     /// has one).
     pub fn returns(self, value: T) -> Self {
@@ -325,7 +379,7 @@ impl<T: Serialize> Rule<T> {
     }
 }
 
-impl<T> Rule<T> {
+impl<T, C> Rule<T, C> {
     fn push(self, answer: Answer) -> Self {
         lock(&self.state.config).answers.push(answer);
         self
@@ -352,8 +406,8 @@ impl<T> Rule<T> {
         self.push(Answer { status, headers: vec![("content-type".into(), content_type.into())], body })
     }
 
-    /// Answers with the error `status` and `body` (the error type the operation
-    /// documents for it, or any JSON).
+    /// Answers with the error `status` and any `body` (see [`Rule::fails_with`] for the
+    /// error type the operation documents).
     pub fn fails(self, status: u16, body: impl Serialize) -> Self {
         let body = serde_json::to_vec(&body).unwrap_or_default();
         self.push(Answer { status, headers: vec![("content-type".into(), "application/json".into())], body })
@@ -372,9 +426,64 @@ impl<T> Rule<T> {
         self
     }
 
-    /// Answers only the calls for which `matcher` is true (others go to the next rule).
+    /// Answers with the error `status` and `error`, a value of the type the operation
+    /// documents for that status (for `404`, the type documented for `404`, else for
+    /// `4XX`, else the `default` one): the caller's [`Error::Api`] has it as its body
+    /// ([`ApiError::json`](super::ApiError::json) decodes it). Panics if the operation
+    /// documents no error for `status`, or another type: [`Rule::fails`] answers with any
+    /// body.
+    #[track_caller]
+    pub fn fails_with<E: Serialize + 'static>(self, status: u16, error: E) -> Self {
+        if let Err(message) = self.documented::<E>(status) {
+            panic!("{message}");
+        }
+        self.fails(status, error)
+    }
+
+    /// Whether the operation documents an `E` for `status`: if not, why.
+    fn documented<E: 'static>(&self, status: u16) -> Result<(), String> {
+        let config = lock(&self.state.config);
+        let code = status.to_string();
+        let range = format!("{}XX", status / 100);
+        let entry = [code.as_str(), range.as_str(), "default"]
+            .iter()
+            .find_map(|want| config.documented.iter().find(|d| d.status.eq_ignore_ascii_case(want)));
+        let operation = self.state.operation;
+        match entry {
+            Some(entry) if entry.id == TypeId::of::<E>() => Ok(()),
+            Some(entry) => Err(format!(
+                "{operation} documents `{}` for status {status} (as `{}`), not `{}`",
+                entry.name,
+                entry.status,
+                type_name::<E>()
+            )),
+            None if config.documented.is_empty() => {
+                Err(format!("{operation} documents no error response: `fails` answers with any body"))
+            }
+            None => {
+                let all: Vec<String> =
+                    config.documented.iter().map(|d| format!("{}: `{}`", d.status, d.name)).collect();
+                Err(format!(
+                    "{operation} documents no error for status {status} (it documents {}): `fails` answers with any body",
+                    all.join(", ")
+                ))
+            }
+        }
+    }
+
+    /// Records that the operation documents an error body of type `E` for `status` (`404`,
+    /// `4XX`, `default`), for [`Rule::fails_with`]. Generated code calls it.
+    #[doc(hidden)]
+    pub fn documents<E: 'static>(self, status: &'static str) -> Self {
+        let documented = Documented { status, id: TypeId::of::<E>(), name: type_name::<E>() };
+        lock(&self.state.config).documented.push(documented);
+        self
+    }
+
+    /// Answers only the calls for which `matcher` is true (others go to the next rule):
+    /// the request as sent. With [`Rule::when`], both must hold.
     pub fn matching(self, matcher: impl Fn(&MockRequest) -> bool + Send + Sync + 'static) -> Self {
-        lock(&self.state.config).matcher = Some(Box::new(matcher));
+        lock(&self.state.config).matchers.push(Box::new(matcher));
         self
     }
 
@@ -395,9 +504,32 @@ impl<T> Rule<T> {
         lock(&self.state.seen).len()
     }
 
-    /// The requests the rule answered, in order.
+    /// The requests the rule answered, in order (one for each attempt).
     pub fn requests(&self) -> Vec<MockRequest> {
         lock(&self.state.seen).clone()
+    }
+}
+
+impl<T, C: Any> Rule<T, C> {
+    /// Answers only the calls for which `matcher` is true (others go to the next rule),
+    /// given what the caller passed to the SDK's method, typed: its path parameter and its
+    /// params, `(image_id, params)` (the rule's method documents it). The request is still
+    /// encoded as it would be sent. With [`Rule::matching`], both must hold.
+    ///
+    /// ```ignore
+    /// mock.images().v1().edit().when(|(image_id, params)| image_id == "img-1" && params.account_id == "acc")
+    /// ```
+    pub fn when(self, matcher: impl Fn(&C) -> bool + Send + Sync + 'static) -> Self {
+        self.matching(move |request| request.input::<C>().is_some_and(&matcher))
+    }
+
+    /// What the callers passed to the SDK's method, typed, for each request the rule
+    /// answered, in order (one for each attempt).
+    pub fn inputs(&self) -> Vec<C>
+    where
+        C: Clone,
+    {
+        lock(&self.state.seen).iter().filter_map(|request| request.input::<C>().cloned()).collect()
     }
 }
 
@@ -411,10 +543,11 @@ pub struct MockRequest {
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
+    input: Option<Input>,
 }
 
 impl MockRequest {
-    fn new(request: reqwest::Request, path_params: Vec<(String, String)>) -> Self {
+    fn new(request: reqwest::Request, path_params: Vec<(String, String)>, input: Option<Input>) -> Self {
         let url = request.url();
         let query = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
         let body = request.body().and_then(|b| b.as_bytes()).map(Bytes::copy_from_slice).unwrap_or_default();
@@ -425,7 +558,14 @@ impl MockRequest {
             query,
             headers: request.headers().clone(),
             body,
+            input,
         }
+    }
+
+    /// What the caller passed to the SDK's method, if it is a `C` (the input type of the
+    /// operation's [`Rule`]: `(image_id, params)`).
+    pub fn input<C: Any>(&self) -> Option<&C> {
+        self.input.as_deref()?.downcast_ref()
     }
 
     /// The HTTP method.

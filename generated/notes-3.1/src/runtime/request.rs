@@ -27,6 +27,9 @@ pub struct Request {
     pub(crate) body: Option<(Cow<'static, str>, Payload)>,
     /// The operation id and path template, for tracing.
     pub(crate) operation: Option<(&'static str, &'static str)>,
+    /// What the caller passed to the generated method, for a mock's typed rules.
+    #[cfg(feature = "testing")]
+    pub(crate) input: Option<super::mock::Input>,
 }
 
 impl Request {
@@ -41,6 +44,8 @@ impl Request {
             cookies: Vec::new(),
             body: None,
             operation: None,
+            #[cfg(feature = "testing")]
+            input: None,
         }
     }
 

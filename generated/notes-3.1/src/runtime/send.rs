@@ -33,6 +33,9 @@ struct Prepared {
     url: Url,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<Payload>,
+    /// The call's typed input, for a mock.
+    #[cfg(feature = "testing")]
+    input: Option<super::mock::Input>,
 }
 
 impl Client {
@@ -133,6 +136,9 @@ impl Client {
             }
             *request.body_mut() = Some(body);
         }
+        #[cfg(feature = "testing")]
+        let mut response = super::mock::with_input(p.input.clone(), self.exchange(request)).await?;
+        #[cfg(not(feature = "testing"))]
         let mut response = self.exchange(request).await?;
         mark_secrets(response.headers_mut().iter_mut(), self.inner.spec.schemes);
         let status = response.status();
@@ -247,7 +253,14 @@ impl Client {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-        Ok(Prepared { method: req.method, url, headers, body: req.body.map(|(_, payload)| payload) })
+        Ok(Prepared {
+            method: req.method,
+            url,
+            headers,
+            body: req.body.map(|(_, payload)| payload),
+            #[cfg(feature = "testing")]
+            input: req.input,
+        })
     }
 
     /// A next page's URL, resolved against the operation's `url`, if it is on the API's origin.
