@@ -90,6 +90,9 @@ pub enum ChangeKind {
     BaseUrlChanged,
     WebhookAdded,
     WebhookRemoved,
+    /// The SDK's selection of operations (`select`, `--select`) changed: the
+    /// methods it brought in or left out are counted here, not each a change.
+    SelectionChanged,
     DocsChanged,
 }
 
@@ -130,6 +133,7 @@ impl ChangeKind {
             ChangeKind::BaseUrlChanged => "base URL changed",
             ChangeKind::WebhookAdded => "webhook added",
             ChangeKind::WebhookRemoved => "webhook removed",
+            ChangeKind::SelectionChanged => "selection changed",
             ChangeKind::DocsChanged => "docs changed",
         }
     }
@@ -317,7 +321,7 @@ impl ApiDiff {
 }
 
 /// The rows of the text summary: each kind counts as added (0), removed (1) or changed (2).
-const ROWS: [(&str, &[(ChangeKind, usize)]); 11] = [
+const ROWS: [(&str, &[(ChangeKind, usize)]); 12] = [
     (
         "methods",
         &[
@@ -367,6 +371,7 @@ const ROWS: [(&str, &[(ChangeKind, usize)]); 11] = [
     ("base URL", &[(ChangeKind::BaseUrlChanged, 2)]),
     ("error responses", &[(ChangeKind::ErrorsChanged, 2)]),
     ("webhooks", &[(ChangeKind::WebhookAdded, 0), (ChangeKind::WebhookRemoved, 1)]),
+    ("selection", &[(ChangeKind::SelectionChanged, 2)]),
 ];
 
 fn capitalized(level: Level) -> &'static str {
@@ -399,7 +404,19 @@ pub fn bump(version: &str, level: Level) -> Option<String> {
 }
 
 /// The changes from `old` to `new`.
+///
+/// When the two were generated with different selections (`select`,
+/// `--select`), they are compared within them: an operation (or webhook) on
+/// one side only that the other side's selection does not take is left out
+/// of the comparison, with the types only such operations reach, and one
+/// `selection-changed` change counts them (major when the new selection
+/// leaves out methods the old SDK had, minor when it only brings some in).
+/// A `tag:` pattern cannot be judged from the IR: an operation it might
+/// take counts as outside the selection.
 pub fn diff(old: &Api, new: &Api) -> ApiDiff {
+    if old.selection != new.selection {
+        return diff_selections(old, new);
+    }
     let mut d = Differ { old, new, changes: Vec::new(), renames: BTreeMap::new() };
     d.match_types();
     d.operations();
@@ -448,6 +465,56 @@ pub fn diff(old: &Api, new: &Api) -> ApiDiff {
     let mut changes = d.changes;
     changes.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.kind.cmp(&b.kind)).then_with(|| a.item.cmp(&b.item)));
     ApiDiff { versions: (old.version.clone(), new.version.clone()), operations, changes }
+}
+
+/// [`diff`] of two SDKs generated with different selections.
+fn diff_selections(old: &Api, new: &Api) -> ApiDiff {
+    use crate::passes::select;
+    let (mut old, mut new) = (old.clone(), new.clone());
+    // Whether `api`'s selection leaves `op` out (surely, or maybe by a `tag:` pattern).
+    let outside =
+        |api: &Api, op: &Operation| api.selection.as_ref().is_some_and(|p| select::takes(p, op) != Some(true));
+    let hook_outside = |api: &Api, wire: &str| api.selection.as_ref().is_some_and(|p| !select::takes_webhook(p, wire));
+    let old_keys: BTreeSet<_> = old.operations.iter().map(op_key).collect();
+    let new_keys: BTreeSet<_> = new.operations.iter().map(op_key).collect();
+    let old_hooks: BTreeSet<String> = old.webhooks.iter().map(|w| w.wire.clone()).collect();
+    let new_hooks: BTreeSet<String> = new.webhooks.iter().map(|w| w.wire.clone()).collect();
+    let (before, after) = (old.operations.len() + old.webhooks.len(), new.operations.len() + new.webhooks.len());
+    old.operations.retain(|op| new_keys.contains(&op_key(op)) || !outside(&new, op));
+    old.webhooks.retain(|w| new_hooks.contains(&w.wire) || !hook_outside(&new, &w.wire));
+    new.operations.retain(|op| old_keys.contains(&op_key(op)) || !outside(&old, op));
+    new.webhooks.retain(|w| old_hooks.contains(&w.wire) || !hook_outside(&old, &w.wire));
+    let left_out = before - old.operations.len() - old.webhooks.len();
+    let brought_in = after - new.operations.len() - new.webhooks.len();
+    select::drop_unreached(&mut old);
+    select::drop_unreached(&mut new);
+    let spelled = |api: &Api| match &api.selection {
+        Some(patterns) => patterns.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
+        None => "every operation".to_string(),
+    };
+    let detail = format!(
+        "{} → {}: {brought_in} methods or webhooks outside the old selection brought in, {left_out} left out",
+        spelled(&old),
+        spelled(&new)
+    );
+    let level = match (left_out, brought_in) {
+        (0, 0) => Level::Patch,
+        (0, _) => Level::Minor,
+        _ => Level::Major,
+    };
+    old.selection.clone_from(&new.selection);
+    let mut within = diff(&old, &new);
+    within.changes.push(Change {
+        kind: ChangeKind::SelectionChanged,
+        level,
+        item: "the SDK's selection".into(),
+        detail,
+        pointer: "/paths".into(),
+    });
+    within
+        .changes
+        .sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.kind.cmp(&b.kind)).then_with(|| a.item.cmp(&b.item)));
+    within
 }
 
 struct Differ<'a> {

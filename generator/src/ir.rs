@@ -43,6 +43,10 @@ pub struct Api {
     pub features: bool,
     /// The webhooks the API sends (OpenAPI 3.1 `webhooks`), in name order.
     pub webhooks: Vec<Webhook>,
+    /// The selection the SDK was generated with (the overrides file's
+    /// `select`, or `--select`), as written; `None` for the whole API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<Vec<String>>,
 }
 
 /// A webhook: a request the API sends to the user's server, decoded by

@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorKind, Result, Warning};
 use crate::ir::Api;
 use crate::output::{write_files, Generated, Stats};
 use crate::overrides::Overrides;
+use crate::passes::select::{Origin, Selection, Tags};
 use crate::pointer::Relocations;
 use crate::{lower, naming, package, passes, read};
 use sha2::{Digest, Sha256};
@@ -34,16 +35,21 @@ pub struct Timings {
 /// The stack of the lowering thread (see [`lower_api`]).
 pub(crate) const LOWER_STACK: usize = 256 << 20;
 
-/// Lowers `spec` to the IR and runs the IR passes, with the warnings of
-/// what was degraded.
-pub(crate) fn lower_api(spec: &openapiv3::OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning>)> {
+/// Lowers `spec` to the IR and runs the IR passes (keeping only what
+/// `selection` selects, when given), with the warnings of what was degraded.
+pub(crate) fn lower_api(
+    spec: &openapiv3::OpenAPI,
+    overrides: &Overrides,
+    selection: Option<&Selection>,
+) -> Result<(Api, Vec<Warning>)> {
     // Types nest as deep as the spec's schemas (a chain of components each
     // holding the next), so lowering gets a stack of its own, reserved but
     // only touched as deep as it goes: a build script's or a test's thread
     // may have as little as 2 MB.
     let here = || {
         let mut lowered = lower::lower(spec, overrides)?;
-        passes::run(&mut lowered.api, overrides, &lowered.link_headers)?;
+        let tags = selection.map(|_| operation_tags(spec)).unwrap_or_default();
+        passes::run(&mut lowered.api, overrides, &lowered.link_headers, selection.map(|s| (s, &tags)))?;
         Ok((lowered.api, lowered.warnings))
     };
     std::thread::scope(|s| {
@@ -62,21 +68,22 @@ impl Config {
     /// diff` compares.
     pub fn lower(&self, input_name: &str, text: &str) -> Result<crate::ir::Api> {
         let overrides = self.overrides.clone().unwrap_or_default();
-        self.lower_with(text, &overrides).map_err(|e| e.in_file(input_name))
+        self.lower_with(text, &overrides, None).map_err(|e| e.in_file(input_name))
     }
 
     /// [`Config::lower`] of the spec at `path`, with its overrides file as
     /// [`Config::generate_file`] finds it.
     pub fn lower_file(&self, path: &Path) -> Result<crate::ir::Api> {
-        let (text, overrides, _) = self.read_spec(path)?;
-        self.lower_with(&text, &overrides).map_err(|e| e.in_file(path))
+        let (text, overrides, files) = self.read_spec(path)?;
+        self.lower_with(&text, &overrides, files.get(1).map(PathBuf::as_path)).map_err(|e| e.in_file(path))
     }
 
     /// [`Config::lower_file`], with the package name the crate would have
     /// (what `sdkgen api` needs to name the crate in `API.md`).
     pub fn lower_file_named(&self, path: &Path) -> Result<(crate::ir::Api, String)> {
-        let (text, overrides, _) = self.read_spec(path)?;
-        let api = self.lower_with(&text, &overrides).map_err(|e| e.in_file(path))?;
+        let (text, overrides, files) = self.read_spec(path)?;
+        let file = files.get(1).map(PathBuf::as_path);
+        let api = self.lower_with(&text, &overrides, file).map_err(|e| e.in_file(path))?;
         Ok((api, self.crate_name_of(&path.display().to_string(), &overrides)))
     }
 
@@ -90,18 +97,25 @@ impl Config {
     /// into the spec as written): what a test of lowering looks at.
     pub fn lower_with_warnings(&self, input_name: &str, text: &str) -> Result<(Api, Vec<Warning>)> {
         let overrides = self.overrides.clone().unwrap_or_default();
-        self.lower_warned(text, &overrides).map_err(|e| e.in_file(input_name))
+        self.lower_warned(text, &overrides, None).map_err(|e| e.in_file(input_name))
     }
 
     /// Parses and lowers, with pointers into the spec as written.
-    fn lower_with(&self, text: &str, overrides: &Overrides) -> Result<Api> {
-        self.lower_warned(text, overrides).map(|(api, _)| api)
+    /// `overrides_file` is where `overrides` were read from, if anywhere.
+    fn lower_with(&self, text: &str, overrides: &Overrides, overrides_file: Option<&Path>) -> Result<Api> {
+        self.lower_warned(text, overrides, overrides_file).map(|(api, _)| api)
     }
 
     /// Parses and lowers, with the warnings, pointers into the spec as written.
-    fn lower_warned(&self, text: &str, overrides: &Overrides) -> Result<(Api, Vec<Warning>)> {
+    fn lower_warned(
+        &self,
+        text: &str,
+        overrides: &Overrides,
+        overrides_file: Option<&Path>,
+    ) -> Result<(Api, Vec<Warning>)> {
         let (spec, mut warnings, moves) = read::parse_located(text, &mut Duration::default())?;
-        let (mut api, lowered) = lower_api(&spec, overrides).map_err(|e| moves.locate(e))?;
+        let selection = self.selection(overrides, overrides_file);
+        let (mut api, lowered) = lower_api(&spec, overrides, selection.as_ref()).map_err(|e| moves.locate(e))?;
         locate_origins(&mut api, &moves);
         warnings.extend(lowered.into_iter().map(|mut w| {
             w.pointer = moves.spec_pointer(&w.pointer);
@@ -114,7 +128,8 @@ impl Config {
     /// `input_name` names the spec in errors and in the header.
     pub fn generate(&self, input_name: &str, text: &str) -> Result<Generated> {
         let overrides = self.overrides.clone().unwrap_or_default();
-        self.generate_with(input_name, text, &overrides, &mut Timings::default()).map_err(|e| e.in_file(input_name))
+        self.generate_with(input_name, text, &overrides, None, &mut Timings::default())
+            .map_err(|e| e.in_file(input_name))
     }
 
     /// [`Config::generate`], also returning how long each phase took: for
@@ -123,7 +138,7 @@ impl Config {
         let overrides = self.overrides.clone().unwrap_or_default();
         let mut timings = Timings::default();
         let generated =
-            self.generate_with(input_name, text, &overrides, &mut timings).map_err(|e| e.in_file(input_name))?;
+            self.generate_with(input_name, text, &overrides, None, &mut timings).map_err(|e| e.in_file(input_name))?;
         Ok((generated, timings))
     }
 
@@ -132,13 +147,15 @@ impl Config {
         input_name: &str,
         text: &str,
         overrides: &Overrides,
+        overrides_file: Option<&Path>,
         timings: &mut Timings,
     ) -> Result<Generated> {
         let start = Instant::now();
         let (spec, mut warnings, moves) = read::parse_located(text, &mut timings.upgrade)?;
         timings.parse = start.elapsed();
         let start = Instant::now();
-        let (mut api, mut lowered) = lower_api(&spec, overrides).map_err(|e| moves.locate(e))?;
+        let selection = self.selection(overrides, overrides_file);
+        let (mut api, mut lowered) = lower_api(&spec, overrides, selection.as_ref()).map_err(|e| moves.locate(e))?;
         // The examples answer the mock's calls (`Mock::from_examples`); with example tests,
         // they are also tested, and the invalid ones are warnings.
         let tests = self.example_tests || overrides.example_tests == Some(true);
@@ -293,11 +310,27 @@ impl Config {
         let (text, overrides, files) = self.read_spec(path)?;
         let name = path.display().to_string();
         let mut timings = Timings::default();
-        let generated = self.generate_with(&name, &text, &overrides, &mut timings).map_err(|e| e.in_file(path))?;
+        let file = files.get(1).map(PathBuf::as_path);
+        let generated =
+            self.generate_with(&name, &text, &overrides, file, &mut timings).map_err(|e| e.in_file(path))?;
         Ok((generated, files, timings))
     }
 
-    /// The spec's text, its overrides and the files read.
+    /// The selection to generate: [`Config::select`]'s, else the overrides'
+    /// (read from `overrides_file`, when from a file).
+    fn selection(&self, overrides: &Overrides, overrides_file: Option<&Path>) -> Option<Selection> {
+        match (&self.select, &overrides.select) {
+            (Some(patterns), _) => Some(Selection { patterns: patterns.clone(), origin: Origin::Flag }),
+            (None, Some(patterns)) => Some(Selection {
+                patterns: patterns.clone(),
+                origin: Origin::Overrides(overrides_file.map(Path::to_path_buf)),
+            }),
+            (None, None) => None,
+        }
+    }
+
+    /// The spec's text, its overrides and the files read (the overrides
+    /// file, when one was read, second).
     fn read_spec(&self, path: &Path) -> Result<(String, Overrides, Vec<PathBuf>)> {
         let read =
             |p: &Path| std::fs::read_to_string(p).map_err(|e| Error::new(ErrorKind::Io, "", e.to_string()).in_file(p));
@@ -350,6 +383,17 @@ fn locate_origins(api: &mut crate::ir::Api, moves: &Relocations) {
     for def in &mut api.types {
         def.origin = moves.spec_pointer(&def.origin);
     }
+}
+
+/// The tags of each operation of `spec`, by upper-case method and path.
+fn operation_tags(spec: &openapiv3::OpenAPI) -> Tags {
+    let mut tags = Tags::new();
+    for (path, item) in &spec.paths.paths {
+        for (method, op) in item.as_item().into_iter().flat_map(|item| item.iter()) {
+            tags.insert((method.to_uppercase(), path.clone()), op.tags.clone());
+        }
+    }
+    tags
 }
 
 /// A package name from a file stem: lower case, `-` between words.

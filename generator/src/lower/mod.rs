@@ -99,12 +99,13 @@ pub(crate) fn lower(spec: &OpenAPI, overrides: &Overrides) -> Result<Lowered> {
         types,
         operations,
         webhooks,
+        selection: None,
     };
     Ok(Lowered { api, warnings, link_headers })
 }
 
 /// With more top-level resources than this, each is a cargo feature by default.
-const FEATURES_FROM: usize = 8;
+pub(crate) const FEATURES_FROM: usize = 8;
 
 /// A server URL with its variables replaced by their defaults, without a trailing `/`.
 fn server_url(server: &openapiv3::Server) -> String {
