@@ -309,6 +309,22 @@ fn diff_compares_within_the_selections_and_says_so() {
     let mut kinds: Vec<ChangeKind> = changed.changes.iter().map(|c| c.kind).collect();
     kinds.sort();
     assert_eq!(kinds, [ChangeKind::FieldAdded, ChangeKind::FieldRemoved, ChangeKind::SelectionChanged]);
+    // A `tag:` pattern cannot be judged from the IR: an operation it might take counts as
+    // outside the selection, even one the new spec removed.
+    let without_delete =
+        ZOO.replace("    delete:\n      operationId: deletePet", "    x-gone:\n      operationId: deletePet");
+    assert_ne!(without_delete, ZOO);
+    let tagged = lower(Config::new().select(["tag:Pets"]), &without_delete);
+    assert_eq!(ids(&tagged), ["createPet", "listPets"]);
+    let changes = diff(&full, &tagged);
+    let kinds: Vec<ChangeKind> = changes.changes.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [ChangeKind::SelectionChanged], "{}", changes.text(None));
+    assert!(changes.changes[0].detail.contains("2 left out"), "{:?}", changes.changes[0]);
+    // With a pattern the IR can judge, the removal is one.
+    let routed = lower(Config::new().select(["/pets*"]), &without_delete);
+    let mut kinds: Vec<ChangeKind> = diff(&full, &routed).changes.iter().map(|c| c.kind).collect();
+    kinds.sort();
+    assert_eq!(kinds, [ChangeKind::MethodRemoved, ChangeKind::SelectionChanged]);
 }
 
 // The command line.
