@@ -379,11 +379,12 @@ fn the_select_flag_and_the_overrides_key_on_the_command_line() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--select `cats/*` matches no operation"), "{}", stderr(&o));
     assert!(!dir.join("bad").exists());
-    std::fs::write(dir.join("zoo.sdkgen.toml"), "select = [\"cats/*\"]\n").unwrap();
+    std::fs::write(dir.join("zoo.sdkgen.toml"), "crate_name = \"zoo\"\nselect = [\n  \"pets/*\",\n  'cats/*',\n]\n")
+        .unwrap();
     let o = sdkgen(&dir, &["generate", "zoo.yaml", "--out", "bad"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("zoo.sdkgen.toml: at (document root): `select` of the overrides: `cats/*`"),
+        stderr(&o).contains("zoo.sdkgen.toml:4:3: at (document root): `select` of the overrides: `cats/*`"),
         "{}",
         stderr(&o)
     );
