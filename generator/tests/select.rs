@@ -366,6 +366,10 @@ fn the_select_flag_and_the_overrides_key_on_the_command_line() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("minor release") && out.contains("selection changed"), "{out}");
     assert!(!out.contains("method added"), "{out}");
+    // `api` maps the selected SDK.
+    let o = sdkgen(&dir, &["api", "zoo.yaml", "--select", "id:deletePet"]);
+    let map = String::from_utf8_lossy(&o.stdout);
+    assert!(map.contains("client.pets().delete(pet_id)") && !map.contains("list()"), "{map}");
     // The overrides file's `select`, which `--select` replaces.
     std::fs::write(dir.join("zoo.sdkgen.toml"), "select = [\"owners/*\"]\n").unwrap();
     let o = sdkgen(&dir, &["generate", "zoo.yaml", "--out", "owners"]);
