@@ -74,15 +74,16 @@ impl Config {
     /// [`Config::lower`] of the spec at `path`, with its overrides file as
     /// [`Config::generate_file`] finds it.
     pub fn lower_file(&self, path: &Path) -> Result<crate::ir::Api> {
-        let (text, overrides, files) = self.read_spec(path)?;
-        self.lower_with(&text, &overrides, files.get(1).map(PathBuf::as_path)).map_err(|e| e.in_file(path))
+        let (text, overrides, files, written) = self.read_spec(path)?;
+        let file = files.get(1).map(PathBuf::as_path).zip(written.as_deref());
+        self.lower_with(&text, &overrides, file).map_err(|e| e.in_file(path))
     }
 
     /// [`Config::lower_file`], with the package name the crate would have
     /// (what `sdkgen api` needs to name the crate in `API.md`).
     pub fn lower_file_named(&self, path: &Path) -> Result<(crate::ir::Api, String)> {
-        let (text, overrides, files) = self.read_spec(path)?;
-        let file = files.get(1).map(PathBuf::as_path);
+        let (text, overrides, files, written) = self.read_spec(path)?;
+        let file = files.get(1).map(PathBuf::as_path).zip(written.as_deref());
         let api = self.lower_with(&text, &overrides, file).map_err(|e| e.in_file(path))?;
         Ok((api, self.crate_name_of(&path.display().to_string(), &overrides)))
     }
@@ -101,8 +102,8 @@ impl Config {
     }
 
     /// Parses and lowers, with pointers into the spec as written.
-    /// `overrides_file` is where `overrides` were read from, if anywhere.
-    fn lower_with(&self, text: &str, overrides: &Overrides, overrides_file: Option<&Path>) -> Result<Api> {
+    /// `overrides_file` is the file `overrides` were read from, and its text, if any.
+    fn lower_with(&self, text: &str, overrides: &Overrides, overrides_file: Option<(&Path, &str)>) -> Result<Api> {
         self.lower_warned(text, overrides, overrides_file).map(|(api, _)| api)
     }
 
@@ -111,7 +112,7 @@ impl Config {
         &self,
         text: &str,
         overrides: &Overrides,
-        overrides_file: Option<&Path>,
+        overrides_file: Option<(&Path, &str)>,
     ) -> Result<(Api, Vec<Warning>)> {
         let (spec, mut warnings, moves) = read::parse_located(text, &mut Duration::default())?;
         let selection = self.selection(overrides, overrides_file);
@@ -147,7 +148,7 @@ impl Config {
         input_name: &str,
         text: &str,
         overrides: &Overrides,
-        overrides_file: Option<&Path>,
+        overrides_file: Option<(&Path, &str)>,
         timings: &mut Timings,
     ) -> Result<Generated> {
         let start = Instant::now();
@@ -307,49 +308,52 @@ impl Config {
 
     /// [`Config::generate_file`], also returning how long each phase took.
     pub fn generate_file_timed(&self, path: &Path) -> Result<(Generated, Vec<PathBuf>, Timings)> {
-        let (text, overrides, files) = self.read_spec(path)?;
+        let (text, overrides, files, written) = self.read_spec(path)?;
         let name = path.display().to_string();
         let mut timings = Timings::default();
-        let file = files.get(1).map(PathBuf::as_path);
+        let file = files.get(1).map(PathBuf::as_path).zip(written.as_deref());
         let generated =
             self.generate_with(&name, &text, &overrides, file, &mut timings).map_err(|e| e.in_file(path))?;
         Ok((generated, files, timings))
     }
 
     /// The selection to generate: [`Config::select`]'s, else the overrides'
-    /// (read from `overrides_file`, when from a file).
-    fn selection(&self, overrides: &Overrides, overrides_file: Option<&Path>) -> Option<Selection> {
+    /// (read from `overrides_file`, of that text, when from a file).
+    fn selection(&self, overrides: &Overrides, overrides_file: Option<(&Path, &str)>) -> Option<Selection> {
         match (&self.select, &overrides.select) {
             (Some(patterns), _) => Some(Selection { patterns: patterns.clone(), origin: Origin::Flag }),
             (None, Some(patterns)) => Some(Selection {
                 patterns: patterns.clone(),
-                origin: Origin::Overrides(overrides_file.map(Path::to_path_buf)),
+                origin: Origin::Overrides(overrides_file.map(|(file, text)| (file.to_path_buf(), text.to_string()))),
             }),
             (None, None) => None,
         }
     }
 
-    /// The spec's text, its overrides and the files read (the overrides
-    /// file, when one was read, second).
-    fn read_spec(&self, path: &Path) -> Result<(String, Overrides, Vec<PathBuf>)> {
+    /// The spec's text, its overrides, the files read (the overrides file,
+    /// when one was read, second) and the overrides file's text.
+    fn read_spec(&self, path: &Path) -> Result<(String, Overrides, Vec<PathBuf>, Option<String>)> {
         let read =
             |p: &Path| std::fs::read_to_string(p).map_err(|e| Error::new(ErrorKind::Io, "", e.to_string()).in_file(p));
         let text = read(path)?;
         let mut files = vec![path.to_path_buf()];
         let beside = path.with_extension("sdkgen.toml");
-        let overrides = match (&self.overrides, &self.overrides_file) {
-            (Some(o), _) => o.clone(),
-            (None, Some(file)) => {
-                files.push(file.clone());
-                Overrides::parse(&read(file)?).map_err(|e| e.in_file(file))?
-            }
-            (None, None) if beside.is_file() => {
-                files.push(beside.clone());
-                Overrides::parse(&read(&beside)?).map_err(|e| e.in_file(&beside))?
-            }
-            (None, None) => Overrides::default(),
+        let file = match (&self.overrides, &self.overrides_file) {
+            (Some(_), _) => None,
+            (None, Some(file)) => Some(file.clone()),
+            (None, None) => Some(beside).filter(|b| b.is_file()),
         };
-        Ok((text, overrides, files))
+        let (overrides, written) = match (&self.overrides, file) {
+            (Some(o), _) => (o.clone(), None),
+            (None, Some(file)) => {
+                let written = read(&file)?;
+                let overrides = Overrides::parse(&written).map_err(|e| e.in_file(&file))?;
+                files.push(file);
+                (overrides, Some(written))
+            }
+            (None, None) => (Overrides::default(), None),
+        };
+        Ok((text, overrides, files, written))
     }
 
     /// For `build.rs`: generates from `spec` into `$OUT_DIR/<lib name>.rs`

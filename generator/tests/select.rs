@@ -309,6 +309,22 @@ fn diff_compares_within_the_selections_and_says_so() {
     let mut kinds: Vec<ChangeKind> = changed.changes.iter().map(|c| c.kind).collect();
     kinds.sort();
     assert_eq!(kinds, [ChangeKind::FieldAdded, ChangeKind::FieldRemoved, ChangeKind::SelectionChanged]);
+    // A `tag:` pattern cannot be judged from the IR: an operation it might take counts as
+    // outside the selection, even one the new spec removed.
+    let without_delete =
+        ZOO.replace("    delete:\n      operationId: deletePet", "    x-gone:\n      operationId: deletePet");
+    assert_ne!(without_delete, ZOO);
+    let tagged = lower(Config::new().select(["tag:Pets"]), &without_delete);
+    assert_eq!(ids(&tagged), ["createPet", "listPets"]);
+    let changes = diff(&full, &tagged);
+    let kinds: Vec<ChangeKind> = changes.changes.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [ChangeKind::SelectionChanged], "{}", changes.text(None));
+    assert!(changes.changes[0].detail.contains("2 left out"), "{:?}", changes.changes[0]);
+    // With a pattern the IR can judge, the removal is one.
+    let routed = lower(Config::new().select(["/pets*"]), &without_delete);
+    let mut kinds: Vec<ChangeKind> = diff(&full, &routed).changes.iter().map(|c| c.kind).collect();
+    kinds.sort();
+    assert_eq!(kinds, [ChangeKind::MethodRemoved, ChangeKind::SelectionChanged]);
 }
 
 // The command line.
@@ -350,6 +366,10 @@ fn the_select_flag_and_the_overrides_key_on_the_command_line() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("minor release") && out.contains("selection changed"), "{out}");
     assert!(!out.contains("method added"), "{out}");
+    // `api` maps the selected SDK.
+    let o = sdkgen(&dir, &["api", "zoo.yaml", "--select", "id:deletePet"]);
+    let map = String::from_utf8_lossy(&o.stdout);
+    assert!(map.contains("client.pets().delete(pet_id)") && !map.contains("list()"), "{map}");
     // The overrides file's `select`, which `--select` replaces.
     std::fs::write(dir.join("zoo.sdkgen.toml"), "select = [\"owners/*\"]\n").unwrap();
     let o = sdkgen(&dir, &["generate", "zoo.yaml", "--out", "owners"]);
@@ -363,11 +383,12 @@ fn the_select_flag_and_the_overrides_key_on_the_command_line() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--select `cats/*` matches no operation"), "{}", stderr(&o));
     assert!(!dir.join("bad").exists());
-    std::fs::write(dir.join("zoo.sdkgen.toml"), "select = [\"cats/*\"]\n").unwrap();
+    std::fs::write(dir.join("zoo.sdkgen.toml"), "crate_name = \"zoo\"\nselect = [\n  \"pets/*\",\n  'cats/*',\n]\n")
+        .unwrap();
     let o = sdkgen(&dir, &["generate", "zoo.yaml", "--out", "bad"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("zoo.sdkgen.toml: at (document root): `select` of the overrides: `cats/*`"),
+        stderr(&o).contains("zoo.sdkgen.toml:4:3: at (document root): `select` of the overrides: `cats/*`"),
         "{}",
         stderr(&o)
     );

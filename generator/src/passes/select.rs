@@ -47,8 +47,8 @@ pub(crate) struct Selection {
 pub(crate) enum Origin {
     /// `--select` or `Config::select`.
     Flag,
-    /// `select` of the overrides, read from this file (or given in code).
-    Overrides(Option<PathBuf>),
+    /// `select` of the overrides, read from this file of this text (or given in code).
+    Overrides(Option<(PathBuf, String)>),
 }
 
 /// The tags of each operation, by upper-case method and path.
@@ -215,7 +215,11 @@ fn glob(pattern: &str, text: &str) -> bool {
 /// per-resource features; without one it is decided again for the
 /// resources left (`FEATURES_FROM` of lowering).
 pub(crate) fn apply(api: &mut Api, selection: &Selection, tags: &Tags, features: Option<bool>) -> Result<()> {
-    let rules = parse(&selection.patterns).map_err(|message| error(selection, message))?;
+    let rules = selection
+        .patterns
+        .iter()
+        .map(|p| Rule::parse(p).map_err(|message| error(selection, p, message)))
+        .collect::<Result<Vec<Rule>>>()?;
     let tags_of = |op: &Operation| tags.get(&(op.method.clone(), op.path.clone())).map(Vec::as_slice).unwrap_or(&[]);
     for rule in &rules {
         let matched = if rule.is_webhook() {
@@ -225,14 +229,15 @@ pub(crate) fn apply(api: &mut Api, selection: &Selection, tags: &Tags, features:
         };
         if !matched {
             let what = if rule.is_webhook() { "webhook" } else { "operation" };
-            return Err(error(selection, format!("`{}` matches no {what} of the spec", rule.text)));
+            return Err(error(selection, &rule.text, format!("`{}` matches no {what} of the spec", rule.text)));
         }
     }
     let (hooks, ops): (Vec<&Rule>, Vec<&Rule>) = rules.iter().partition(|r| r.is_webhook());
     api.operations.retain(|op| selected(&ops, |r| r.matches_op(op, Some(tags_of(op))) == Some(true)));
     api.webhooks.retain(|hook| selected(&hooks, |r| r.matches_webhook(hook)));
     if api.operations.is_empty() {
-        return Err(error(selection, "the selection leaves no operation".to_string()));
+        let last = selection.patterns.last().map_or("", String::as_str);
+        return Err(error(selection, last, "the selection leaves no operation".to_string()));
     }
     drop_unreached(api);
     if features.is_none() {
@@ -307,15 +312,23 @@ pub(crate) fn drop_unreached(api: &mut Api) {
     api.types.retain(|t| reached.contains(&t.name));
 }
 
-fn error(selection: &Selection, message: String) -> Error {
+/// The error `message` about `pattern`, located where the selection was
+/// given: `--select`, or the overrides (at the pattern's line and column of
+/// their file, when it is written there as a plain string).
+fn error(selection: &Selection, pattern: &str, message: String) -> Error {
     match &selection.origin {
         Origin::Flag => Error::new(ErrorKind::Overrides, "", format!("--select {message}")),
         Origin::Overrides(file) => {
-            let err = Error::new(ErrorKind::Overrides, "", format!("`select` of the overrides: {message}"));
-            match file {
-                Some(file) => err.in_file(file),
-                None => err,
+            let mut err = Error::new(ErrorKind::Overrides, "", format!("`select` of the overrides: {message}"));
+            if let Some((file, text)) = file {
+                let at = ["\"", "'"].iter().find_map(|q| text.find(&format!("{q}{pattern}{q}")));
+                err.location = at.map(|at| {
+                    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                    (text[..at].matches('\n').count() + 1, text[line_start..at].chars().count() + 1)
+                });
+                err = err.in_file(file);
             }
+            err
         }
     }
 }
