@@ -20,6 +20,7 @@ mod config;
 mod contract;
 mod dedupe;
 pub mod diff;
+mod direction;
 mod emit;
 pub mod error;
 mod examples;

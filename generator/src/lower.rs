@@ -125,6 +125,7 @@ fn lower_here(spec: &OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning
     for def in &mut types {
         def.built = built.contains(&def.name);
     }
+    crate::direction::mark(&mut types, &operations, &webhooks);
     for op in &mut operations {
         let over = overrides.operations.get(&op.id).and_then(|o| o.pagination.as_ref());
         op.pagination = crate::paging::pagination(op, &types, link_headers.contains(&op.id), over)?;

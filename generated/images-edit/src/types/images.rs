@@ -8,7 +8,8 @@ use super::*;
 use serde::{Deserialize, Serialize};
 
 /// An image stored in Cloudflare Images.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct Image {
     /// Unique identifier of the image.
@@ -41,7 +42,8 @@ pub struct Image {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImagesV1EditError4xx {
     pub errors: Vec<ImagesV1EditError4xxErrorsItem>,
@@ -54,7 +56,8 @@ pub struct ImagesV1EditError4xx {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImagesV1EditError4xxErrorsItem {
     pub code: i64,
@@ -68,7 +71,8 @@ pub struct ImagesV1EditError4xxErrorsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImagesV1EditError4xxErrorsItemSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]

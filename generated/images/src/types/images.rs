@@ -7,7 +7,8 @@ use super::*;
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ApiResponseCommonFailure {
     pub errors: Vec<ImagesV1ListError4xxErrorsItem>,
@@ -21,7 +22,8 @@ pub struct ApiResponseCommonFailure {
 }
 
 /// An image stored in Cloudflare Images.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct Image {
     /// Unique identifier of the image.
@@ -54,7 +56,8 @@ pub struct Image {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImageKeys {
     /// Name of the key.
@@ -68,7 +71,8 @@ pub struct ImageKeys {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImageKeysResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,7 +82,8 @@ pub struct ImageKeysResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImageVariantDefinition {
     /// Name of a variant.
@@ -229,7 +234,8 @@ impl std::fmt::Display for ImageVariantOptionsMetadata {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImageVariantResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,7 +245,8 @@ pub struct ImageVariantResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImageVariantsResponse {
     /// The variants, by name.
@@ -250,7 +257,8 @@ pub struct ImageVariantsResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImagesStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -260,7 +268,8 @@ pub struct ImagesStats {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImagesStatsCount {
     /// How many images the account may store.
@@ -274,7 +283,8 @@ pub struct ImagesStatsCount {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImagesV1ListError4xxErrorsItem {
     pub code: i64,
@@ -288,7 +298,8 @@ pub struct ImagesV1ListError4xxErrorsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImagesV1ListError4xxErrorsItemSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -298,7 +309,8 @@ pub struct ImagesV1ListError4xxErrorsItemSource {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImagesV1ListResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -308,7 +320,8 @@ pub struct ImagesV1ListResult {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImagesV2DirectUploadsNewResult {
     /// ID the image will have.
@@ -322,7 +335,8 @@ pub struct ImagesV2DirectUploadsNewResult {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct ImagesV2ListResult {
     /// Token for the next page; null on the last page.
@@ -339,7 +353,8 @@ pub struct ImagesV2ListResult {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "testing", derive(Deserialize))]
 #[non_exhaustive]
 pub enum ImagesV2ListSortOrder {
     #[serde(rename = "asc")]

@@ -7,7 +7,8 @@ use super::*;
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "testing", derive(Deserialize))]
 #[non_exhaustive]
 pub struct OrdersNewLinesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34,7 +35,8 @@ impl OrdersNewLinesItem {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct OrdersNewResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]

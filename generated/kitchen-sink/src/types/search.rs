@@ -7,7 +7,8 @@ use super::*;
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "testing", derive(Deserialize))]
 #[non_exhaustive]
 pub struct Point {
     pub lat: f64,
@@ -41,7 +42,8 @@ impl Point {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "testing", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SearchGetFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,7 +70,8 @@ impl SearchGetFilter {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "testing", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SearchGetFilterSize {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,7 +98,8 @@ impl SearchGetFilterSize {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "testing", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SearchGetOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]

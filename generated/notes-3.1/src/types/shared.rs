@@ -7,7 +7,8 @@ use super::*;
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct Note {
     pub id: String,
@@ -53,7 +54,8 @@ pub struct Note {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub enum NoteColor {
     #[serde(rename = "red")]
@@ -82,7 +84,8 @@ impl std::fmt::Display for NoteColor {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct NoteDeletedWebhookPayload {
     pub id: String,
@@ -93,7 +96,8 @@ pub struct NoteDeletedWebhookPayload {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub enum NoteKind {
     #[serde(rename = "note")]
@@ -120,7 +124,8 @@ impl std::fmt::Display for NoteKind {
 }
 
 /// Bytes, or "unknown".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -129,7 +134,8 @@ pub enum NoteSize {
     String(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct Person {
     pub name: String,

@@ -7,7 +7,8 @@ use super::*;
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct Order {
     pub id: String,
@@ -18,7 +19,8 @@ pub struct Order {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Serialize))]
 #[non_exhaustive]
 pub struct OrdersListResponse {
     pub object: String,
