@@ -282,7 +282,7 @@ impl Config {
         // The IR is done with: its memory serves the joined text instead.
         drop(api);
         let start = Instant::now();
-        let api = rendered.join();
+        let api = rendered.layout();
         timings.format += start.elapsed();
         Ok(Generated {
             crate_name,
@@ -427,14 +427,14 @@ mod tests {
         let one = Config::new().threads(1).generate("t.yaml", &text).unwrap();
         for threads in [2, 3, 64] {
             let many = Config::new().threads(threads).generate("t.yaml", &text).unwrap();
-            assert_eq!(one.api, many.api, "{threads} threads");
+            assert_eq!(one.files(), many.files(), "{threads} threads");
         }
-        assert_eq!(one.api.matches("pub mod ").count(), 4, "types and three resource modules");
-        assert_eq!(one.api.matches("pub struct T").count(), 150);
+        let code = one.code();
+        assert_eq!(code.matches("pub mod ").count(), 4, "types and three resource modules");
+        assert_eq!(code.matches("pub struct T").count(), 150);
         assert!(one.warnings.is_empty(), "{:?}", one.warnings);
-        assert!(one.api.contains("pub mod types {\n    use serde::{Deserialize, Serialize};\n\n    #[derive"));
         // Between parts: one blank line, as between any two items.
-        assert!(one.api.contains("    }\n\n    /// Type 47.\n"), "{}", one.api);
+        assert!(code.contains("}\n\n/// Type 47.\n"), "{code}");
     }
 
     #[test]
@@ -457,6 +457,7 @@ mod tests {
         );
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("pub use sdkgen_runtime as runtime;") && !text.contains("//!"), "include!-able");
+        assert!(text.contains("pub mod types {") && text.contains("pub mod pets {"), "modules inline: {text}");
         let vendored = Config::new().runtime(Runtime::Vendored).compile_into(&spec, &dir, &mut Vec::new()).unwrap();
         let text = std::fs::read_to_string(&vendored).unwrap();
         assert!(text.contains("pub mod runtime {") && !text.contains("//!"), "include!-able: no inner docs");

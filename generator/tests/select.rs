@@ -204,10 +204,10 @@ fn the_command_line_replaces_the_overrides_file() {
 fn without_a_selection_nothing_changes() {
     let full = Config::new().generate("zoo.yaml", ZOO).unwrap();
     let overrides = Overrides::parse("crate_name = \"zoo\"\n").unwrap();
-    assert_eq!(Config::new().overrides(overrides).generate("zoo.yaml", ZOO).unwrap().api, full.api);
+    assert_eq!(Config::new().overrides(overrides).generate("zoo.yaml", ZOO).unwrap().code(), full.code());
     // Selecting everything is the whole SDK, but for the IR's record of it.
     let all = Config::new().select(["*"]).generate("zoo.yaml", ZOO).unwrap();
-    assert_eq!(all.api, full.api);
+    assert_eq!(all.code(), full.code());
     assert_eq!(all.api_md, full.api_md);
     assert!(!full.api_json.contains("\"selection\""));
     assert!(all.api_json.contains("\"selection\": [\n    \"*\"\n  ]"), "{}", all.api_json);
@@ -220,9 +220,10 @@ fn without_a_selection_nothing_changes() {
 #[test]
 fn a_selected_sdk_has_only_its_methods_and_types() {
     let sdk = Config::new().select(["pets/list", "pets/delete"]).generate("zoo.yaml", ZOO).unwrap();
-    assert!(sdk.api.contains("pub struct Pet ") && sdk.api.contains("pub struct Toy "), "{}", sdk.api);
-    assert!(!sdk.api.contains("Owner") && !sdk.api.contains("Address"), "{}", sdk.api);
-    assert!(!sdk.api.contains("PetsNewParams"), "{}", sdk.api);
+    let code = sdk.code();
+    assert!(code.contains("pub struct Pet ") && code.contains("pub struct Toy "), "{code}");
+    assert!(!code.contains("Owner") && !code.contains("Address"), "{code}");
+    assert!(!code.contains("PetsNewParams"), "{code}");
     assert_eq!(sdk.stats.operations, 2);
     assert_eq!(sdk.stats.operations_in_spec, 4);
 }

@@ -293,6 +293,7 @@ impl<'a> TypeBuilder<'a> {
                 used_by: Vec::new(),
                 component: None,
                 built: false,
+                direction: Default::default(),
                 origin: flat.pointer.clone(),
             },
         );
@@ -319,6 +320,7 @@ impl<'a> TypeBuilder<'a> {
                 used_by: Vec::new(),
                 component: None,
                 built: false,
+                direction: Default::default(),
                 origin: flat.pointer.clone(),
             },
         );
@@ -373,6 +375,7 @@ impl<'a> TypeBuilder<'a> {
             used_by: Vec::new(),
             component: None,
             built: false,
+            direction: Default::default(),
             origin: flat.pointer.clone(),
         };
         self.defs.insert(name.clone(), def);

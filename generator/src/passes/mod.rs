@@ -5,6 +5,7 @@
 //! of server-sent events found.
 
 mod dedupe;
+mod direction;
 mod paging;
 pub(crate) mod select;
 mod usage;
@@ -29,6 +30,7 @@ pub(crate) fn run(
         select::apply(api, selection, tags, overrides.features)?;
     }
     usage::mark(api);
+    direction::mark(&mut api.types, &api.operations, &api.webhooks);
     let types = &api.types;
     for op in &mut api.operations {
         let over = overrides.operations.get(&op.id).and_then(|o| o.pagination.as_ref());
