@@ -94,10 +94,15 @@ impl<'a> TypeBuilder<'a> {
 
     /// The fields of the named struct `name`, once lowered.
     pub(crate) fn struct_fields(&self, name: &str) -> Option<&[Field]> {
-        match &self.defs.get(name)?.body {
+        match self.body(name)? {
             TypeBody::Struct { fields, .. } => Some(fields),
             _ => None,
         }
+    }
+
+    /// The body of the type `name`, if it is built.
+    pub(crate) fn body(&self, name: &str) -> Option<&crate::ir::TypeBody> {
+        Some(&self.defs.get(name)?.body)
     }
 
     /// The description of `norm`, or of what it refers to.
