@@ -65,6 +65,10 @@ fn cloudflare_full_spec_generates_and_compiles() {
     generated.write_to(&dir).unwrap();
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     let lines = generated.files().values().map(|f| f.lines().count()).sum::<usize>();
+    // Files an IDE opens: a module too long for one continues in files it includes.
+    for (path, text) in generated.files() {
+        assert!(text.len() <= sdkgen::MAX_FILE, "{} is {} bytes", path.display(), text.len());
+    }
     eprintln!(
         "generated {} operations, {} types, {} warnings, {lines} lines in {gen_secs:.2} s (debug build)",
         generated.stats.operations,

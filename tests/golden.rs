@@ -74,12 +74,12 @@ fn a_changed_byte_is_caught() {
     let dir = std::env::temp_dir().join(format!("sdkgen-golden-{}", std::process::id()));
     generated.write_to(&dir).unwrap();
     assert!(generated.check(&dir).is_empty());
-    let lib = dir.join("src/lib.rs");
-    let mut text = std::fs::read_to_string(&lib).unwrap();
+    let module = dir.join("src/resources/images.rs");
+    let mut text = std::fs::read_to_string(&module).unwrap();
     text = text.replacen("pub fn edit", "pub fn edjt", 1);
-    std::fs::write(&lib, text).unwrap();
+    std::fs::write(&module, text).unwrap();
     let diffs = generated.check(&dir);
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(diffs.len(), 1);
-    assert!(diffs[0].contains("-        pub fn edjt") && diffs[0].contains("+        pub fn edit"), "{}", diffs[0]);
+    assert!(diffs[0].contains("-    pub fn edjt") && diffs[0].contains("+    pub fn edit"), "{}", diffs[0]);
 }

@@ -24,6 +24,9 @@ OPTIONS:
         --compile             Also `cargo check --all-features` each generated crate, warnings denied
         --example-tests       Generate each crate's tests/examples.rs and run it (implies
                               --compile: `cargo test --test examples` in place of the check)
+        --select <PATTERN>    Generate each spec with this selection (repeatable, as sdkgen's
+                              --select): only the operations matched and their types; a spec
+                              the patterns match nothing of is an error of that spec
         --compile-only <LIST> Compile only the generated specs named in LIST
         --compile-timeout <S> Per-crate time limit of the check (default 900)
         --work <DIR>          Where generated crates and reports go (default target/corpus);
@@ -54,6 +57,8 @@ pub struct Args {
     pub memory_mb: u64,
     pub compile: bool,
     pub example_tests: bool,
+    /// `--select`: the selection every spec is generated with.
+    pub select: Vec<String>,
     pub compile_only: Option<PathBuf>,
     pub compile_timeout: f64,
     pub work: PathBuf,
@@ -98,6 +103,7 @@ impl Args {
                     args.compile = true;
                     args.example_tests = true;
                 }
+                "--select" => args.select.push(value("--select")?),
                 "--compile-only" => {
                     args.compile = true;
                     args.compile_only = Some(PathBuf::from(value("--compile-only")?));

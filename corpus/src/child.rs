@@ -11,6 +11,9 @@ pub const COMMAND: &str = "__one";
 /// Set in the child's environment to generate the example tests too.
 pub const EXAMPLES_ENV: &str = "SDKGEN_CORPUS_EXAMPLES";
 
+/// Set in the child's environment to a selection's patterns, one a line (`--select`).
+pub const SELECT_ENV: &str = "SDKGEN_CORPUS_SELECT";
+
 pub fn main(args: Vec<String>) -> ExitCode {
     let [spec, name, crate_name, rest @ ..] = args.as_slice() else {
         eprintln!("usage: sdkgen-corpus {COMMAND} <spec> <name> <crate> [<out dir>]");
@@ -28,13 +31,16 @@ pub fn main(args: Vec<String>) -> ExitCode {
             .unwrap_or_default();
         eprintln!("panic{at}: {message}");
     }));
-    let config = sdkgen::Config::new()
+    let mut config = sdkgen::Config::new()
         .input_name(name)
         .crate_name(crate_name)
         .example_tests(std::env::var_os(EXAMPLES_ENV).is_some())
         .runtime(sdkgen::Runtime::Crate {
             path: Some(crate::specs::repo_root().join("runtime").display().to_string()),
         });
+    if let Some(patterns) = std::env::var_os(SELECT_ENV) {
+        config = config.select(patterns.to_string_lossy().lines().map(String::from).collect::<Vec<_>>());
+    }
     // Real specs come without overrides files: the text alone, timed by phase.
     let generated = std::fs::read_to_string(spec)
         .map_err(|e| sdkgen::Error::new(sdkgen::ErrorKind::Io, "", e.to_string()))

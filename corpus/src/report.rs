@@ -293,6 +293,10 @@ pub fn markdown(summary: &Summary, results: &[SpecResult], compiled: &[CompileRe
         "{} documents, {} at a time, limits {} s and {} MB each; generation pass {:.0} s wall time.\n",
         summary.total, args.jobs, args.timeout, args.memory_mb, summary.generation_secs
     );
+    if !args.select.is_empty() {
+        let patterns: Vec<String> = args.select.iter().map(|p| format!("`{p}`")).collect();
+        let _ = writeln!(out, "Each generated with the selection {}.\n", patterns.join(", "));
+    }
     out.push_str("| outcome | documents | % |\n|---|---:|---:|\n");
     for label in LABELS {
         let n = summary.by_label.get(label).copied().unwrap_or(0);

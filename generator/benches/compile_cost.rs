@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo bench -p sdkgen --bench compile_cost                         # every row
-//! cargo bench -p sdkgen --bench compile_cost -- --rows seed,cloudflare-images
+//! cargo bench -p sdkgen --bench compile_cost -- --rows seed,cloudflare-images,cloudflare-select-images
 //! cargo bench -p sdkgen --bench compile_cost -- --baseline 493a185   # an older sdkgen too, for ratios
 //! ```
 //!
@@ -16,21 +16,26 @@
 //! `--baseline REV` checks REV out (a git worktree under
 //! `target/compile-cost/`), builds its CLI, and measures the same rows with
 //! it, then prints new/old ratios. Rows whose spec is not there
-//! (`../shared/specs`) are skipped. This machine is shared and noisy:
-//! compare ratios within one run.
+//! (`../shared/specs`) are skipped. The `cloudflare-select-images` row is
+//! generated with `--select 'images/*'` (only those operations and their
+//! types; see the README's "Only the operations you use"), which a
+//! baseline older than selections cannot do: it has no baseline row. This
+//! machine is shared and noisy: compare ratios within one run.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-/// A row: its name, the spec (relative to the repository) and the features built.
-const ROWS: &[(&str, &str, &str)] = &[
-    ("seed", "openapi/images-edit.yaml", ""),
-    ("cloudflare", "../shared/specs/cloudflare/openapi.json", "full"),
-    ("cloudflare-images", "../shared/specs/cloudflare/openapi.json", "images"),
-    ("openai", "../shared/specs/corpus/openai.yaml", "full"),
-    ("digitalocean", "../shared/specs/corpus/digitalocean.bundled.yaml", "full"),
+/// A row: its name, the spec (relative to the repository), the features
+/// built and the selection it is generated with (`--select`).
+const ROWS: &[(&str, &str, &str, &[&str])] = &[
+    ("seed", "openapi/images-edit.yaml", "", &[]),
+    ("cloudflare", "../shared/specs/cloudflare/openapi.json", "full", &[]),
+    ("cloudflare-images", "../shared/specs/cloudflare/openapi.json", "images", &[]),
+    ("cloudflare-select-images", "../shared/specs/cloudflare/openapi.json", "", &["images/*"]),
+    ("openai", "../shared/specs/corpus/openai.yaml", "full", &[]),
+    ("digitalocean", "../shared/specs/corpus/digitalocean.bundled.yaml", "full", &[]),
 ];
 
 /// One sdkgen: a label, its CLI and its repository (for the runtime crate and the lock file).
@@ -59,7 +64,7 @@ fn main() {
     let wanted: Option<Vec<String>> = value("--rows").map(|r| r.split(',').map(String::from).collect());
     let rows: Vec<_> = ROWS
         .iter()
-        .filter(|(name, spec, _)| {
+        .filter(|(name, spec, _, _)| {
             let chosen = wanted.as_ref().is_none_or(|w| w.iter().any(|n| n == name));
             let there = root.join(spec).is_file();
             if chosen && !there {
@@ -79,10 +84,11 @@ fn main() {
         "SDK", "sdkgen", "ops", "lines", "largest", "check s", "check MB", "build s", "build MB"
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
-    for (name, spec, features) in rows {
+    for (name, spec, features, select) in rows {
         let mut results = Vec::new();
-        for sdkgen in &sdkgens {
-            let m = measure(sdkgen, &work, name, &root.join(spec), features);
+        // A baseline older than selections cannot generate a selected row.
+        for sdkgen in sdkgens.iter().take(if select.is_empty() { sdkgens.len() } else { 1 }) {
+            let m = measure(sdkgen, &work, name, &root.join(spec), features, select);
             println!(
                 "| {:<18} | {:<8} | {:>5} | {:>8} | {:>7.0} KB | {:>8.1} | {:>8.0} | {:>8.1} | {:>8.0} |",
                 name, sdkgen.label, m.ops, m.lines, m.largest_kb, m.check_s, m.check_mb, m.build_s, m.build_mb
@@ -119,7 +125,7 @@ fn baseline(root: &Path, work: &Path, rev: &str) -> Sdkgen {
 }
 
 /// Generates the row's SDK with `sdkgen` and measures it.
-fn measure(sdkgen: &Sdkgen, work: &Path, name: &str, spec: &Path, features: &str) -> Measured {
+fn measure(sdkgen: &Sdkgen, work: &Path, name: &str, spec: &Path, features: &str, select: &[&str]) -> Measured {
     let base = work.join(&sdkgen.label);
     let dir = base.join(name);
     let target = base.join("target");
@@ -128,7 +134,8 @@ fn measure(sdkgen: &Sdkgen, work: &Path, name: &str, spec: &Path, features: &str
     let crate_name = format!("cc-{name}");
     run(Command::new(&sdkgen.cli)
         .args(["generate", &spec.display().to_string(), "--out", &out, "--crate-name", &crate_name])
-        .args(["--runtime-path", &runtime]));
+        .args(["--runtime-path", &runtime])
+        .args(select.iter().flat_map(|p| ["--select", p])));
     std::fs::copy(sdkgen.repo.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy the lock file");
     let api: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("sdkgen-api.json")).expect("the IR")).expect("JSON");

@@ -26,6 +26,8 @@ pub struct Config {
     /// Generating for `build.rs` ([`Config::compile`]): the code goes into the
     /// user's crate, which depends on the runtime crate.
     pub(crate) build_script: bool,
+    /// The selection given here (`--select`), which replaces the overrides file's.
+    pub(crate) select: Option<Vec<String>>,
 }
 
 /// The version requirement generated SDKs put on `sdkgen-runtime`: this
@@ -129,6 +131,16 @@ impl Config {
     /// bumped as the changes need (major, minor or patch, by Cargo's rules).
     pub fn bump(mut self, on: bool) -> Self {
         self.bump = on;
+        self
+    }
+
+    /// Generates only the operations these patterns select, and the types
+    /// they reach (as the overrides file's `select` says, which this
+    /// replaces): call paths (`images/*`), routes (`GET /zones`), `tag:`,
+    /// `id:` and `webhook:` patterns, `!` to exclude. A pattern that
+    /// matches nothing is an error.
+    pub fn select<S: Into<String>>(mut self, patterns: impl IntoIterator<Item = S>) -> Self {
+        self.select = Some(patterns.into_iter().map(Into::into).collect());
         self
     }
 

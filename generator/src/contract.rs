@@ -267,7 +267,7 @@ mod tests {
         let generated = crate::Config::new().generate("t.yaml", spec).unwrap();
         // The mock has the same accessors, beside methods of its own.
         for ty in ["Client", "Mock"] {
-            let own = methods_of(&generated.api, ty);
+            let own = methods_of(&generated.code(), ty);
             for method in &own {
                 assert!(
                     method == "pets" || CLIENT_METHODS.contains(&method.as_str()),

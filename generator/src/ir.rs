@@ -43,6 +43,10 @@ pub struct Api {
     pub features: bool,
     /// The webhooks the API sends (OpenAPI 3.1 `webhooks`), in name order.
     pub webhooks: Vec<Webhook>,
+    /// The selection the SDK was generated with (the overrides file's
+    /// `select`, or `--select`), as written; `None` for the whole API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<Vec<String>>,
 }
 
 /// A webhook: a request the API sends to the user's server, decoded by
@@ -177,6 +181,10 @@ pub struct TypeDef {
     /// body. Types only decoded from responses are `#[non_exhaustive]`, so
     /// the API adding a field to them is not a breaking change.
     pub built: bool,
+    /// Which way its values travel, which decides the serde traits it
+    /// derives (computed by `crate::direction`).
+    #[serde(default)]
+    pub direction: Direction,
     /// The JSON pointer of the schema it was lowered from, in the spec as
     /// written (for a merged type, the first of the schemas it stands for).
     pub origin: String,
@@ -202,6 +210,19 @@ impl TypeDef {
             TypeBody::Alias { target } => vec![target],
         }
     }
+}
+
+/// Which way a type's values travel between the caller and the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Only in requests (parameters, bodies): encoded, never decoded.
+    Sent,
+    /// Only in responses, error bodies, events and webhooks: decoded, never encoded.
+    Received,
+    /// Both ways, or neither (a type nothing reaches is not left without a trait).
+    #[default]
+    Both,
 }
 
 /// The body of a named type.

@@ -43,6 +43,6 @@ mod pipeline;
 
 pub use config::{Config, Runtime, RUNTIME_VERSION, RUST_VERSION, VERSION};
 pub use error::{Error, ErrorKind, Result, Warning, WarningKind};
-pub use output::{Generated, API_JSON};
+pub use output::{Generated, Layout, Unit, API_JSON, MAX_FILE};
 pub use overrides::Overrides;
 pub use pipeline::Timings;

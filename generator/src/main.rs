@@ -46,6 +46,10 @@ OPTIONS:
     -o, --out <DIR>           Directory of the generated crate
         --overrides <FILE>    Overrides file (default: <SPEC stem>.sdkgen.toml beside the spec)
         --crate-name <NAME>   Package name (default: the spec's file stem)
+        --select <PATTERN>    Only the operations the patterns select, and the types they
+                              reach (repeatable; replaces the overrides file's `select`):
+                              `images/*` (call path), `GET /zones` (route), `tag:DNS`,
+                              `id:listZones`, `webhook:NAME`; `!PATTERN` excludes
         --check               With generate: check instead of writing
         --strict              Treat warnings as errors
         --example-tests       Also write tests/examples.rs: the spec's examples decode
@@ -72,6 +76,7 @@ EXIT CODES:
 EXAMPLES:
     sdkgen generate openapi/images-edit.yaml --out generated/images-edit
     sdkgen api openapi/images.yaml | grep 'PATCH /accounts'
+    sdkgen generate openapi/images.yaml --out images-v1 --select 'images/v1/*' --select '!DELETE /*'
 ";
 
 struct Args {
@@ -81,6 +86,8 @@ struct Args {
     out: PathBuf,
     overrides: Option<PathBuf>,
     crate_name: Option<String>,
+    /// `--select`, in order.
+    select: Vec<String>,
     check: bool,
     strict: bool,
     example_tests: bool,
@@ -95,7 +102,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Str
     let mut command = None;
     let mut spec = None;
     let mut out = None;
-    let (mut overrides, mut crate_name) = (None, None);
+    let (mut overrides, mut crate_name, mut select) = (None, None, Vec::new());
     let (mut check, mut strict, mut verbose, mut example_tests) = (false, false, false, false);
     let (mut bump, mut all, mut format) = (false, false, "text".to_string());
     let mut second = None;
@@ -111,6 +118,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Str
             "-o" | "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--overrides" => overrides = Some(PathBuf::from(value("--overrides")?)),
             "--crate-name" => crate_name = Some(value("--crate-name")?),
+            "--select" => select.push(value("--select")?),
             "--check" => check = true,
             "--strict" => strict = true,
             "--example-tests" => example_tests = true,
@@ -150,6 +158,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Str
         out,
         overrides,
         crate_name,
+        select,
         check,
         strict,
         verbose,
@@ -204,6 +213,9 @@ fn main() -> ExitCode {
     if let Some(name) = &args.crate_name {
         config = config.crate_name(name);
     }
+    if !args.select.is_empty() {
+        config = config.select(&args.select);
+    }
     let generated = match config.generate_file_timed(&args.spec) {
         Ok((generated, _, timings)) => {
             if args.verbose {
@@ -249,8 +261,9 @@ fn main() -> ExitCode {
         for diff in &stale {
             eprintln!("{diff}");
         }
+        let select: String = args.select.iter().map(|p| format!(" --select '{p}'")).collect();
         eprintln!(
-            "error: {} is stale. Update it with:\n    sdkgen generate {} --out {}",
+            "error: {} is stale. Update it with:\n    sdkgen generate {} --out {}{select}",
             args.out.display(),
             args.spec.display(),
             args.out.display()
@@ -319,6 +332,9 @@ fn diff(args: &Args) -> ExitCode {
     if let Some(file) = &args.overrides {
         config = config.overrides_file(file);
     }
+    if !args.select.is_empty() {
+        config = config.select(&args.select);
+    }
     let load = |path: &Path| -> Result<Api, String> {
         match previous(path)? {
             Some((api, _)) => Ok(api),
@@ -356,6 +372,9 @@ fn api(args: &Args) -> ExitCode {
     }
     if let Some(name) = &args.crate_name {
         config = config.crate_name(name);
+    }
+    if !args.select.is_empty() {
+        config = config.select(&args.select);
     }
     let (api, crate_name) = match config.lower_file_named(&args.spec) {
         Ok(lowered) => lowered,

@@ -29,8 +29,8 @@ pub struct Generated {
     pub header: String,
     /// Crate-level docs (`//!` lines).
     pub crate_docs: String,
-    /// The API: types, client impls and resource modules, formatted.
-    pub api: String,
+    /// The API: client impls, types and resource modules, formatted, by module.
+    pub api: Layout,
     /// `Cargo.toml` of the generated crate.
     pub cargo_toml: String,
     /// `API.md`: every method as it is called, by resource, with its route
@@ -76,24 +76,155 @@ pub struct Stats {
     pub pagination: [usize; 6],
 }
 
+/// The largest generated file, in bytes: a module's text longer than
+/// [`MAX_BODY`] continues in files it `include!`s.
+pub const MAX_FILE: usize = 1 << 20;
+
+/// The most text of a module that goes into one file (the rest of
+/// [`MAX_FILE`] is left for the header and the `include!` lines).
+pub(crate) const MAX_BODY: usize = 960 * 1024;
+
+/// The API's code by module: what goes into `src/lib.rs`, `src/types/` and
+/// `src/resources/` (or, for `include!`, into one file with inline modules).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Layout {
+    /// The crate root's items: re-exports, the client, the mock.
+    pub head: String,
+    /// `pub mod types;` with its docs.
+    pub types_decl: String,
+    /// The items of `types` before its modules.
+    pub types_prelude: String,
+    /// The modules of `types` (`src/types/<file>.rs`).
+    pub groups: Vec<Unit>,
+    /// The top-level resource modules (`src/resources/<file>.rs`).
+    pub modules: Vec<Unit>,
+}
+
+/// A generated module of its own file (or files).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Unit {
+    /// Its identifier (possibly raw: `r#type`).
+    pub name: String,
+    /// Its file's name without `.rs`.
+    pub file: String,
+    /// How its parent declares it (`mod x;`, with docs and `cfg`), formatted.
+    pub decl: String,
+    /// What its parent adds after the declaration (`pub use x::*;`), or nothing.
+    pub reexport: String,
+    /// Its text: the first file's, then those of the files it includes
+    /// (`<file>/part_2.rs`, …), each at most [`MAX_BODY`] bytes but for a
+    /// single part that is longer.
+    pub bodies: Vec<String>,
+}
+
+impl Unit {
+    /// The declaration with `#[path = "…"]` before its last line, when the
+    /// file is not where `mod` looks (`dir/` is the path from the parent's folder).
+    fn decl_at(&self, dir: &str) -> String {
+        if dir.is_empty() && self.file == self.name {
+            return self.decl.clone();
+        }
+        let (attrs, last) = split_last_line(&self.decl);
+        format!("{attrs}#[path = \"{dir}{}.rs\"]\n{last}", self.file)
+    }
+
+    /// The module inline: its declaration opened as a block, its text, `}`.
+    fn inline(&self) -> String {
+        let (attrs, last) = split_last_line(&self.decl);
+        let open = last.trim_end().strip_suffix(';').unwrap_or(last.trim_end());
+        let mut out = format!("{attrs}{open} {{\n");
+        for body in &self.bodies {
+            out.push_str(body);
+        }
+        out.push_str("}\n");
+        out.push_str(&self.reexport);
+        out
+    }
+
+    /// Its files, by path under `dir` (e.g. `src/types/`), each with `header`.
+    pub(crate) fn files(&self, dir: &str, header: &str, files: &mut BTreeMap<PathBuf, String>) {
+        let mut first = format!("{header}{}", self.bodies.first().map_or("", String::as_str));
+        for (i, body) in self.bodies.iter().enumerate().skip(1) {
+            let part = format!("{}/part_{}.rs", self.file, i + 1);
+            first.push_str(&format!("\ninclude!(\"{part}\");\n"));
+            files.insert(PathBuf::from(format!("{dir}{part}")), format!("{header}{body}"));
+        }
+        files.insert(PathBuf::from(format!("{dir}{}.rs", self.file)), first);
+    }
+}
+
+/// `text` without its last line, and that line.
+fn split_last_line(text: &str) -> (&str, &str) {
+    let trimmed = text.trim_end_matches('\n');
+    match trimmed.rfind('\n') {
+        Some(at) => (&text[..at + 1], &text[at + 1..]),
+        None => ("", text),
+    }
+}
+
+impl Layout {
+    /// Everything but the head, each module inline.
+    fn inline_modules(&self) -> String {
+        let mut out = String::new();
+        let (attrs, last) = split_last_line(&self.types_decl);
+        let open = last.trim_end().strip_suffix(';').unwrap_or(last.trim_end());
+        out.push_str(&format!("\n{attrs}{open} {{\n{}", self.types_prelude));
+        for group in &self.groups {
+            out.push('\n');
+            out.push_str(&group.inline());
+        }
+        out.push_str("}\n");
+        for module in &self.modules {
+            out.push('\n');
+            out.push_str(&module.inline());
+        }
+        out
+    }
+}
+
 impl Generated {
-    /// The files of a complete crate, by path relative to the crate root.
+    /// The API's code as one text, every module inline (as [`Generated::single_file`]
+    /// has it, without header and runtime).
+    pub fn code(&self) -> String {
+        format!("{}{}", self.api.head, self.api.inline_modules())
+    }
+
+    /// The files of a complete crate, by path relative to the crate root:
+    /// `src/lib.rs` (the client, the mock, the declarations of the modules),
+    /// `src/types/mod.rs` with a module per group of types
+    /// (`src/types/<resource>.rs`, `src/types/shared.rs`), and a module per
+    /// top-level resource (`src/resources/<resource>.rs`); a module's text
+    /// longer than [`MAX_BODY`] continues in `<module>/part_<n>.rs` beside it.
     pub fn files(&self) -> BTreeMap<PathBuf, String> {
-        // Docs are the spec's own text, Markdown as its authors wrote it.
-        let lib = format!(
-            "{}{}#![allow(clippy::doc_lazy_continuation)]\n\n{}\n{}",
-            self.header,
-            self.crate_docs,
-            self.runtime_item(false),
-            self.api
-        );
         let mut files = BTreeMap::from([
             (PathBuf::from("Cargo.toml"), self.cargo_toml.clone()),
             (PathBuf::from("rustfmt.toml"), RUSTFMT_TOML.to_string()),
             (PathBuf::from(API_JSON), self.api_json.clone()),
             (PathBuf::from(crate::api_map::API_MD), self.api_md.clone()),
-            (PathBuf::from("src/lib.rs"), lib),
         ]);
+        // Docs are the spec's own text, Markdown as its authors wrote it.
+        let mut lib = format!(
+            "{}{}#![allow(clippy::doc_lazy_continuation)]\n\n{}\n{}\n{}",
+            self.header,
+            self.crate_docs,
+            self.runtime_item(false),
+            self.api.head,
+            self.api.types_decl
+        );
+        for module in &self.api.modules {
+            lib.push('\n');
+            lib.push_str(&module.decl_at("resources/"));
+            module.files("src/resources/", &self.header, &mut files);
+        }
+        files.insert(PathBuf::from("src/lib.rs"), lib);
+        let mut types = format!("{}{}", self.header, self.api.types_prelude);
+        for group in &self.api.groups {
+            types.push('\n');
+            types.push_str(&group.decl_at(""));
+            types.push_str(&group.reexport);
+            group.files("src/types/", &self.header, &mut files);
+        }
+        files.insert(PathBuf::from("src/types/mod.rs"), types);
         if self.runtime == Runtime::Vendored {
             for (name, text) in RUNTIME_FILES {
                 files.insert(Path::new(RUNTIME_DIR).join(name), format!("{}{text}", self.header));
@@ -105,10 +236,11 @@ impl Generated {
         files
     }
 
-    /// One file for `include!`: no inner attributes, a vendored runtime as an
-    /// inline module.
+    /// One file for `include!`: no inner attributes, a vendored runtime and
+    /// every module inline (a `mod x;` in an included file would be looked
+    /// for beside the file that includes it).
     pub fn single_file(&self) -> String {
-        format!("{}{}\n{}", self.header, self.runtime_item(true), self.api)
+        format!("{}{}\n{}{}", self.header, self.runtime_item(true), self.api.head, self.api.inline_modules())
     }
 
     /// The item that makes the runtime `crate::runtime`: a re-export of the
@@ -131,6 +263,10 @@ impl Generated {
             fs::remove_file(&stale).map_err(|e| {
                 Error::new(ErrorKind::Io, "", format!("cannot remove a stale file: {e}")).in_file(&stale)
             })?;
+            // A module's folder of continuation files goes with its last file.
+            if let Some(parent) = stale.parent().filter(|p| !["src", "tests"].iter().any(|top| *p == dir.join(top))) {
+                let _ = fs::remove_dir(parent); // fails, as it should, unless it is empty
+            }
         }
         // A vendored runtime's folder left empty by a switch to the crate goes too.
         if self.runtime != Runtime::Vendored {
@@ -160,19 +296,33 @@ impl Generated {
 }
 
 /// Files an earlier generation wrote under `dir` that this one does not
-/// (the vendored runtime, as one `src/runtime.rs` before it was a folder, or
-/// a file of `src/runtime/`; example tests), recognised by their header.
+/// (a module no longer generated, the vendored runtime, example tests):
+/// Rust files under `src/` and `tests/` that start with sdkgen's header.
+/// A user's own files never do, and are left alone.
 fn stale_files(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Vec<PathBuf> {
-    let runtime = fs::read_dir(dir.join(RUNTIME_DIR)).into_iter().flatten().flatten();
-    let runtime = runtime.map(|entry| Path::new(RUNTIME_DIR).join(entry.file_name()));
-    ["src/runtime.rs", "tests/examples.rs"]
+    let mut found = Vec::new();
+    for sub in ["src", "tests"] {
+        rust_files(&dir.join(sub), &mut found);
+    }
+    found
         .into_iter()
-        .map(PathBuf::from)
-        .chain(runtime.filter(|rel| rel.extension().is_some_and(|e| e == "rs")))
-        .filter(|rel| !files.contains_key(rel))
-        .map(|rel| dir.join(rel))
+        .filter(|path| path.strip_prefix(dir).is_ok_and(|rel| !files.contains_key(rel)))
         .filter(|path| fs::read_to_string(path).is_ok_and(|text| text.starts_with("// @generated by sdkgen")))
         .collect()
+}
+
+/// Every `.rs` file under `dir`, in path order.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
 }
 
 /// Writes `files` under `dir`, skipping those already identical. Every new

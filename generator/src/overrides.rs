@@ -11,6 +11,7 @@
 //! example_tests = true               # also write tests/examples.rs (default: false)
 //! vendor_runtime = false             # depend on the sdkgen-runtime crate (default: carry its code)
 //! runtime_path = "../../runtime"     # sdkgen-runtime as a path dependency (relative to the SDK)
+//! select = ["images/*", "GET /zones", "tag:DNS", "!id:deleteZone"]  # only these operations (default: all)
 //!
 //! [package]                          # the generated Cargo.toml's metadata (default: from the spec)
 //! publish = true                     # default: false (`publish = false` in the manifest)
@@ -63,6 +64,10 @@ pub struct Overrides {
     /// `--vendor-runtime` says) or depends on the `sdkgen-runtime` crate (`false`,
     /// as `--runtime-crate` says).
     pub vendor_runtime: Option<bool>,
+    /// The operations to generate, and the types they reach: call paths,
+    /// routes, `tag:`, `id:` and `webhook:` patterns, `!` to exclude (see
+    /// the README's "Only the operations you use"); `--select` replaces it.
+    pub select: Option<Vec<String>>,
     /// The generated manifest's package metadata.
     #[serde(default)]
     pub package: PackageOverrides,

@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorKind, Result, Warning};
 use crate::ir::Api;
 use crate::output::{write_files, Generated, Stats};
 use crate::overrides::Overrides;
+use crate::passes::select::{Origin, Selection, Tags};
 use crate::pointer::Relocations;
 use crate::{lower, naming, package, passes, read};
 use sha2::{Digest, Sha256};
@@ -34,16 +35,21 @@ pub struct Timings {
 /// The stack of the lowering thread (see [`lower_api`]).
 pub(crate) const LOWER_STACK: usize = 256 << 20;
 
-/// Lowers `spec` to the IR and runs the IR passes, with the warnings of
-/// what was degraded.
-pub(crate) fn lower_api(spec: &openapiv3::OpenAPI, overrides: &Overrides) -> Result<(Api, Vec<Warning>)> {
+/// Lowers `spec` to the IR and runs the IR passes (keeping only what
+/// `selection` selects, when given), with the warnings of what was degraded.
+pub(crate) fn lower_api(
+    spec: &openapiv3::OpenAPI,
+    overrides: &Overrides,
+    selection: Option<&Selection>,
+) -> Result<(Api, Vec<Warning>)> {
     // Types nest as deep as the spec's schemas (a chain of components each
     // holding the next), so lowering gets a stack of its own, reserved but
     // only touched as deep as it goes: a build script's or a test's thread
     // may have as little as 2 MB.
     let here = || {
         let mut lowered = lower::lower(spec, overrides)?;
-        passes::run(&mut lowered.api, overrides, &lowered.link_headers)?;
+        let tags = selection.map(|_| operation_tags(spec)).unwrap_or_default();
+        passes::run(&mut lowered.api, overrides, &lowered.link_headers, selection.map(|s| (s, &tags)))?;
         Ok((lowered.api, lowered.warnings))
     };
     std::thread::scope(|s| {
@@ -62,21 +68,23 @@ impl Config {
     /// diff` compares.
     pub fn lower(&self, input_name: &str, text: &str) -> Result<crate::ir::Api> {
         let overrides = self.overrides.clone().unwrap_or_default();
-        self.lower_with(text, &overrides).map_err(|e| e.in_file(input_name))
+        self.lower_with(text, &overrides, None).map_err(|e| e.in_file(input_name))
     }
 
     /// [`Config::lower`] of the spec at `path`, with its overrides file as
     /// [`Config::generate_file`] finds it.
     pub fn lower_file(&self, path: &Path) -> Result<crate::ir::Api> {
-        let (text, overrides, _) = self.read_spec(path)?;
-        self.lower_with(&text, &overrides).map_err(|e| e.in_file(path))
+        let (text, overrides, files, written) = self.read_spec(path)?;
+        let file = files.get(1).map(PathBuf::as_path).zip(written.as_deref());
+        self.lower_with(&text, &overrides, file).map_err(|e| e.in_file(path))
     }
 
     /// [`Config::lower_file`], with the package name the crate would have
     /// (what `sdkgen api` needs to name the crate in `API.md`).
     pub fn lower_file_named(&self, path: &Path) -> Result<(crate::ir::Api, String)> {
-        let (text, overrides, _) = self.read_spec(path)?;
-        let api = self.lower_with(&text, &overrides).map_err(|e| e.in_file(path))?;
+        let (text, overrides, files, written) = self.read_spec(path)?;
+        let file = files.get(1).map(PathBuf::as_path).zip(written.as_deref());
+        let api = self.lower_with(&text, &overrides, file).map_err(|e| e.in_file(path))?;
         Ok((api, self.crate_name_of(&path.display().to_string(), &overrides)))
     }
 
@@ -90,18 +98,25 @@ impl Config {
     /// into the spec as written): what a test of lowering looks at.
     pub fn lower_with_warnings(&self, input_name: &str, text: &str) -> Result<(Api, Vec<Warning>)> {
         let overrides = self.overrides.clone().unwrap_or_default();
-        self.lower_warned(text, &overrides).map_err(|e| e.in_file(input_name))
+        self.lower_warned(text, &overrides, None).map_err(|e| e.in_file(input_name))
     }
 
     /// Parses and lowers, with pointers into the spec as written.
-    fn lower_with(&self, text: &str, overrides: &Overrides) -> Result<Api> {
-        self.lower_warned(text, overrides).map(|(api, _)| api)
+    /// `overrides_file` is the file `overrides` were read from, and its text, if any.
+    fn lower_with(&self, text: &str, overrides: &Overrides, overrides_file: Option<(&Path, &str)>) -> Result<Api> {
+        self.lower_warned(text, overrides, overrides_file).map(|(api, _)| api)
     }
 
     /// Parses and lowers, with the warnings, pointers into the spec as written.
-    fn lower_warned(&self, text: &str, overrides: &Overrides) -> Result<(Api, Vec<Warning>)> {
+    fn lower_warned(
+        &self,
+        text: &str,
+        overrides: &Overrides,
+        overrides_file: Option<(&Path, &str)>,
+    ) -> Result<(Api, Vec<Warning>)> {
         let (spec, mut warnings, moves) = read::parse_located(text, &mut Duration::default())?;
-        let (mut api, lowered) = lower_api(&spec, overrides).map_err(|e| moves.locate(e))?;
+        let selection = self.selection(overrides, overrides_file);
+        let (mut api, lowered) = lower_api(&spec, overrides, selection.as_ref()).map_err(|e| moves.locate(e))?;
         locate_origins(&mut api, &moves);
         warnings.extend(lowered.into_iter().map(|mut w| {
             w.pointer = moves.spec_pointer(&w.pointer);
@@ -114,7 +129,8 @@ impl Config {
     /// `input_name` names the spec in errors and in the header.
     pub fn generate(&self, input_name: &str, text: &str) -> Result<Generated> {
         let overrides = self.overrides.clone().unwrap_or_default();
-        self.generate_with(input_name, text, &overrides, &mut Timings::default()).map_err(|e| e.in_file(input_name))
+        self.generate_with(input_name, text, &overrides, None, &mut Timings::default())
+            .map_err(|e| e.in_file(input_name))
     }
 
     /// [`Config::generate`], also returning how long each phase took: for
@@ -123,7 +139,7 @@ impl Config {
         let overrides = self.overrides.clone().unwrap_or_default();
         let mut timings = Timings::default();
         let generated =
-            self.generate_with(input_name, text, &overrides, &mut timings).map_err(|e| e.in_file(input_name))?;
+            self.generate_with(input_name, text, &overrides, None, &mut timings).map_err(|e| e.in_file(input_name))?;
         Ok((generated, timings))
     }
 
@@ -132,13 +148,15 @@ impl Config {
         input_name: &str,
         text: &str,
         overrides: &Overrides,
+        overrides_file: Option<(&Path, &str)>,
         timings: &mut Timings,
     ) -> Result<Generated> {
         let start = Instant::now();
         let (spec, mut warnings, moves) = read::parse_located(text, &mut timings.upgrade)?;
         timings.parse = start.elapsed();
         let start = Instant::now();
-        let (mut api, mut lowered) = lower_api(&spec, overrides).map_err(|e| moves.locate(e))?;
+        let selection = self.selection(overrides, overrides_file);
+        let (mut api, mut lowered) = lower_api(&spec, overrides, selection.as_ref()).map_err(|e| moves.locate(e))?;
         // The examples answer the mock's calls (`Mock::from_examples`); with example tests,
         // they are also tested, and the invalid ones are warnings.
         let tests = self.example_tests || overrides.example_tests == Some(true);
@@ -202,34 +220,8 @@ impl Config {
             "// @generated by sdkgen {VERSION} from `{input}` (sha256 {sha}).\n// Do not edit by hand: regenerate with `sdkgen generate`.\n\n"
         );
         let lib_name = crate_name.replace('-', "_");
-        let mut crate_docs = format!("//! {} {}: a typed async client, generated by sdkgen.\n", api.title, api.version);
-        if api.description.is_some() {
-            crate_docs.push_str("//!\n");
-        }
-        for line in emit::doc_lines(api.description.as_deref().unwrap_or("").trim()) {
-            crate_docs.push_str(&format!("//!{line}\n").replace("//! \n", "//!\n"));
-        }
-        let call = api.operations.first().and_then(|op| emit::example_call(op, &lib_name));
-        let call =
-            call.map(|c| format!("//! let result = {c};\n//! println!(\"{{result:?}}\");\n")).unwrap_or_default();
-        crate_docs.push_str(&format!(
-            "//!\n//! Every method, by resource, with its HTTP method and route: `{}` at the crate's root.\n",
-            crate::api_map::API_MD
-        ));
-        crate_docs.push_str(&format!(
-            "//!\n//! ```no_run\n//! # async fn example() -> Result<(), {lib_name}::Error> {{\n//! let client = {lib_name}::Client::from_env()?;\n{call}//! # Ok(())\n//! # }}\n//! ```\n"
-        ));
-        let features = api.features.then(|| {
-            let roots: std::collections::BTreeSet<String> =
-                api.operations.iter().map(|op| naming::feature_name(&op.resource[0])).collect();
-            roots.into_iter().collect::<Vec<_>>()
-        });
-        if let Some(features) = &features {
-            crate_docs.push_str(&format!(
-                "//!\n//! Each top-level resource is a cargo feature (`{}`, …); none is on by default, `full` turns on all.\n",
-                features.first().map(String::as_str).unwrap_or("")
-            ));
-        }
+        let features = emit::feature_names(&api);
+        let crate_docs = emit::crate_docs(&api, &lib_name, features.as_deref());
         let runtime =
             self.runtime.clone().unwrap_or_else(|| match (overrides.vendor_runtime, &overrides.runtime_path) {
                 (Some(true), _) => Runtime::Vendored,
@@ -264,7 +256,7 @@ impl Config {
         // The IR is done with: its memory serves the joined text instead.
         drop(api);
         let start = Instant::now();
-        let api = rendered.join();
+        let api = rendered.layout();
         timings.format += start.elapsed();
         Ok(Generated {
             crate_name,
@@ -290,33 +282,52 @@ impl Config {
 
     /// [`Config::generate_file`], also returning how long each phase took.
     pub fn generate_file_timed(&self, path: &Path) -> Result<(Generated, Vec<PathBuf>, Timings)> {
-        let (text, overrides, files) = self.read_spec(path)?;
+        let (text, overrides, files, written) = self.read_spec(path)?;
         let name = path.display().to_string();
         let mut timings = Timings::default();
-        let generated = self.generate_with(&name, &text, &overrides, &mut timings).map_err(|e| e.in_file(path))?;
+        let file = files.get(1).map(PathBuf::as_path).zip(written.as_deref());
+        let generated =
+            self.generate_with(&name, &text, &overrides, file, &mut timings).map_err(|e| e.in_file(path))?;
         Ok((generated, files, timings))
     }
 
-    /// The spec's text, its overrides and the files read.
-    fn read_spec(&self, path: &Path) -> Result<(String, Overrides, Vec<PathBuf>)> {
+    /// The selection to generate: [`Config::select`]'s, else the overrides'
+    /// (read from `overrides_file`, of that text, when from a file).
+    fn selection(&self, overrides: &Overrides, overrides_file: Option<(&Path, &str)>) -> Option<Selection> {
+        match (&self.select, &overrides.select) {
+            (Some(patterns), _) => Some(Selection { patterns: patterns.clone(), origin: Origin::Flag }),
+            (None, Some(patterns)) => Some(Selection {
+                patterns: patterns.clone(),
+                origin: Origin::Overrides(overrides_file.map(|(file, text)| (file.to_path_buf(), text.to_string()))),
+            }),
+            (None, None) => None,
+        }
+    }
+
+    /// The spec's text, its overrides, the files read (the overrides file,
+    /// when one was read, second) and the overrides file's text.
+    fn read_spec(&self, path: &Path) -> Result<(String, Overrides, Vec<PathBuf>, Option<String>)> {
         let read =
             |p: &Path| std::fs::read_to_string(p).map_err(|e| Error::new(ErrorKind::Io, "", e.to_string()).in_file(p));
         let text = read(path)?;
         let mut files = vec![path.to_path_buf()];
         let beside = path.with_extension("sdkgen.toml");
-        let overrides = match (&self.overrides, &self.overrides_file) {
-            (Some(o), _) => o.clone(),
-            (None, Some(file)) => {
-                files.push(file.clone());
-                Overrides::parse(&read(file)?).map_err(|e| e.in_file(file))?
-            }
-            (None, None) if beside.is_file() => {
-                files.push(beside.clone());
-                Overrides::parse(&read(&beside)?).map_err(|e| e.in_file(&beside))?
-            }
-            (None, None) => Overrides::default(),
+        let file = match (&self.overrides, &self.overrides_file) {
+            (Some(_), _) => None,
+            (None, Some(file)) => Some(file.clone()),
+            (None, None) => Some(beside).filter(|b| b.is_file()),
         };
-        Ok((text, overrides, files))
+        let (overrides, written) = match (&self.overrides, file) {
+            (Some(o), _) => (o.clone(), None),
+            (None, Some(file)) => {
+                let written = read(&file)?;
+                let overrides = Overrides::parse(&written).map_err(|e| e.in_file(&file))?;
+                files.push(file);
+                (overrides, Some(written))
+            }
+            (None, None) => (Overrides::default(), None),
+        };
+        Ok((text, overrides, files, written))
     }
 
     /// For `build.rs`: generates from `spec` into `$OUT_DIR/<lib name>.rs`
@@ -352,6 +363,17 @@ fn locate_origins(api: &mut crate::ir::Api, moves: &Relocations) {
     }
 }
 
+/// The tags of each operation of `spec`, by upper-case method and path.
+fn operation_tags(spec: &openapiv3::OpenAPI) -> Tags {
+    let mut tags = Tags::new();
+    for (path, item) in &spec.paths.paths {
+        for (method, op) in item.as_item().into_iter().flat_map(|item| item.iter()) {
+            tags.insert((method.to_uppercase(), path.clone()), op.tags.clone());
+        }
+    }
+    tags
+}
+
 /// A package name from a file stem: lower case, `-` between words.
 fn crate_name_from(stem: &str) -> String {
     naming::snake(stem).trim_start_matches("r#").trim_matches('_').replace('_', "-")
@@ -379,14 +401,14 @@ mod tests {
         let one = Config::new().threads(1).generate("t.yaml", &text).unwrap();
         for threads in [2, 3, 64] {
             let many = Config::new().threads(threads).generate("t.yaml", &text).unwrap();
-            assert_eq!(one.api, many.api, "{threads} threads");
+            assert_eq!(one.files(), many.files(), "{threads} threads");
         }
-        assert_eq!(one.api.matches("pub mod ").count(), 4, "types and three resource modules");
-        assert_eq!(one.api.matches("pub struct T").count(), 150);
+        let code = one.code();
+        assert_eq!(code.matches("pub mod ").count(), 4, "types and three resource modules");
+        assert_eq!(code.matches("pub struct T").count(), 150);
         assert!(one.warnings.is_empty(), "{:?}", one.warnings);
-        assert!(one.api.contains("pub mod types {\n    use serde::{Deserialize, Serialize};\n\n    #[derive"));
         // Between parts: one blank line, as between any two items.
-        assert!(one.api.contains("    }\n\n    /// Type 47.\n"), "{}", one.api);
+        assert!(code.contains("}\n\n/// Type 47.\n"), "{code}");
     }
 
     #[test]
@@ -409,6 +431,7 @@ mod tests {
         );
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("pub use sdkgen_runtime as runtime;") && !text.contains("//!"), "include!-able");
+        assert!(text.contains("pub mod types {") && text.contains("pub mod pets {"), "modules inline: {text}");
         let vendored = Config::new().runtime(Runtime::Vendored).compile_into(&spec, &dir, &mut Vec::new()).unwrap();
         let text = std::fs::read_to_string(&vendored).unwrap();
         assert!(text.contains("pub mod runtime {") && !text.contains("//!"), "include!-able: no inner docs");

@@ -1,7 +1,8 @@
 //! `sdkgen diff` on small spec pairs, one per kind of change: each file in
 //! `tests/diff/` holds an `old` and a `new` spec, the verdict the change must
-//! get and the kinds of change it must report (all of them, no others).
-//! Add a case by dropping a file there.
+//! get and the kinds of change it must report (all of them, no others);
+//! `old_select` and `new_select`, when given, are the selection each side is
+//! generated with (as `--select` gives it). Add a case by dropping a file there.
 
 use sdkgen::diff::{diff, Level};
 use sdkgen::Config;
@@ -15,6 +16,19 @@ struct Case {
     changes: Vec<String>,
     old: serde_json::Value,
     new: serde_json::Value,
+    #[serde(default)]
+    old_select: Option<Vec<String>>,
+    #[serde(default)]
+    new_select: Option<Vec<String>>,
+}
+
+/// The IR of `spec`, generated with `select` when given.
+fn lower(name: &str, spec: &serde_json::Value, select: &Option<Vec<String>>) -> sdkgen::ir::Api {
+    let config = match select {
+        Some(patterns) => Config::new().select(patterns.iter().cloned()),
+        None => Config::new(),
+    };
+    config.lower(&format!("{name}.json"), &spec.to_string()).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn cases() -> Vec<(String, Case)> {
@@ -38,8 +52,7 @@ fn cases() -> Vec<(String, Case)> {
 fn each_kind_of_change_gets_its_verdict_and_nothing_else() {
     let mut failures = Vec::new();
     for (name, case) in cases() {
-        let lower = |spec: &serde_json::Value| Config::new().lower(&format!("{name}.json"), &spec.to_string()).unwrap();
-        let changes = diff(&lower(&case.old), &lower(&case.new));
+        let changes = diff(&lower(&name, &case.old, &case.old_select), &lower(&name, &case.new, &case.new_select));
         let kinds: BTreeSet<String> = changes
             .changes
             .iter()
@@ -71,8 +84,8 @@ fn each_kind_of_change_gets_its_verdict_and_nothing_else() {
 #[test]
 fn the_same_spec_twice_is_no_change() {
     for (name, case) in cases() {
-        let lower = |spec: &serde_json::Value| Config::new().lower("a.json", &spec.to_string()).unwrap();
-        let changes = diff(&lower(&case.new), &lower(&case.new));
+        let new = lower(&name, &case.new, &case.new_select);
+        let changes = diff(&new, &new);
         assert!(changes.changes.is_empty(), "{name}: {:?}", changes.changes);
         assert_eq!(changes.verdict(), Level::Patch);
     }

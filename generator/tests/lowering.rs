@@ -136,8 +136,10 @@ fn operations_get_resources_verbs_and_params() {
     let names: Vec<String> =
         api.operations.iter().map(|o| format!("{}.{}", o.resource.join("."), o.method_name)).collect();
     // Two operations would be records.list: each is told apart by the fewest
-    // words of its operationId. `records.new` would be both a method and the
-    // child resource `records.new()`. A POST to a word after an item is an action (`x`).
+    // words of its operationId. `POST …/records/new` is no child resource
+    // `records.new()` but the method `new` itself, its operationId's own word,
+    // so the POST to the collection beside it is told apart (`create`).
+    // A POST to a word after an item is an action (`x`).
     assert_eq!(
         names,
         [
@@ -146,7 +148,7 @@ fn operations_get_resources_verbs_and_params() {
             "records.list_a",
             "records.list_b",
             "records.create",
-            "records.new.new",
+            "records.new",
             "records.x"
         ]
     );
@@ -1186,3 +1188,83 @@ const SCOPED_CLASH: &str = r#"  /zones/{zone_id}/dns_settings:
     parameters: [{name: zone_id, in: path, required: true, schema: {type: string}}]
     post: {operationId: ask, responses: {'200': {description: ok}}}
 "#;
+
+#[test]
+fn a_get_of_one_scalar_enum_union_or_file_is_get() {
+    // Not a list or a page, so not `list`: an enum, a string, a union of
+    // objects, a file (raw bytes). An array still lists.
+    let api = lower_spec(
+        r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /mode:
+    get:
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: string, enum: ['on', 'off']}}}}}
+  /status:
+    get:
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: string}}}}}
+  /config:
+    get:
+      responses: {'200': {description: ok, content: {application/json: {schema: {oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]}}}}}
+  /script:
+    get:
+      responses: {'200': {description: ok, content: {application/octet-stream: {schema: {type: string, format: binary}}}}}
+  /names:
+    get:
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}}
+components:
+  schemas:
+    A: {type: object, required: [a], properties: {a: {type: integer}}}
+    B: {type: object, required: [b], properties: {b: {type: string}}}
+"#,
+    );
+    assert_eq!(
+        calls(&api),
+        ["mode.get (path)", "status.get (path)", "config.get (path)", "script.get (path)", "names.list (path)"]
+    );
+}
+
+#[test]
+fn scopes_bulk_and_method_segments_in_paths() {
+    // A scope stays a resource where the operation's tag calls the resource
+    // the scope's own (`Account Members`), unless it is under another scope
+    // too (`rulesets`) or has resources of its own under it (`snippets`).
+    // `bulk` goes into the method; a segment that is the method is no resource.
+    let get = |tag: &str, id: &str| {
+        format!("    get: {{operationId: {id}, tags: ['{tag}'], responses: {{'200': {{description: ok}}}}}}\n")
+    };
+    let spec = format!(
+        "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /accounts/{{account_id}}/members:\n{}  /accounts/{{account_id}}/members/{{member_id}}:\n{}  /accounts/{{account_id}}/rulesets:\n{}  /zones/{{zone_id}}/rulesets:\n{}  /zones/{{zone_id}}/snippets:\n{}  /zones/{{zone_id}}/snippets/{{name}}/content:\n{}{}",
+        get("Account Members", "members-list"),
+        get("Account Members", "members-get"),
+        get("Account Rulesets", "account-rulesets-list"),
+        get("Zone Rulesets", "zone-rulesets-list"),
+        get("Zone Snippets", "snippets-list"),
+        get("Zone Snippets", "snippets-content"),
+        r#"  /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk:
+    put: {operationId: kv-write-bulk, responses: {'204': {description: ok}}}
+  /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk/delete:
+    post: {operationId: kv-delete-bulk, responses: {'204': {description: ok}}}
+  /accounts/{account_id}/requests:
+    post: {operationId: request-list, responses: {'204': {description: ok}}}
+  /accounts/{account_id}/requests/new:
+    post: {operationId: request-new, responses: {'204': {description: ok}}}
+"#
+    );
+    assert_eq!(
+        calls(&lower_spec(&spec)),
+        [
+            "accounts.members.list (path)",
+            "accounts.members.get (path)",
+            "rulesets.list_account (path)",
+            "rulesets.list_zone (path)",
+            "snippets.list (path)",
+            "snippets.content.get (path)",
+            "storage.kv.namespaces.bulk_update (path)",
+            "storage.kv.namespaces.bulk_delete (path)",
+            "requests.list (path)",
+            "requests.new (path)",
+        ]
+    );
+}

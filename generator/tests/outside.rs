@@ -9,12 +9,12 @@
 //! versions the workspace already downloaded and built, so the test is quick
 //! and needs no network. A user's `cargo build` resolves them afresh.
 
+#[path = "support/outside.rs"]
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("generator/ has a parent").to_path_buf()
-}
+use support::{cargo, repo_root};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sdkgen-outside-{name}-{}", std::process::id()));
@@ -29,23 +29,6 @@ fn sdkgen(dir: &Path, args: &[&str]) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "sdkgen {args:?}:\n{stderr}");
     String::from_utf8_lossy(&out.stdout).into_owned() + &stderr
-}
-
-/// `cargo <args>` in `dir`; panics on failure or on any warning.
-fn cargo(dir: &Path, args: &[&str]) {
-    std::fs::copy(repo_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    let out = Command::new(env!("CARGO"))
-        .args(args)
-        .arg("--offline")
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", repo_root().join("target/outside"))
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_MANIFEST_DIR")
-        .output()
-        .expect("cargo runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let problems: Vec<&str> = stderr.lines().filter(|l| l.contains("warning") || l.contains("error")).collect();
-    assert!(out.status.success() && problems.is_empty(), "cargo {args:?} in {}:\n{stderr}", dir.display());
 }
 
 #[test]

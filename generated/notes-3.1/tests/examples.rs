@@ -4,6 +4,8 @@
 //! The spec's documented examples: each decodes into its generated type and
 //! encodes back to the same JSON (up to key order, numbers' spelling,
 //! date-times' spelling and fields left out when absent or `null`).
+//! With the `testing` feature, which derives both serde traits on every type.
+#![cfg(feature = "testing")]
 
 use notes_3_1::types::*;
 

@@ -22,7 +22,7 @@ pub(crate) fn tests_file(api: &Api, examples: &[Example], lib_name: &str) -> Str
         by_resource.entry(&e.resource).or_default().push(e);
     }
     let mut out = String::from(
-        "//! The spec's documented examples: each decodes into its generated type and\n//! encodes back to the same JSON (up to key order, numbers' spelling,\n//! date-times' spelling and fields left out when absent or `null`).\n\n",
+        "//! The spec's documented examples: each decodes into its generated type and\n//! encodes back to the same JSON (up to key order, numbers' spelling,\n//! date-times' spelling and fields left out when absent or `null`).\n//! With the `testing` feature, which derives both serde traits on every type.\n#![cfg(feature = \"testing\")]\n\n",
     );
     let mut named = false;
     examples.iter().for_each(|e| e.ty.visit_named(&mut |_| named = true));

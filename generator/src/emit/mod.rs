@@ -6,7 +6,7 @@ pub(crate) mod examples;
 mod mock;
 mod resources;
 
-pub(crate) use resources::example_call;
+pub(crate) use resources::{example_call, module_names};
 mod types;
 mod webhooks;
 
@@ -73,22 +73,65 @@ pub(crate) fn feature_cfg(api: &Api, modules: &[String]) -> TokenStream {
 const TYPES_PER_PART: usize = 48;
 
 /// An independent piece of the API's code, in output order.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) enum Part<'a> {
     /// Re-exports, the API description, `impl Client` and `impl ClientBuilder`.
     Head,
-    /// Some of the items of `pub mod types` (formatted as if inside it).
-    Types(&'a [TypeDef]),
-    /// Piece `chunk` of `chunks` of a top-level resource module: the first
-    /// opens it (see [`module_shell`]), the last closes it.
+    /// Some of the types of the module `types::<group>` ([`type_groups`]);
+    /// the first of a group opens it with its `use`s.
+    Types { group: usize, first: bool, defs: Vec<&'a TypeDef> },
+    /// Piece `chunk` of `chunks` of a top-level resource module's items (the
+    /// first opens with its `use`).
     Module { name: &'a str, chunk: usize, chunks: usize },
 }
 
-/// The parts of the API's code, in order. The `types` module's opening and
-/// closing lines are [`TYPES_OPEN`] and `}` around the `Types` parts.
-pub(crate) fn parts(api: &Api) -> Vec<Part<'_>> {
+/// A module of `types`: the types one top-level resource alone uses (behind
+/// its feature), or those several use, or none (the shared module).
+#[derive(Debug, Clone)]
+pub(crate) struct TypeGroup<'a> {
+    /// The module's name (an identifier).
+    pub name: String,
+    /// The top-level resource, for all but the shared module.
+    pub resource: Option<&'a str>,
+    /// Its types, in the API's order.
+    pub defs: Vec<&'a TypeDef>,
+}
+
+/// The modules of `types`: the shared one first (named `shared`, with a `_`
+/// added while a resource module has that name), then one per top-level
+/// resource, in name order, that has types of its own.
+pub(crate) fn type_groups(api: &Api) -> Vec<TypeGroup<'_>> {
+    let resources = resources::module_names(api);
+    let mut shared = String::from("shared");
+    while resources.iter().any(|r| naming::unraw(r) == shared) {
+        shared.push('_');
+    }
+    let mut groups = vec![TypeGroup { name: shared, resource: None, defs: Vec::new() }];
+    let index: std::collections::BTreeMap<&str, usize> =
+        resources.iter().enumerate().map(|(i, r)| (*r, i + 1)).collect();
+    groups.extend(resources.iter().map(|r| TypeGroup { name: r.to_string(), resource: Some(*r), defs: Vec::new() }));
+    for def in &api.types {
+        let group = match def.used_by.as_slice() {
+            [one] => index.get(one.as_str()).copied().unwrap_or(0),
+            _ => 0,
+        };
+        groups[group].defs.push(def);
+    }
+    groups.retain(|g| !g.defs.is_empty());
+    groups
+}
+
+/// The parts of the API's code, in order: the head, each type group's
+/// types, each resource module's pieces.
+pub(crate) fn parts<'a>(api: &'a Api, groups: &[TypeGroup<'a>]) -> Vec<Part<'a>> {
     let mut parts = vec![Part::Head];
-    parts.extend(api.types.chunks(TYPES_PER_PART).map(Part::Types));
+    for (group, g) in groups.iter().enumerate() {
+        parts.extend(g.defs.chunks(TYPES_PER_PART).enumerate().map(|(i, defs)| Part::Types {
+            group,
+            first: i == 0,
+            defs: defs.to_vec(),
+        }));
+    }
     for name in resources::module_names(api) {
         let chunks = resources::module_chunks(api, name);
         parts.extend((0..chunks).map(|chunk| Part::Module { name, chunk, chunks }));
@@ -96,23 +139,62 @@ pub(crate) fn parts(api: &Api) -> Vec<Part<'_>> {
     parts
 }
 
-/// The lines that open the `types` module, as formatted.
-pub(crate) const TYPES_OPEN: &str =
-    "/// Types of the API's requests and responses.\npub mod types {\n    use serde::{Deserialize, Serialize};\n";
-
-/// [`TYPES_OPEN`] for an SDK with a feature per resource: with none of them
-/// on, no type is compiled and the `serde` import is unused.
-pub(crate) const TYPES_OPEN_FEATURED: &str = "/// Types of the API's requests and responses.\npub mod types {\n    #[allow(unused_imports)]\n    use serde::{Deserialize, Serialize};\n";
-
 /// The tokens of one part.
-pub(crate) fn part(api: &Api, user_agent: &str, part: Part<'_>) -> TokenStream {
+pub(crate) fn part(api: &Api, user_agent: &str, part: &Part<'_>) -> TokenStream {
     match part {
         Part::Head => head(api, user_agent),
-        Part::Types(defs) => {
+        Part::Types { first, defs, .. } => {
             let defs = defs.iter().map(|def| types::type_def(def, &feature_cfg(api, &def.used_by)));
-            quote!(#(#defs)*)
+            // With a feature per resource, or types that need neither trait, an import may go unused.
+            let uses = first.then(|| {
+                quote! {
+                    #[allow(unused_imports)]
+                    use super::*;
+                    #[allow(unused_imports)]
+                    use serde::{Deserialize, Serialize};
+                }
+            });
+            quote!(#uses #(#defs)*)
         }
-        Part::Module { name, chunk, chunks } => resources::module_items(api, name, chunk, chunks),
+        Part::Module { name, chunk, chunks } => {
+            let items = resources::module_items(api, name, *chunk, *chunks);
+            let uses = (*chunk == 0).then(|| {
+                quote!(
+                    use super::runtime;
+                )
+            });
+            quote!(#uses #items)
+        }
+    }
+}
+
+/// How `types` declares a group module and re-exports its types, `cfg`'d
+/// like them when the group is one resource's.
+pub(crate) fn group_decl(api: &Api, group: &TypeGroup<'_>) -> (TokenStream, TokenStream) {
+    let cfg = group.resource.map(|r| feature_cfg(api, &[r.to_string()])).unwrap_or_default();
+    let name = ident(&group.name);
+    (quote!(#cfg mod #name;), quote!(#cfg pub use #name::*;))
+}
+
+/// How the crate root declares a top-level resource module.
+pub(crate) fn module_decl(api: &Api, name: &str) -> TokenStream {
+    resources::module_decl(api, name)
+}
+
+/// How the crate root declares `types`.
+pub(crate) fn types_decl() -> TokenStream {
+    quote! {
+        /// Types of the API's requests and responses.
+        pub mod types;
+    }
+}
+
+/// The items of `types` before its modules: what the types' own code
+/// reaches through `super::runtime`.
+pub(crate) fn types_prelude() -> TokenStream {
+    quote! {
+        #[allow(unused_imports)]
+        use super::runtime;
     }
 }
 
@@ -120,11 +202,6 @@ pub(crate) fn part(api: &Api, user_agent: &str, part: Part<'_>) -> TokenStream {
 #[cfg(test)]
 pub(crate) fn module_whole(api: &Api, name: &str) -> TokenStream {
     resources::module_whole(api, name)
-}
-
-/// The shell of a top-level resource module: see [`Part::Module`].
-pub(crate) fn module_shell(api: &Api, name: &str) -> TokenStream {
-    resources::module_shell(api, name)
 }
 
 /// Re-exports, the API description and the client's impls.
@@ -327,6 +404,45 @@ fn builder_forwards() -> TokenStream {
             ClientBuilder { inner: self.inner.middleware(middleware) }
         }
     }
+}
+
+/// The cargo features of an SDK with a feature per top-level resource, in
+/// name order; `None` when resources are not features.
+pub(crate) fn feature_names(api: &Api) -> Option<Vec<String>> {
+    api.features.then(|| {
+        let roots: std::collections::BTreeSet<String> =
+            api.operations.iter().map(|op| naming::feature_name(&op.resource[0])).collect();
+        roots.into_iter().collect()
+    })
+}
+
+/// The crate's `//!` docs: the API's title, version and description, where
+/// the map of methods is, an example call of its first operation, and the
+/// features (`features`, from [`feature_names`]).
+pub(crate) fn crate_docs(api: &Api, lib_name: &str, features: Option<&[String]>) -> String {
+    let mut docs = format!("//! {} {}: a typed async client, generated by sdkgen.\n", api.title, api.version);
+    if api.description.is_some() {
+        docs.push_str("//!\n");
+    }
+    for line in doc_lines(api.description.as_deref().unwrap_or("").trim()) {
+        docs.push_str(&format!("//!{line}\n").replace("//! \n", "//!\n"));
+    }
+    let call = api.operations.first().and_then(|op| example_call(op, lib_name));
+    let call = call.map(|c| format!("//! let result = {c};\n//! println!(\"{{result:?}}\");\n")).unwrap_or_default();
+    docs.push_str(&format!(
+        "//!\n//! Every method, by resource, with its HTTP method and route: `{}` at the crate's root.\n",
+        crate::api_map::API_MD
+    ));
+    docs.push_str(&format!(
+        "//!\n//! ```no_run\n//! # async fn example() -> Result<(), {lib_name}::Error> {{\n//! let client = {lib_name}::Client::from_env()?;\n{call}//! # Ok(())\n//! # }}\n//! ```\n"
+    ));
+    if let Some(features) = features {
+        docs.push_str(&format!(
+            "//!\n//! Each top-level resource is a cargo feature (`{}`, …); none is on by default, `full` turns on all.\n",
+            features.first().map(String::as_str).unwrap_or("")
+        ));
+    }
+    docs
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ pub(super) fn roots(api: &Api) -> BTreeMap<String, String> {
 }
 
 /// The top-level resource modules, in order.
-pub(super) fn module_names(api: &Api) -> Vec<&str> {
+pub(crate) fn module_names(api: &Api) -> Vec<&str> {
     let names: BTreeSet<&str> = api.operations.iter().map(|op| op.resource[0].as_str()).collect();
     names.into_iter().collect()
 }
@@ -52,18 +52,16 @@ fn module_nodes<'a>(api: &'a Api, module: &str) -> (Vec<&'a Operation>, BTreeSet
     (ops, nodes)
 }
 
-/// A top-level resource module's shell: docs, `cfg`, `pub mod`, its `use`.
-/// The items go inside, from [`module_items`].
-pub(super) fn module_shell(api: &Api, module: &str) -> TokenStream {
+/// How the crate root declares a top-level resource module: docs, `cfg`,
+/// `pub mod`. Its items are [`module_items`], after `use super::runtime;`.
+pub(super) fn module_decl(api: &Api, module: &str) -> TokenStream {
     let docs = doc_attrs(Some(&format!("Operations under `{module}`.")));
     let cfg = super::feature_cfg(api, &[module.to_string()]);
     let module = ident(module);
     quote! {
         #docs
         #cfg
-        pub mod #module {
-            use super::runtime;
-        }
+        pub mod #module;
     }
 }
 
@@ -72,16 +70,9 @@ pub(super) fn module_shell(api: &Api, module: &str) -> TokenStream {
 #[cfg(test)]
 pub(super) fn module_whole(api: &Api, module: &str) -> TokenStream {
     let items = module_items(api, module, 0, 1);
-    let docs = doc_attrs(Some(&format!("Operations under `{module}`.")));
-    let cfg = super::feature_cfg(api, &[module.to_string()]);
-    let module = ident(module);
     quote! {
-        #docs
-        #cfg
-        pub mod #module {
-            use super::runtime;
-            #items
-        }
+        use super::runtime;
+        #items
     }
 }
 

@@ -3,7 +3,7 @@
 //! params structs.
 
 use super::{doc_attrs, ident};
-use crate::ir::{Field, Presence, TypeBody, TypeDef, TypeRef};
+use crate::ir::{Direction, Field, Presence, TypeBody, TypeDef, TypeRef};
 use crate::naming::unraw;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -180,9 +180,21 @@ pub(super) fn extra_field(name: &str) -> TokenStream {
     }
 }
 
+/// The serde traits a type derives by the way it travels (what its values
+/// need), and the one behind the `testing` feature (what the mock and the
+/// example tests need: typed answers, decoding examples of requests).
+fn serde_derives(direction: Direction) -> (TokenStream, TokenStream) {
+    match direction {
+        Direction::Both => (quote!(Serialize, Deserialize), quote!()),
+        Direction::Sent => (quote!(Serialize), quote!(#[cfg_attr(feature = "testing", derive(Deserialize))])),
+        Direction::Received => (quote!(Deserialize), quote!(#[cfg_attr(feature = "testing", derive(Serialize))])),
+    }
+}
+
 /// A named type; `cfg` (possibly empty) goes on every item it consists of.
 pub(super) fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
     let docs = doc_attrs(def.doc.as_deref());
+    let (serde, serde_testing) = serde_derives(def.direction);
     let name = format_ident!("{}", def.name);
     match &def.body {
         TypeBody::Struct { fields, extra, default } => {
@@ -215,7 +227,8 @@ pub(super) fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
             quote! {
                 #docs
                 #cfg
-                #[derive(#debug Clone, PartialEq, #default Serialize, Deserialize)]
+                #[derive(#debug Clone, PartialEq, #default #serde)]
+                #serde_testing
                 #[non_exhaustive]
                 pub struct #name {
                     #(#field_tokens)*
@@ -234,7 +247,8 @@ pub(super) fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
             quote! {
                 #docs
                 #cfg
-                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #serde)]
+                #serde_testing
                 #[serde(untagged)]
                 #[non_exhaustive]
                 #[allow(clippy::large_enum_variant)] // decoded once; a box would be in every caller's way
@@ -257,7 +271,8 @@ pub(super) fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
             quote! {
                 #docs
                 #cfg
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, #serde)]
+                #serde_testing
                 #[non_exhaustive]
                 pub enum #name {
                     #(

@@ -99,12 +99,13 @@ pub(crate) fn lower(spec: &OpenAPI, overrides: &Overrides) -> Result<Lowered> {
         types,
         operations,
         webhooks,
+        selection: None,
     };
     Ok(Lowered { api, warnings, link_headers })
 }
 
 /// With more top-level resources than this, each is a cargo feature by default.
-const FEATURES_FROM: usize = 8;
+pub(crate) const FEATURES_FROM: usize = 8;
 
 /// A server URL with its variables replaced by their defaults, without a trailing `/`.
 fn server_url(server: &openapiv3::Server) -> String {
@@ -141,8 +142,14 @@ impl<'a> Lowering<'a> {
         shared: &'a [ReferenceOr<Parameter>],
         pointer: &str,
     ) -> Result<Operation> {
-        let Placed { mut resource, mut verb, scope, mut verb_in_path, mut query } =
+        let Placed { mut resource, mut verb, scope, scoped_by, mut verb_in_path, mut query } =
             resource_and_verb(path, method, &self.layout);
+        // A scope its tag calls the resource's own stays (`accounts().members()`).
+        if let Some(collection) =
+            scoped_by.filter(|c| !self.layout.tags && keeps_scope(&op.tags, c, &resource, &self.layout))
+        {
+            resource.insert(0, naming::snake(&collection));
+        }
         let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
         // The spec's own naming signals, weakest first so that a stronger one
         // wins: the path (above), a tag, a namespaced operationId, an
@@ -246,23 +253,45 @@ impl<'a> Lowering<'a> {
         Ok(operation)
     }
 
-    /// Whether a response is one object: a struct that is not a page of a
-    /// list (not a list or a map), or a JSON value of unknown shape (which
-    /// says nothing of a list: Cloudflare's `GET /user`).
+    /// Whether a response is one thing, not a list or a page of one: a
+    /// struct that is no page, a scalar, an enum, a union or alias of such,
+    /// raw bytes (a file), or a JSON value of unknown shape (which says
+    /// nothing of a list: Cloudflare's `GET /user`).
     /// (A page of a list is not one object: its one list field may also be named
     /// as the resource, `shipments` of `GET /shipments`.)
     fn returns_one(&self, response: &Response, resource: Option<&String>) -> bool {
-        if matches!(response, Response::Json { ty: TypeRef::Value, .. }) {
-            return true;
+        match response {
+            Response::Json { ty, .. } => self.is_one(ty, resource, 0),
+            Response::Bytes { .. } => true,
+            Response::Empty => false,
         }
-        let Response::Json { ty: TypeRef::Named(name), .. } = response else { return false };
-        let Some(fields) = self.types.struct_fields(name) else { return false };
-        let mut lists = fields.iter().filter(|f| matches!(f.ty, TypeRef::Vec(_)));
-        let named_list = match (lists.next(), lists.next(), resource) {
-            (Some(only), None, Some(resource)) => naming::unraw(&only.rust) == naming::unraw(resource),
-            _ => false,
-        };
-        !named_list && !is_page(fields)
+    }
+
+    /// Whether values of `ty` are one thing (see [`Lowering::returns_one`]).
+    fn is_one(&self, ty: &TypeRef, resource: Option<&String>, depth: usize) -> bool {
+        use crate::ir::TypeBody;
+        match ty {
+            TypeRef::Vec(_) | TypeRef::Map(_) => false,
+            TypeRef::Boxed(inner) => self.is_one(inner, resource, depth),
+            TypeRef::Named(name) => match self.types.body(name) {
+                _ if depth > 8 => false,
+                Some(TypeBody::Struct { fields, .. }) => {
+                    let mut lists = fields.iter().filter(|f| matches!(f.ty, TypeRef::Vec(_)));
+                    let named_list = match (lists.next(), lists.next(), resource) {
+                        (Some(only), None, Some(resource)) => naming::unraw(&only.rust) == naming::unraw(resource),
+                        _ => false,
+                    };
+                    !named_list && !is_page(fields)
+                }
+                Some(TypeBody::Enum { .. }) => true,
+                Some(TypeBody::Alias { target }) => self.is_one(target, resource, depth + 1),
+                Some(TypeBody::Union { variants }) => {
+                    variants.iter().all(|(_, ty)| self.is_one(ty, resource, depth + 1))
+                }
+                None => false,
+            },
+            _ => true,
+        }
     }
 
     /// Whether a response is a list or a page of one.

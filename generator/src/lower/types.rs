@@ -94,10 +94,15 @@ impl<'a> TypeBuilder<'a> {
 
     /// The fields of the named struct `name`, once lowered.
     pub(crate) fn struct_fields(&self, name: &str) -> Option<&[Field]> {
-        match &self.defs.get(name)?.body {
+        match self.body(name)? {
             TypeBody::Struct { fields, .. } => Some(fields),
             _ => None,
         }
+    }
+
+    /// The body of the type `name`, if it is built.
+    pub(crate) fn body(&self, name: &str) -> Option<&crate::ir::TypeBody> {
+        Some(&self.defs.get(name)?.body)
     }
 
     /// The description of `norm`, or of what it refers to.
@@ -293,6 +298,7 @@ impl<'a> TypeBuilder<'a> {
                 used_by: Vec::new(),
                 component: None,
                 built: false,
+                direction: Default::default(),
                 origin: flat.pointer.clone(),
             },
         );
@@ -319,6 +325,7 @@ impl<'a> TypeBuilder<'a> {
                 used_by: Vec::new(),
                 component: None,
                 built: false,
+                direction: Default::default(),
                 origin: flat.pointer.clone(),
             },
         );
@@ -373,6 +380,7 @@ impl<'a> TypeBuilder<'a> {
             used_by: Vec::new(),
             component: None,
             built: false,
+            direction: Default::default(),
             origin: flat.pointer.clone(),
         };
         self.defs.insert(name.clone(), def);

@@ -166,6 +166,7 @@ mod tests {
             used_by: Vec::new(),
             component: component.map(Into::into),
             built: false,
+            direction: Default::default(),
             origin: format!("/components/schemas/{name}"),
         }
     }

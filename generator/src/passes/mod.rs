@@ -1,9 +1,13 @@
 //! The IR-to-IR passes that run after lowering, in this order: equal types
-//! merged ([`dedupe`]), each type's users marked ([`usage`]), pagination
-//! found ([`paging`]) and the streaming flag of server-sent events found.
+//! merged ([`dedupe`]), the operations a selection asks for kept with the
+//! types they reach ([`select`], only with a selection), each type's users
+//! marked ([`usage`]), pagination found ([`paging`]) and the streaming flag
+//! of server-sent events found.
 
 mod dedupe;
+mod direction;
 mod paging;
+pub(crate) mod select;
 mod usage;
 
 use crate::error::Result;
@@ -13,10 +17,20 @@ use crate::overrides::Overrides;
 use std::collections::BTreeSet;
 
 /// Runs every pass on `api`. `link_headers` are the operations whose
-/// responses declare a `Link` header (found by lowering).
-pub(crate) fn run(api: &mut Api, overrides: &Overrides, link_headers: &BTreeSet<String>) -> Result<()> {
+/// responses declare a `Link` header (found by lowering); `selection` the
+/// operations to keep, with the spec's tags of each.
+pub(crate) fn run(
+    api: &mut Api,
+    overrides: &Overrides,
+    link_headers: &BTreeSet<String>,
+    selection: Option<(&select::Selection, &select::Tags)>,
+) -> Result<()> {
     dedupe::merge_equal_types(&mut api.types, &mut api.operations, &mut api.webhooks);
+    if let Some((selection, tags)) = selection {
+        select::apply(api, selection, tags, overrides.features)?;
+    }
     usage::mark(api);
+    direction::mark(&mut api.types, &api.operations, &api.webhooks);
     let types = &api.types;
     for op in &mut api.operations {
         let over = overrides.operations.get(&op.id).and_then(|o| o.pagination.as_ref());

@@ -34,10 +34,11 @@ pub(super) fn resource_and_verb(path: &str, method: &str, layout: &PathLayout) -
         } else if single
             && segments.len() > 1
             && !is_version(segments[segments.len() - 2])
-            && (is_action(last) || posted_to_item(path, method, &segments, layout))
+            && (is_action(last) || names_its_method(last, method) || posted_to_item(path, method, &segments, layout))
         {
             // An action as the last segment of a path with one operation
-            // (`/reports/create`, `/tasks/{id}/addFollowers`, `…/{id}/reboot`).
+            // (`/reports/create`, `/tasks/{id}/addFollowers`, `…/{id}/reboot`),
+            // or the method itself (`POST /requests/new` is `requests().new()`).
             segments.pop();
             verb_segment = Some(naming::snake(last));
         }
@@ -48,8 +49,10 @@ pub(super) fn resource_and_verb(path: &str, method: &str, layout: &PathLayout) -
         rest = &rest[1..];
     }
     let mut scope = None;
-    if scoped(rest).is_some_and(|collection| layout.scopes.contains(collection)) {
+    let mut scoped_by = None;
+    if let Some(collection) = scoped(rest).filter(|collection| layout.scopes.contains(*collection)) {
         scope = Some(rest[1].trim_matches(|c| c == '{' || c == '}').to_string());
+        scoped_by = Some(collection.to_string());
         rest = &rest[2..];
     }
     // Segments are named as written: a singular stays singular
@@ -105,9 +108,18 @@ pub(super) fn resource_and_verb(path: &str, method: &str, layout: &PathLayout) -
         "patch" => "edit",
         other => other,
     };
-    let verb = verb_segment.clone().unwrap_or_else(|| by_method.to_string());
+    let mut verb = verb_segment.clone().unwrap_or_else(|| by_method.to_string());
+    // `bulk` says how, not what: the method of its parent (`PUT …/{id}/bulk`
+    // is `bulk_update`, `POST …/{id}/bulk/delete` is `bulk_delete`). A GET of
+    // it reads many at once and keeps it.
+    if method != "get" && !item && resource.len() > 1 && resource.last().is_some_and(|r| r == "bulk") && !query {
+        resource.pop();
+        if !verb.starts_with("bulk") {
+            verb = format!("bulk_{verb}");
+        }
+    }
     let by_method = query.then(|| by_method.to_string());
-    Placed { resource, verb, scope, verb_in_path: verb_segment.is_some(), query: by_method }
+    Placed { resource, verb, scope, scoped_by, verb_in_path: verb_segment.is_some(), query: by_method }
 }
 
 /// Where [`resource_and_verb`] puts an operation.
@@ -119,6 +131,8 @@ pub(super) struct Placed {
     pub verb: String,
     /// The scope's parameter (`account_id`), which goes in the params.
     pub scope: Option<String>,
+    /// The scope's collection (`accounts`), left out of the resource.
+    pub scoped_by: Option<String>,
     /// Whether the path named the method (`/chat.postMessage`, `/reports/create`).
     pub verb_in_path: bool,
     /// When the method is a query named by a leaf segment (`radar().bgp().timeseries()`):
@@ -147,6 +161,11 @@ pub(super) struct PathLayout {
     pub ids: Option<IdStyle>,
     /// Whether the spec's tags name its resources (see `tags_partition`).
     pub tags: bool,
+    /// The first resource under a scope's item (`members` of
+    /// `/accounts/{account_id}/members`), with the scopes it is under.
+    pub scoped_roots: BTreeMap<String, BTreeSet<String>>,
+    /// Those of [`PathLayout::scoped_roots`] with more than their items under them.
+    pub deep_roots: BTreeSet<String>,
 }
 
 impl PathLayout {
@@ -165,6 +184,8 @@ impl PathLayout {
         let mut versions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut ends = BTreeSet::new();
         let mut prefix: Option<Vec<&str>> = None;
+        let mut roots: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut deep_roots = BTreeSet::new();
         let mut count = 0;
         for (path, operations) in paths {
             count += 1;
@@ -181,6 +202,13 @@ impl PathLayout {
             }
             if let Some(collection) = scoped(&segments) {
                 *under.entry(collection).or_default() += operations;
+                if let Some(at) = segments.iter().skip(2).position(|s| !s.starts_with('{')).map(|i| i + 2) {
+                    let root = naming::snake(segments[at]);
+                    if segments[at + 1..].iter().any(|s| !s.starts_with('{')) || segments.len() > at + 2 {
+                        deep_roots.insert(root.clone());
+                    }
+                    roots.entry(root).or_default().insert(collection.to_string());
+                }
             }
             // The shared leading base-path segments (`rest`, `api`, versions),
             // each path keeping a static segment after them.
@@ -196,7 +224,8 @@ impl PathLayout {
                 Some(p) => p.iter().zip(own).take_while(|(a, b)| a == b).map(|(a, _)| *a).collect(),
             });
         }
-        let scopes = under.into_iter().filter(|&(_, n)| n > 0 && n * 5 >= total).map(|(c, _)| c.to_string()).collect();
+        let scopes: BTreeSet<String> =
+            under.into_iter().filter(|&(_, n)| n > 0 && n * 5 >= total).map(|(c, _)| c.to_string()).collect();
         let prefix = if count > 1 { prefix.map_or(0, |p| p.len()) } else { 0 };
         // A version is alone when nothing else is beside it, nor at its parent's path.
         let versions = versions
@@ -206,7 +235,11 @@ impl PathLayout {
             })
             .map(|(parent, _)| parent)
             .collect();
-        PathLayout { scopes, prefix, shared, parents, versions, ids: None, tags: false }
+        let scoped_roots = roots
+            .into_iter()
+            .map(|(root, collections)| (root, collections.into_iter().filter(|c| scopes.contains(c)).collect()))
+            .collect();
+        PathLayout { scopes, prefix, shared, parents, versions, ids: None, tags: false, scoped_roots, deep_roots }
     }
 }
 
@@ -455,6 +488,32 @@ pub(crate) fn place_operations(ops: &mut [Operation], reads_one: &[bool], overri
     }
 }
 
+/// Whether a path's last segment is the very method its HTTP method gives
+/// (`POST …/new`, `PATCH …/edit`, `GET …/get`): no resource, the method.
+pub(crate) fn names_its_method(segment: &str, method: &str) -> bool {
+    matches!((method, naming::snake(segment).as_str()), ("post", "new") | ("patch", "edit") | ("get", "get"))
+}
+
+/// Whether an operation's one tag names its resource as the scope's own
+/// (`Account Members` for `/accounts/{account_id}/members`, `Zone Holds` for
+/// `/zones/{zone_id}/hold`): then the scope stays in its resource path
+/// (`accounts().members()`), as the vendor groups it. Not when the resource
+/// has resources under it (a product of its own: `/zones/{id}/snippets/{name}/content`
+/// tagged `Zone Snippets` is `snippets()`), nor when it is also under another scope (`/accounts/{id}/rulesets` and
+/// `/zones/{id}/rulesets` tagged `Account Rulesets` and `Zone Rulesets`
+/// are one `rulesets()`).
+pub(crate) fn keeps_scope(tags: &[String], collection: &str, resource: &[String], layout: &PathLayout) -> bool {
+    let ([tag], Some(first)) = (tags, resource.first()) else { return false };
+    let words: Vec<String> = naming::words(tag).iter().map(|w| w.to_ascii_lowercase()).collect();
+    let Some((scope_word, rest)) = words.split_first() else { return false };
+    let named = naming::plural(scope_word) == naming::plural(&collection.to_ascii_lowercase())
+        && !rest.is_empty()
+        && naming::plural(&rest.join("_")) == naming::plural(naming::unraw(first));
+    named
+        && layout.scoped_roots.get(first).is_none_or(|scopes| scopes.len() == 1)
+        && !layout.deep_roots.contains(naming::unraw(first))
+}
+
 /// A POST to a word after an item that nothing is under, and that is no
 /// plural (no collection): an action on the item (`…/deployments/{id}/rollback`,
 /// `…/indexes/{name}/upsert`). Not after a scope's item, where a word is a
@@ -513,7 +572,8 @@ pub(crate) fn distinguishing_name(
                     continue;
                 }
                 let joined = window.join("_");
-                let name = if starts_verb(&window[0]) {
+                // Words that hold the method already are not prefixed with it again.
+                let name = if starts_verb(&window[0]) || window.iter().any(|w| w == method) {
                     joined
                 } else if joined == "bulk" {
                     format!("bulk_{method}")
@@ -521,6 +581,11 @@ pub(crate) fn distinguishing_name(
                     format!("{method}_{joined}")
                 };
                 let name = naming::snake(&name);
+                // Its own words say the clashing method (`…-request-new` beside
+                // `…-request-list`, both `new`): it keeps it, the others get theirs.
+                if name == method && len == 1 && !taken_by_child(method) {
+                    return name;
+                }
                 if !taken(&name) && name != method {
                     return name;
                 }

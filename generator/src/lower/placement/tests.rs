@@ -219,3 +219,49 @@ fn a_clash_is_named_by_the_fewest_words_that_tell_it_apart() {
     assert_eq!(distinguishing_name(b, &r("x"), "get", &[a], none, none), "get_policy");
     assert_eq!(distinguishing_name(a, &r("x"), "get", &[b], none, |n: &str| n == "get"), "fallback_list");
 }
+
+#[test]
+fn a_segment_that_is_its_method_is_no_resource_and_bulk_goes_into_the_method() {
+    assert_eq!(rv("/requests/new", "post"), "requests.new");
+    assert_eq!(rv("/settings/edit", "patch"), "settings.edit");
+    // Another method's word stays a resource (a GET of `…/new` reads it).
+    assert_eq!(rv("/feeds/{id}/new", "get"), "feeds.new.get");
+    assert_eq!(rv("/namespaces/{id}/bulk", "put"), "namespaces.bulk_update");
+    assert_eq!(rv("/namespaces/{id}/bulk/delete", "post"), "namespaces.bulk_delete");
+    assert_eq!(rv("/namespaces/{id}/bulk", "get"), "namespaces.bulk.get");
+    // Its own words name the clashing method: it keeps it, the other is told apart.
+    let none = |_: &str| false;
+    let r = |s: &str| vec![s.to_string()];
+    let new = |n: &str| n == "new";
+    assert_eq!(distinguishing_name("request-new", &r("requests"), "new", &["request-list"], new, none), "new");
+    assert_eq!(distinguishing_name("request-list", &r("requests"), "new", &["request-new"], new, none), "list");
+    assert_eq!(distinguishing_name("request-new", &r("requests"), "new", &["request-list"], new, new), "request_new");
+}
+
+#[test]
+fn a_scope_stays_where_the_tag_calls_the_resource_its_own() {
+    let layout = PathLayout::new(
+        [
+            ("/accounts/{a}/members", 2),
+            ("/accounts/{a}/members/{id}", 3),
+            ("/accounts/{a}/rulesets", 2),
+            ("/zones/{z}/rulesets", 2),
+            ("/zones/{z}/snippets", 1),
+            ("/zones/{z}/snippets/{name}/content", 1),
+            ("/zones/{z}/hold", 3),
+        ]
+        .into_iter(),
+    );
+    let keeps = |tags: &[&str], collection: &str, root: &str| {
+        let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
+        keeps_scope(&tags, collection, &[root.to_string()], &layout)
+    };
+    assert!(keeps(&["Account Members"], "accounts", "members"));
+    assert!(keeps(&["Zone Holds"], "zones", "hold"));
+    // Under two scopes, or with resources under it, or a tag that names no scope, or several tags: no.
+    assert!(!keeps(&["Account Rulesets"], "accounts", "rulesets"));
+    assert!(!keeps(&["Zone Snippets"], "zones", "snippets"));
+    assert!(!keeps(&["Members"], "accounts", "members"));
+    assert!(!keeps(&["Account Billing Profile"], "accounts", "members"));
+    assert!(!keeps(&["Account Members", "Users"], "accounts", "members"));
+}

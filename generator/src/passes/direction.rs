@@ -1,0 +1,86 @@
+//! Which way each type's values travel: sent in requests, received in
+//! responses (and error bodies, events, webhooks), or both. Emission derives
+//! `Serialize` only for what is sent and `Deserialize` only for what is
+//! received, the other one behind the `testing` feature (see the README's
+//! "What a type derives").
+
+use crate::ir::{Direction, Operation, TypeDef, TypeRef, Webhook};
+use std::collections::BTreeMap;
+
+/// Sets [`TypeDef::direction`] on every type, from what reaches it.
+pub(crate) fn mark(types: &mut [TypeDef], operations: &[Operation], webhooks: &[Webhook]) {
+    let index: BTreeMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let sent = reached(types, &index, operations.iter().flat_map(Operation::request_type_refs));
+    let received = reached(
+        types,
+        &index,
+        operations
+            .iter()
+            .flat_map(|op| {
+                let mut refs: Vec<&TypeRef> = op.errors.iter().map(|e| &e.ty).collect();
+                if let crate::ir::Response::Json { ty, .. } = &op.response {
+                    refs.push(ty);
+                }
+                refs.extend(op.events.iter().map(|e| &e.ty));
+                refs.extend(op.pagination.iter().map(|p| &p.item));
+                refs
+            })
+            .chain(webhooks.iter().map(|w| &w.ty)),
+    );
+    for (i, def) in types.iter_mut().enumerate() {
+        def.direction = match (sent[i], received[i]) {
+            (true, false) => Direction::Sent,
+            (false, true) => Direction::Received,
+            _ => Direction::Both,
+        };
+    }
+}
+
+/// Which types `roots` reach, directly or through other types' fields and variants.
+fn reached<'a>(
+    types: &[TypeDef],
+    index: &BTreeMap<&str, usize>,
+    roots: impl Iterator<Item = &'a TypeRef>,
+) -> Vec<bool> {
+    let mut seen = vec![false; types.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for r in roots {
+        r.visit_named(&mut |n| stack.extend(index.get(n).copied()));
+    }
+    while let Some(i) = stack.pop() {
+        if !std::mem::replace(&mut seen[i], true) {
+            for r in types[i].type_refs() {
+                r.visit_named(&mut |n| stack.extend(index.get(n).copied()));
+            }
+        }
+    }
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::Direction;
+
+    #[test]
+    fn each_type_is_sent_received_or_both_by_what_reaches_it() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/NewPet'}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Pet'}\n        '400':\n          description: bad\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Problem'}\ncomponents:\n  schemas:\n    Kind: {type: string, enum: [cat, dog]}\n    NewPet: {type: object, properties: {kind: {$ref: '#/components/schemas/Kind'}, owner: {$ref: '#/components/schemas/Owner'}}}\n    Owner: {type: object, properties: {name: {type: string}}}\n    Pet: {type: object, properties: {kind: {$ref: '#/components/schemas/Kind'}, id: {type: integer}}}\n    Problem: {type: object, properties: {detail: {type: string}}}\n";
+        let api = crate::Config::new().lower("t.yaml", spec).unwrap();
+        let direction = |name: &str| api.types.iter().find(|t| t.name == name).unwrap().direction;
+        // The body's fields are the method's arguments: the type they reach is sent.
+        assert_eq!(direction("Owner"), Direction::Sent);
+        assert_eq!(direction("Pet"), Direction::Received);
+        assert_eq!(direction("Problem"), Direction::Received, "error bodies are received");
+        assert_eq!(direction("Kind"), Direction::Both, "reached from both, through fields");
+        // What each derives: the trait of its way, the other behind `testing`.
+        let code = crate::Config::new().generate("t.yaml", spec).unwrap().code();
+        let derives = |name: &str| {
+            let at = code.find(&format!("pub struct {name} {{")).or_else(|| code.find(&format!("pub enum {name} {{")));
+            let before = &code[..at.unwrap_or_else(|| panic!("{name} in {code}"))];
+            before[before.rfind("#[derive(").unwrap()..].to_string()
+        };
+        let testing = |t: &str| format!("#[cfg_attr(feature = \"testing\", derive({t}))]");
+        assert!(derives("Owner").contains("Serialize)]") && derives("Owner").contains(&testing("Deserialize")));
+        assert!(derives("Pet").contains("Deserialize)]") && derives("Pet").contains(&testing("Serialize")));
+        assert!(derives("Kind").contains("Serialize, Deserialize)]") && !derives("Kind").contains("cfg_attr"));
+    }
+}
