@@ -3,6 +3,7 @@
 //! and formatted independently (see `crate::render`).
 
 pub(crate) mod examples;
+mod methods;
 mod mock;
 mod resources;
 

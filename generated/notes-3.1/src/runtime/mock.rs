@@ -21,12 +21,9 @@ use serde_json::Value;
 use super::client::ClientBuilder;
 use super::error::{header_name, header_value, Error};
 use super::middleware::{BoxFuture, Middleware, Next};
-use super::request::Request;
 use super::spec::ApiSpec;
 
-/// What the caller passed to a generated method (its path parameter and params), as the
-/// method attaches it to its [`Request`] for a mock's typed rules.
-pub(crate) type Input = Arc<dyn Any + Send + Sync>;
+use super::request::Input;
 
 thread_local! {
     /// The input of the call whose attempt is being polled on this thread.
@@ -51,16 +48,6 @@ pub(crate) async fn with_input<F: Future>(input: Option<Input>, attempt: F) -> F
     .await
 }
 
-impl Request {
-    /// Attaches what the caller passed to the generated method (`(image_id, params)`), for
-    /// the typed rules of a [`Mock`] ([`Rule::when`], [`Rule::inputs`]). Generated code
-    /// calls it, with the `testing` feature only.
-    #[doc(hidden)]
-    pub fn mock_input<I: Any + Send + Sync>(mut self, input: I) -> Self {
-        self.input = Some(Arc::new(input));
-        self
-    }
-}
 
 /// An operation of the API, as the generated SDK describes it to its mock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -29,7 +29,24 @@ pub struct Request {
     pub(crate) operation: Option<(&'static str, &'static str)>,
     /// What the caller passed to the generated method, for a mock's typed rules.
     #[cfg(feature = "testing")]
-    pub(crate) input: Option<super::mock::Input>,
+    pub(crate) input: Option<Input>,
+}
+
+/// What the caller passed to a generated method (its path parameters and params), as
+/// the method attaches it to its [`Request`] for a mock's typed rules (`mock::Rule::when`).
+#[cfg(feature = "testing")]
+pub(crate) type Input = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+#[cfg(feature = "testing")]
+impl Request {
+    /// Attaches what the caller passed to the generated method (`(image_id, params)`), for
+    /// the typed rules of a `Mock` (`Rule::when`, `Rule::inputs`). Generated code
+    /// calls it, with the `testing` feature only.
+    #[doc(hidden)]
+    pub fn mock_input<I: std::any::Any + Send + Sync>(mut self, input: I) -> Self {
+        self.input = Some(std::sync::Arc::new(input));
+        self
+    }
 }
 
 impl Request {

@@ -35,7 +35,7 @@ struct Prepared {
     body: Option<Payload>,
     /// The call's typed input, for a mock.
     #[cfg(feature = "testing")]
-    input: Option<super::mock::Input>,
+    input: Option<super::request::Input>,
 }
 
 impl Client {
