@@ -76,8 +76,8 @@ pub struct Stats {
     pub pagination: [usize; 6],
 }
 
-/// The largest generated file, in bytes: a module's text longer than
-/// [`MAX_BODY`] continues in files it `include!`s.
+/// The largest generated file, in bytes: a module's text longer than 960 KB
+/// continues in files it `include!`s.
 pub const MAX_FILE: usize = 1 << 20;
 
 /// The most text of a module that goes into one file (the rest of
@@ -112,7 +112,7 @@ pub struct Unit {
     /// What its parent adds after the declaration (`pub use x::*;`), or nothing.
     pub reexport: String,
     /// Its text: the first file's, then those of the files it includes
-    /// (`<file>/part_2.rs`, …), each at most [`MAX_BODY`] bytes but for a
+    /// (`<file>/part_2.rs`, …), each at most 960 KB but for a
     /// single part that is longer.
     pub bodies: Vec<String>,
 }
