@@ -194,7 +194,7 @@ impl Generated {
     /// `src/types/mod.rs` with a module per group of types
     /// (`src/types/<resource>.rs`, `src/types/shared.rs`), and a module per
     /// top-level resource (`src/resources/<resource>.rs`); a module's text
-    /// longer than [`MAX_BODY`] continues in `<module>/part_<n>.rs` beside it.
+    /// longer than 960 KB continues in `<module>/part_<n>.rs` beside it.
     pub fn files(&self) -> BTreeMap<PathBuf, String> {
         let mut files = BTreeMap::from([
             (PathBuf::from("Cargo.toml"), self.cargo_toml.clone()),
