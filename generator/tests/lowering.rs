@@ -1192,7 +1192,7 @@ const SCOPED_CLASH: &str = r#"  /zones/{zone_id}/dns_settings:
 #[test]
 fn a_get_of_one_scalar_enum_union_or_file_is_get() {
     // Not a list or a page, so not `list`: an enum, a string, a union of
-    // objects, a file (raw bytes). An array still lists.
+    // objects, a binary file. An array still lists, and so may text (XML).
     let api = lower_spec(
         r#"
 openapi: 3.0.3
@@ -1213,6 +1213,9 @@ paths:
   /names:
     get:
       responses: {'200': {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}}
+  /lines:
+    get:
+      responses: {'200': {description: ok, content: {application/xml: {schema: {type: string}}}}}
 components:
   schemas:
     A: {type: object, required: [a], properties: {a: {type: integer}}}
@@ -1221,7 +1224,14 @@ components:
     );
     assert_eq!(
         calls(&api),
-        ["mode.get (path)", "status.get (path)", "config.get (path)", "script.get (path)", "names.list (path)"]
+        [
+            "mode.get (path)",
+            "status.get (path)",
+            "config.get (path)",
+            "script.get (path)",
+            "names.list (path)",
+            "lines.list (path)"
+        ]
     );
 }
 

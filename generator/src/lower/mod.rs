@@ -255,14 +255,21 @@ impl<'a> Lowering<'a> {
 
     /// Whether a response is one thing, not a list or a page of one: a
     /// struct that is no page, a scalar, an enum, a union or alias of such,
-    /// raw bytes (a file), or a JSON value of unknown shape (which says
+    /// a binary file (not text such as XML or CSV, which may hold a list),
+    /// or a JSON value of unknown shape (which says
     /// nothing of a list: Cloudflare's `GET /user`).
     /// (A page of a list is not one object: its one list field may also be named
     /// as the resource, `shipments` of `GET /shipments`.)
     fn returns_one(&self, response: &Response, resource: Option<&String>) -> bool {
         match response {
             Response::Json { ty, .. } => self.is_one(ty, resource, 0),
-            Response::Bytes { .. } => true,
+            // A binary file is one thing; text (XML, CSV, plain) may hold a list.
+            Response::Bytes { accept } => accept.split(',').all(|m| {
+                let m = m.trim().to_ascii_lowercase();
+                ["image/", "audio/", "video/", "font/"].iter().any(|p| m.starts_with(p))
+                    || ["application/octet-stream", "application/pdf", "application/zip", "application/gzip"]
+                        .contains(&m.split(';').next().unwrap_or_default().trim())
+            }),
             Response::Empty => false,
         }
     }
