@@ -48,7 +48,6 @@ pub(crate) async fn with_input<F: Future>(input: Option<Input>, attempt: F) -> F
     .await
 }
 
-
 /// An operation of the API, as the generated SDK describes it to its mock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
