@@ -68,7 +68,7 @@ impl Config {
     /// diff` compares.
     pub fn lower(&self, input_name: &str, text: &str) -> Result<crate::ir::Api> {
         let overrides = self.overrides.clone().unwrap_or_default();
-        self.lower_with(text, &overrides, None).map_err(|e| e.in_file(input_name))
+        self.lower_warned(text, &overrides, None).map(|(api, _)| api).map_err(|e| e.in_file(input_name))
     }
 
     /// [`Config::lower`] of the spec at `path`, with its overrides file as
@@ -76,7 +76,7 @@ impl Config {
     pub fn lower_file(&self, path: &Path) -> Result<crate::ir::Api> {
         let (text, overrides, files, written) = self.read_spec(path)?;
         let file = files.get(1).map(PathBuf::as_path).zip(written.as_deref());
-        self.lower_with(&text, &overrides, file).map_err(|e| e.in_file(path))
+        self.lower_warned(&text, &overrides, file).map(|(api, _)| api).map_err(|e| e.in_file(path))
     }
 
     /// [`Config::lower_file`], with the package name the crate would have
@@ -84,7 +84,7 @@ impl Config {
     pub fn lower_file_named(&self, path: &Path) -> Result<(crate::ir::Api, String)> {
         let (text, overrides, files, written) = self.read_spec(path)?;
         let file = files.get(1).map(PathBuf::as_path).zip(written.as_deref());
-        let api = self.lower_with(&text, &overrides, file).map_err(|e| e.in_file(path))?;
+        let api = self.lower_warned(&text, &overrides, file).map(|(api, _)| api).map_err(|e| e.in_file(path))?;
         Ok((api, self.crate_name_of(&path.display().to_string(), &overrides)))
     }
 
@@ -101,13 +101,8 @@ impl Config {
         self.lower_warned(text, &overrides, None).map_err(|e| e.in_file(input_name))
     }
 
-    /// Parses and lowers, with pointers into the spec as written.
-    /// `overrides_file` is the file `overrides` were read from, and its text, if any.
-    fn lower_with(&self, text: &str, overrides: &Overrides, overrides_file: Option<(&Path, &str)>) -> Result<Api> {
-        self.lower_warned(text, overrides, overrides_file).map(|(api, _)| api)
-    }
-
     /// Parses and lowers, with the warnings, pointers into the spec as written.
+    /// `overrides_file` is the file `overrides` were read from, and its text, if any.
     fn lower_warned(
         &self,
         text: &str,

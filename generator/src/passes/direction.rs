@@ -5,15 +5,12 @@
 //! "What a type derives").
 
 use crate::ir::{Direction, Operation, TypeDef, TypeRef, Webhook};
-use std::collections::BTreeMap;
 
-/// Sets [`TypeDef::direction`] on every type, from what reaches it.
+/// Sets [`TypeDef::direction`] on every type, from what reaches it: sent is
+/// what a caller builds (`TypeDef::built`, marked by `usage`).
 pub(crate) fn mark(types: &mut [TypeDef], operations: &[Operation], webhooks: &[Webhook]) {
-    let index: BTreeMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
-    let sent = reached(types, &index, operations.iter().flat_map(Operation::request_type_refs));
-    let received = reached(
+    let received = super::reached(
         types,
-        &index,
         operations
             .iter()
             .flat_map(|op| {
@@ -27,34 +24,13 @@ pub(crate) fn mark(types: &mut [TypeDef], operations: &[Operation], webhooks: &[
             })
             .chain(webhooks.iter().map(|w| &w.ty)),
     );
-    for (i, def) in types.iter_mut().enumerate() {
-        def.direction = match (sent[i], received[i]) {
+    for (def, received) in types.iter_mut().zip(received) {
+        def.direction = match (def.built, received) {
             (true, false) => Direction::Sent,
             (false, true) => Direction::Received,
             _ => Direction::Both,
         };
     }
-}
-
-/// Which types `roots` reach, directly or through other types' fields and variants.
-fn reached<'a>(
-    types: &[TypeDef],
-    index: &BTreeMap<&str, usize>,
-    roots: impl Iterator<Item = &'a TypeRef>,
-) -> Vec<bool> {
-    let mut seen = vec![false; types.len()];
-    let mut stack: Vec<usize> = Vec::new();
-    for r in roots {
-        r.visit_named(&mut |n| stack.extend(index.get(n).copied()));
-    }
-    while let Some(i) = stack.pop() {
-        if !std::mem::replace(&mut seen[i], true) {
-            for r in types[i].type_refs() {
-                r.visit_named(&mut |n| stack.extend(index.get(n).copied()));
-            }
-        }
-    }
-    seen
 }
 
 #[cfg(test)]

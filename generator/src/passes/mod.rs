@@ -1,8 +1,8 @@
 //! The IR-to-IR passes that run after lowering, in this order: equal types
 //! merged ([`dedupe`]), the operations a selection asks for kept with the
 //! types they reach ([`select`], only with a selection), each type's users
-//! marked ([`usage`]), pagination found ([`paging`]) and the streaming flag
-//! of server-sent events found.
+//! marked ([`usage`]), pagination found ([`paging`]), the streaming flag
+//! of server-sent events found, and the way each type travels ([`direction`]).
 
 mod dedupe;
 mod direction;
@@ -30,7 +30,6 @@ pub(crate) fn run(
         select::apply(api, selection, tags, overrides.features)?;
     }
     usage::mark(api);
-    direction::mark(&mut api.types, &api.operations, &api.webhooks);
     let types = &api.types;
     for op in &mut api.operations {
         let over = overrides.operations.get(&op.id).and_then(|o| o.pagination.as_ref());
@@ -43,7 +42,29 @@ pub(crate) fn run(
             events.flag = flag;
         }
     }
+    // After paging: a page's items are received.
+    direction::mark(&mut api.types, &api.operations, &api.webhooks);
     Ok(())
+}
+
+/// Which of `types` the type references `roots` reach, directly or through
+/// other types' fields and variants, by index into `types`.
+fn reached<'a>(types: &[TypeDef], roots: impl IntoIterator<Item = &'a TypeRef>) -> Vec<bool> {
+    let index: std::collections::BTreeMap<&str, usize> =
+        types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let mut seen = vec![false; types.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for r in roots {
+        r.visit_named(&mut |n| stack.extend(index.get(n).copied()));
+    }
+    while let Some(i) = stack.pop() {
+        if !std::mem::replace(&mut seen[i], true) {
+            for r in types[i].type_refs() {
+                r.visit_named(&mut |n| stack.extend(index.get(n).copied()));
+            }
+        }
+    }
+    seen
 }
 
 /// The boolean `stream` field of an operation's JSON body, which asks an

@@ -27,7 +27,7 @@
 //! the operations not selected and the types nothing selected reaches.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::ir::{Api, Operation, TypeDef, Webhook};
+use crate::ir::{Api, Operation, Webhook};
 use crate::naming;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -291,25 +291,11 @@ pub(crate) fn takes_webhook(patterns: &[String], wire: &str) -> bool {
 
 /// Drops the types that no operation or webhook reaches.
 pub(crate) fn drop_unreached(api: &mut Api) {
-    let index: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let mut reached: BTreeSet<String> = BTreeSet::new();
-    let mut todo: Vec<String> = Vec::new();
     let roots = api.operations.iter().flat_map(Operation::type_refs).chain(api.webhooks.iter().map(|h| &h.ty));
-    for r in roots.chain(api.operations.iter().filter_map(|op| op.pagination.as_ref().map(|p| &p.item))) {
-        r.visit_named(&mut |n| todo.push(n.to_string()));
-    }
-    while let Some(name) = todo.pop() {
-        if reached.contains(&name) {
-            continue;
-        }
-        if let Some(def) = index.get(name.as_str()) {
-            for r in def.type_refs() {
-                r.visit_named(&mut |n| todo.push(n.to_string()));
-            }
-        }
-        reached.insert(name);
-    }
-    api.types.retain(|t| reached.contains(&t.name));
+    let pages = api.operations.iter().filter_map(|op| op.pagination.as_ref().map(|p| &p.item));
+    let reached = super::reached(&api.types, roots.chain(pages));
+    let mut keep = reached.into_iter();
+    api.types.retain(|_| keep.next().unwrap_or(false));
 }
 
 /// The error `message` about `pattern`, located where the selection was

@@ -3,7 +3,7 @@
 //! caller builds.
 
 use crate::ir::{Api, Operation, TypeBody, TypeDef};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Marks every type's users and whether a caller builds it, and drops the
 /// aliases nothing uses.
@@ -11,30 +11,12 @@ pub(crate) fn mark(api: &mut Api) {
     let unused = mark_users(&mut api.types, &api.operations, &api.webhooks);
     // An alias whose only user became an alias itself is used by nothing.
     api.types.retain(|t| !(matches!(t.body, TypeBody::Alias { .. }) && unused.contains(&t.name)));
-    let built = request_types(&api.types, &api.operations);
-    for def in &mut api.types {
-        def.built = built.contains(&def.name);
+    // The types a caller builds: reached from a request's parameters or body
+    // (they get `new` and setters; response-only types are only decoded).
+    let built = super::reached(&api.types, api.operations.iter().flat_map(Operation::request_type_refs));
+    for (def, built) in api.types.iter_mut().zip(built) {
+        def.built = built;
     }
-}
-
-/// The types a caller builds: reached from a request's parameters or body
-/// (they get `new` and setters; response-only types are only decoded).
-fn request_types(types: &[TypeDef], operations: &[Operation]) -> BTreeSet<String> {
-    let index: BTreeMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let mut seen = BTreeSet::new();
-    let mut todo: Vec<String> = Vec::new();
-    for r in operations.iter().flat_map(Operation::request_type_refs) {
-        r.visit_named(&mut |n| todo.push(n.to_string()));
-    }
-    while let Some(name) = todo.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        for r in index.get(name.as_str()).map(|def| def.type_refs()).unwrap_or_default() {
-            r.visit_named(&mut |n| todo.push(n.to_string()));
-        }
-    }
-    seen
 }
 
 /// Records, on every type, which top-level resources use it (through their
