@@ -44,9 +44,18 @@ pub fn check_all(
         cmd.current_dir(work.join("crates").join(&r.spec.slug))
             .env("CARGO_TARGET_DIR", target_dir())
             .env("RUSTFLAGS", "-D warnings")
+            // Lean artifacts: the pass asks whether each crate compiles (and its examples
+            // decode), so no debug info and no incremental cache, which would otherwise
+            // fill the disk with gigabytes per large crate.
+            .env("CARGO_INCREMENTAL", "0")
+            .env("CARGO_PROFILE_DEV_DEBUG", "0")
+            .env("CARGO_PROFILE_TEST_DEBUG", "0")
             .env_remove("CARGO_BUILD_RUSTFLAGS")
             .env_remove("CARGO_ENCODED_RUSTFLAGS");
-        let result = match crate::run::supervise(cmd, timeout, None) {
+        let supervised = crate::run::supervise(cmd, timeout, None);
+        // The shared target keeps the dependencies; this crate's own artifacts go.
+        remove_artifacts(&target_dir(), &r.spec.slug);
+        let result = match supervised {
             Ok(f) => {
                 // The test's panic message lists each example that does not hold.
                 let example_failures: Vec<String> = f
@@ -108,6 +117,28 @@ pub fn target_dir() -> std::path::PathBuf {
     crate::specs::repo_root().join("target/corpus-check")
 }
 
+/// Removes what building package `name` left in `target` (its library, its
+/// test binaries, fingerprints and build-script output), keeping the shared
+/// dependencies: 26 crates' artifacts together would be tens of gigabytes.
+fn remove_artifacts(target: &Path, name: &str) {
+    let stem = name.replace('-', "_");
+    let debug = target.join("debug");
+    let owned = |file: &str| {
+        file.strip_prefix("lib").unwrap_or(file).starts_with(&format!("{stem}-"))
+            || file.starts_with("examples-")
+            || file.starts_with(&format!("{name}-"))
+    };
+    for dir in ["deps", ".fingerprint", "build", "incremental"] {
+        let Ok(entries) = std::fs::read_dir(debug.join(dir)) else { continue };
+        for entry in entries.flatten() {
+            if owned(&entry.file_name().to_string_lossy()) {
+                let path = entry.path();
+                let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+            }
+        }
+    }
+}
+
 /// The first error or warning cargo printed about the checked crate.
 fn first_problem(stderr: &str) -> Option<String> {
     let lines: Vec<&str> = stderr.lines().collect();
@@ -125,4 +156,41 @@ fn first_problem(stderr: &str) -> Option<String> {
         text.push('…');
     }
     Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remove_artifacts_keeps_the_dependencies() {
+        let target = std::env::temp_dir().join(format!("sdkgen-corpus-artifacts-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&target);
+        let files = [
+            "debug/deps/libapi_guru_x-1a2b.rlib",
+            "debug/deps/libapi_guru_x-1a2b.rmeta",
+            "debug/deps/examples-3c4d",
+            "debug/deps/examples-3c4d.d",
+            "debug/.fingerprint/api-guru-x-5e6f/lib",
+            "debug/deps/libserde-7a8b.rlib",
+            "debug/deps/libapi_guru_x_other-9c0d.rlib",
+            "debug/.fingerprint/serde-1111/lib",
+        ];
+        for f in files {
+            let path = target.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "x").unwrap();
+        }
+        remove_artifacts(&target, "api-guru-x");
+        let left: Vec<&str> = files.iter().copied().filter(|f| target.join(f).exists()).collect();
+        std::fs::remove_dir_all(&target).unwrap();
+        assert_eq!(
+            left,
+            [
+                "debug/deps/libserde-7a8b.rlib",
+                "debug/deps/libapi_guru_x_other-9c0d.rlib",
+                "debug/.fingerprint/serde-1111/lib"
+            ]
+        );
+    }
 }

@@ -24,6 +24,7 @@ pub(crate) const RUNTIME_FILES: &[(&str, &str)] = &[
     ("decode.rs", include_str!("../runtime/runtime/decode.rs")),
     ("download.rs", include_str!("../runtime/runtime/download.rs")),
     ("error.rs", include_str!("../runtime/runtime/error.rs")),
+    ("json.rs", include_str!("../runtime/runtime/json.rs")),
     ("middleware.rs", include_str!("../runtime/runtime/middleware.rs")),
     ("mock.rs", include_str!("../runtime/runtime/mock.rs")),
     ("pages.rs", include_str!("../runtime/runtime/pages.rs")),

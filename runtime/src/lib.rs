@@ -29,26 +29,28 @@
 //! 2. `vendor`: what some APIs do their own way, as tables: request-id headers (`cf-ray`,
 //!    `x-request-id`, …), where an error body puts its message, the
 //!    `{success, errors, messages, result, result_info}` envelope and its page totals.
-//! 3. `secrets`: [`Secret`], which headers carry one ([`secret_header`]), headers as
+//! 3. `json`: JSON read into a value through a `serde_json::Value`, so that each type's
+//!    decoder is compiled once, and the generated unions tried on it.
+//! 4. `secrets`: [`Secret`], which headers carry one ([`secret_header`]), headers as
 //!    `Debug` shows them.
-//! 4. `error`: [`Error`], [`ApiError`], and the errors built from responses and bad input.
-//! 5. `retry`: which failures are retried, backoff, `Retry-After`, idempotency keys.
-//! 6. `auth`: credentials made into headers or query parameters.
-//! 7. `params`: path, query, header and cookie values in OpenAPI's styles.
-//! 8. `body`: [`Form`], [`Multipart`], [`Upload`].
-//! 9. `request`: [`Request`].
-//! 10. `download`: [`ByteStream`].
-//! 11. `sse`: [`EventStream`], [`Event`].
-//! 12. `response`: [`Response`].
-//! 13. `pages`: pages of a list as one stream.
-//! 14. `decode`: how a 2xx body becomes a value.
-//! 15. `middleware`: [`Middleware`], [`Next`], the HTTP client at the end.
-//! 16. `telemetry`: tracing spans (the `tracing` feature).
-//! 17. `client`: [`ClientBuilder`], [`Client`].
-//! 18. `send`: one call's attempts: prepare, send, retry, decode.
-//! 19. `call`: [`Call`], per-call options.
-//! 20. `mock`: a mock of the API (the `testing` feature).
-//! 21. `codegen`: the helpers of generated code, re-exported (hidden).
+//! 5. `error`: [`Error`], [`ApiError`], and the errors built from responses and bad input.
+//! 6. `retry`: which failures are retried, backoff, `Retry-After`, idempotency keys.
+//! 7. `auth`: credentials made into headers or query parameters.
+//! 8. `params`: path, query, header and cookie values in OpenAPI's styles.
+//! 9. `body`: [`Form`], [`Multipart`], [`Upload`].
+//! 10. `request`: [`Request`].
+//! 11. `download`: [`ByteStream`].
+//! 12. `sse`: [`EventStream`], [`Event`].
+//! 13. `response`: [`Response`].
+//! 14. `pages`: pages of a list as one stream.
+//! 15. `decode`: how a 2xx body becomes a value.
+//! 16. `middleware`: [`Middleware`], [`Next`], the HTTP client at the end.
+//! 17. `telemetry`: tracing spans (the `tracing` feature).
+//! 18. `client`: [`ClientBuilder`], [`Client`].
+//! 19. `send`: one call's attempts: prepare, send, retry, decode.
+//! 20. `call`: [`Call`], per-call options.
+//! 21. `mock`: a mock of the API (the `testing` feature).
+//! 22. `codegen`: the helpers of generated code, re-exported (hidden).
 //!
 //! # Features
 //!

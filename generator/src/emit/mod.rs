@@ -146,13 +146,11 @@ pub(crate) fn part(api: &Api, user_agent: &str, part: &Part<'_>) -> TokenStream 
         Part::Head => head(api, user_agent),
         Part::Types { first, defs, .. } => {
             let defs = defs.iter().map(|def| types::type_def(def, &feature_cfg(api, &def.used_by)));
-            // With a feature per resource, or types that need neither trait, an import may go unused.
+            // With a feature per resource, an import may go unused.
             let uses = first.then(|| {
                 quote! {
                     #[allow(unused_imports)]
                     use super::*;
-                    #[allow(unused_imports)]
-                    use serde::{Deserialize, Serialize};
                 }
             });
             quote!(#uses #(#defs)*)

@@ -247,7 +247,6 @@ fn params_struct(op: &Operation, names: &BTreeMap<&[String], String>) -> Option<
     let name = format_ident!("{}", op.params_type.as_ref()?);
     let docs =
         doc_attrs(Some(&format!("Parameters of [`{}::{}`].", names[&op.resource[..]], naming::unraw(&op.method_name))));
-    let serialize = matches!(op.body, Some(Body::Fields { .. }));
     let default = params_default(op);
     let mut fields = Vec::new();
     for p in &op.params {
@@ -262,8 +261,7 @@ fn params_struct(op: &Operation, names: &BTreeMap<&[String], String>) -> Option<
         let field = ident(&p.rust);
         let t = ty_emit::ty(&p.ty, From::Sibling);
         let t = if p.required { t } else { quote!(Option<#t>) };
-        let skip = serialize.then(|| quote!(#[serde(skip)]));
-        fields.push(quote!(#docs #skip pub #field: #t,));
+        fields.push(quote!(#docs pub #field: #t,));
     }
     match &op.body {
         Some(Body::Fields { fields: body, extra }) => {
@@ -313,11 +311,18 @@ fn params_struct(op: &Operation, names: &BTreeMap<&[String], String>) -> Option<
     }
     let redacting = ty_emit::redacting_debug(&name, &shown);
     let debug = if redacting.is_some() { quote!() } else { quote!(Debug,) };
-    let derives = match (default, serialize) {
-        (true, true) => quote!(#[derive(#debug Clone, PartialEq, Default, serde::Serialize)]),
-        (true, false) => quote!(#[derive(#debug Clone, PartialEq, Default)]),
-        (false, true) => quote!(#[derive(#debug Clone, PartialEq, serde::Serialize)]),
-        (false, false) => quote!(#[derive(#debug Clone, PartialEq)]),
+    let derives = match default {
+        true => quote!(#[derive(#debug Clone, PartialEq, Default)]),
+        false => quote!(#[derive(#debug Clone, PartialEq)]),
+    };
+    // The body's fields as the request's JSON object (the path, query and header
+    // parameters beside them are not part of it).
+    let serialize = match &op.body {
+        Some(Body::Fields { fields, extra }) => {
+            let fields: Vec<&crate::ir::Field> = fields.iter().collect();
+            Some(ty_emit::serialize_struct(&name, &fields, extra))
+        }
+        _ => None,
     };
     let required = constructor_params(op);
     let settable = settable(op);
@@ -352,6 +357,7 @@ fn params_struct(op: &Operation, names: &BTreeMap<&[String], String>) -> Option<
         }
 
         #redacting
+        #serialize
 
         #[allow(clippy::wrong_self_convention)]
         impl #name {

@@ -145,28 +145,78 @@ pub(super) fn constructor(fields: &[Settable], extra: Option<&str>, from: From) 
     }
 }
 
-/// One serde field: docs, rename, presence attributes.
+/// One field: docs, name and type (its wire name and presence are read by the
+/// struct's serde impls, [`serialize_struct`] and [`deserialize_struct`]).
 pub(super) fn field(f: &Field, from: From) -> TokenStream {
     let docs = doc_attrs(f.doc.as_deref());
     let name = ident(&f.rust);
     let t = field_ty(&f.ty, f.presence, from);
-    let mut serde = Vec::new();
-    if unraw(&f.rust) != f.wire {
-        let wire = &f.wire;
-        serde.push(quote!(rename = #wire));
-    }
-    match f.presence {
-        Presence::Required | Presence::RequiredNullable => {}
-        Presence::Optional => serde.push(quote!(default, skip_serializing_if = "Option::is_none")),
-        Presence::OptionalNullable => {
-            serde.push(quote!(default, skip_serializing_if = "Option::is_none", with = "super::runtime::double_option"))
-        }
-    }
-    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     quote! {
         #docs
-        #serde
         pub #name: #t,
+    }
+}
+
+/// `impl Serialize` for a struct of `fields` and the map `extra`: an object of the fields
+/// that are set (an `Option` left `None` is not sent; `Some(None)` is `null`) and then
+/// the extra ones. Written out rather than derived: serde's derive for a struct with a
+/// flattened map writes the same object with much more code.
+pub(super) fn serialize_struct(name: &proc_macro2::Ident, fields: &[&Field], extra: &str) -> TokenStream {
+    let entries = fields.iter().map(|f| {
+        let field = ident(&f.rust);
+        let wire = &f.wire;
+        match f.presence {
+            Presence::Required | Presence::RequiredNullable => quote!(map.serialize_entry(#wire, &self.#field)?;),
+            Presence::Optional | Presence::OptionalNullable => quote! {
+                if let Some(value) = &self.#field {
+                    map.serialize_entry(#wire, value)?;
+                }
+            },
+        }
+    });
+    let extra = ident(extra);
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                #(#entries)*
+                for (key, value) in &self.#extra {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// `impl Deserialize` for a struct of `fields` and the map `extra`, through the runtime's
+/// `Object`: a required field must be there, an optional one is `None` when absent (an
+/// optional nullable one `Some(None)` when `null`), and the fields not described go to
+/// `extra`.
+pub(super) fn deserialize_struct(name: &proc_macro2::Ident, fields: &[&Field], extra: &str) -> TokenStream {
+    let inits = fields.iter().map(|f| {
+        let field = ident(&f.rust);
+        let wire = &f.wire;
+        let read = match f.presence {
+            Presence::Required => quote!(required),
+            Presence::RequiredNullable | Presence::Optional => quote!(optional),
+            Presence::OptionalNullable => quote!(optional_nullable),
+        };
+        quote!(#field: object.#read(#wire)?,)
+    });
+    let extra = ident(extra);
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                super::runtime::Object::decode(deserializer, |object| {
+                    Ok(Self {
+                        #(#inits)*
+                        #extra: object.rest(),
+                    })
+                })
+            }
+        }
     }
 }
 
@@ -175,26 +225,39 @@ pub(super) fn extra_field(name: &str) -> TokenStream {
     let name = ident(name);
     quote! {
         /// Fields the spec does not describe: kept when decoding, sent when encoding.
-        #[serde(flatten)]
         pub #name: serde_json::Map<String, serde_json::Value>,
     }
 }
 
-/// The serde traits a type derives by the way it travels (what its values
-/// need), and the one behind the `testing` feature (what the mock and the
-/// example tests need: typed answers, decoding examples of requests).
-fn serde_derives(direction: Direction) -> (TokenStream, TokenStream) {
-    match direction {
-        Direction::Both => (quote!(Serialize, Deserialize), quote!()),
-        Direction::Sent => (quote!(Serialize), quote!(#[cfg_attr(feature = "testing", derive(Deserialize))])),
-        Direction::Received => (quote!(Deserialize), quote!(#[cfg_attr(feature = "testing", derive(Serialize))])),
+/// Hand-written serde impls, each under `cfg`, the one the type's direction does not
+/// need under the `testing` feature too: a type only sent is not decoded, one only received
+/// not encoded, but for the mock's typed answers and the example tests.
+fn serde_impls(
+    direction: Direction,
+    cfg: &TokenStream,
+    serialize: TokenStream,
+    deserialize: TokenStream,
+) -> TokenStream {
+    let testing = quote!(#[cfg(feature = "testing")]);
+    let (ser_cfg, de_cfg) = match direction {
+        Direction::Both => (quote!(), quote!()),
+        Direction::Sent => (quote!(), testing),
+        Direction::Received => (testing, quote!()),
+    };
+    quote! {
+        #cfg
+        #ser_cfg
+        #serialize
+
+        #cfg
+        #de_cfg
+        #deserialize
     }
 }
 
 /// A named type; `cfg` (possibly empty) goes on every item it consists of.
 pub(super) fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
     let docs = doc_attrs(def.doc.as_deref());
-    let (serde, serde_testing) = serde_derives(def.direction);
     let name = format_ident!("{}", def.name);
     match &def.body {
         TypeBody::Struct { fields, extra, default } => {
@@ -224,37 +287,66 @@ pub(super) fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
                 Some(tokens) => (quote!(), Some(quote!(#cfg #tokens))),
                 None => (quote!(Debug,), None),
             };
+            let described: Vec<&Field> = fields.iter().collect();
+            let impls = serde_impls(
+                def.direction,
+                cfg,
+                serialize_struct(&name, &described, extra),
+                deserialize_struct(&name, &described, extra),
+            );
             quote! {
                 #docs
                 #cfg
-                #[derive(#debug Clone, PartialEq, #default #serde)]
-                #serde_testing
+                #[derive(#debug Clone, PartialEq, #default)]
                 #[non_exhaustive]
                 pub struct #name {
                     #(#field_tokens)*
                     #extra_tokens
                 }
+                #impls
                 #redacting
                 #building
             }
         }
         TypeBody::Union { variants } => {
-            let variants = variants.iter().map(|(variant, ty)| {
-                let variant = format_ident!("{}", variant);
-                let ty = self::ty(ty, From::Types);
-                quote!(#variant(#ty),)
-            });
+            let names: Vec<_> = variants.iter().map(|(variant, _)| format_ident!("{}", variant)).collect();
+            let types: Vec<_> = variants.iter().map(|(_, t)| self::ty(t, From::Types)).collect();
+            let text = unraw(&name.to_string()).to_string();
+            // By hand rather than `#[serde(untagged)]`: serde's untagged decode buffers the
+            // value in its private `Content` and compiles every variant's decoder a second
+            // time for it; this one tries the variants on the `serde_json::Value` every body
+            // is decoded through, so each type's decoder is compiled once.
+            let serialize = quote! {
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        match self {
+                            #(Self::#names(value) => serde::Serialize::serialize(value, serializer),)*
+                        }
+                    }
+                }
+            };
+            let deserialize = quote! {
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                        let variants: &[super::runtime::UnionVariant<Self>] = &[
+                            #(|value| <#types as serde::Deserialize>::deserialize(value).map(Self::#names),)*
+                        ];
+                        super::runtime::untagged(value, variants, #text).map_err(serde::de::Error::custom)
+                    }
+                }
+            };
+            let impls = serde_impls(def.direction, cfg, serialize, deserialize);
             quote! {
                 #docs
                 #cfg
-                #[derive(Debug, Clone, PartialEq, #serde)]
-                #serde_testing
-                #[serde(untagged)]
+                #[derive(Debug, Clone, PartialEq)]
                 #[non_exhaustive]
                 #[allow(clippy::large_enum_variant)] // decoded once; a box would be in every caller's way
                 pub enum #name {
-                    #(#variants)*
+                    #(#names(#types),)*
                 }
+                #impls
             }
         }
         TypeBody::Alias { target } => {
@@ -268,21 +360,46 @@ pub(super) fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
         TypeBody::Enum { variants } => {
             let idents: Vec<_> = variants.iter().map(|v| format_ident!("{}", v.rust)).collect();
             let wires: Vec<_> = variants.iter().map(|v| &v.wire).collect();
+            let matched = if idents.is_empty() {
+                quote!(Ok(Self::Unknown(wire)))
+            } else {
+                quote! {
+                    let value = match wire.as_str() {
+                        #(#wires => Self::#idents,)*
+                        _ => Self::Unknown(wire),
+                    };
+                    Ok(value)
+                }
+            };
+            // By hand rather than derived: a string, read as one and matched (serde's derive
+            // for an enum with an untagged `Unknown` buffers the value and tries each variant).
+            let serialize = quote! {
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+            };
+            let deserialize = quote! {
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let wire = <String as serde::Deserialize>::deserialize(deserializer)?;
+                        #matched
+                    }
+                }
+            };
+            let impls = serde_impls(def.direction, cfg, serialize, deserialize);
             quote! {
                 #docs
                 #cfg
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, #serde)]
-                #serde_testing
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
                 #[non_exhaustive]
                 pub enum #name {
-                    #(
-                        #[serde(rename = #wires)]
-                        #idents,
-                    )*
+                    #(#idents,)*
                     /// A value this SDK does not know, kept as it was sent.
-                    #[serde(untagged)]
                     Unknown(String),
                 }
+                #impls
 
                 #cfg
                 impl #name {

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::json::from_json;
 use super::secrets::ShownHeaders;
 use super::vendor::{ERROR_LISTS, ERROR_MESSAGE_AT, REQUEST_ID_HEADERS};
 
@@ -114,7 +115,8 @@ impl ApiError {
     /// Decodes the body as `T`: the error type the operation documents for this status (each
     /// method's docs list them), or any type of the caller's.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_str(&self.body)
+        // As the SDK decodes every body (through a `Value`): one decoder per type.
+        from_json(self.body.as_bytes())
     }
 
     /// A response header, when present and text.

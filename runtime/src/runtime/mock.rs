@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use super::client::ClientBuilder;
 use super::error::{header_name, header_value, Error};
+use super::json::from_json;
 use super::middleware::{BoxFuture, Middleware, Next};
 use super::spec::ApiSpec;
 
@@ -592,6 +593,6 @@ impl MockRequest {
     /// The body decoded from JSON as `B` (a body type of the SDK, or
     /// `serde_json::Value`), if it is that.
     pub fn json<B: DeserializeOwned>(&self) -> Option<B> {
-        serde_json::from_slice(&self.body).ok()
+        from_json(&self.body).ok()
     }
 }

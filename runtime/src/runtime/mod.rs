@@ -8,6 +8,7 @@
 //
 //   spec       ApiSpec, SecurityScheme, SchemeKind: the API as generated code describes it
 //   vendor     what some APIs do their own way: request-id headers, the response envelope
+//   json       JSON to a value through serde_json's Value (one decoder per type); unions
 //   secrets    Secret, which headers carry one, headers as Debug shows them
 //   error      Error, ApiError, ResponseInfo; errors built from responses and bad input
 //   retry      which errors are retried, backoff, Retry-After limits, idempotency keys
@@ -37,6 +38,7 @@ mod client;
 mod decode;
 mod download;
 pub(crate) mod error;
+mod json;
 mod middleware;
 mod pages;
 mod params;

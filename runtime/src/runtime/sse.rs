@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 use super::download::ByteStream;
 use super::error::{snippet, Error};
+use super::json::from_json;
 
 /// One server-sent event, as the `text/event-stream` format defines it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -83,7 +84,7 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
         self.poll_event(cx).map(|event| {
             event.map(|event| {
                 let event = event?;
-                serde_json::from_str(&event.data).map_err(|e| Error::Decode {
+                from_json(event.data.as_bytes()).map_err(|e| Error::Decode {
                     status: 200,
                     message: format!("event data: {e}"),
                     snippet: snippet(event.data.as_bytes()),

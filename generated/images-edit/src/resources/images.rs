@@ -97,28 +97,39 @@ impl<'a> V1Mock<'a> {
 }
 
 /// Parameters of [`V1::edit`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct V1EditParams {
     /// Path parameter `account_id`. Identifier of the account.
-    #[serde(skip)]
     pub account_id: String,
     /// Sets the creator of the image to an internal user ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
     /// Key-value store that the user controls, for example to reference the image from another system of record. Left unchanged when not given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
     /// Whether the image can only be reached through its UID: when true, viewing it needs a token signed with a signing key. Changing it returns a new UID. Left unchanged when not given.
-    #[serde(
-        rename = "requireSignedURLs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub require_signed_urls: Option<bool>,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for V1EditParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.creator {
+            map.serialize_entry("creator", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.require_signed_urls {
+            map.serialize_entry("requireSignedURLs", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 
 #[allow(clippy::wrong_self_convention)]

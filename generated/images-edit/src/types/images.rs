@@ -4,46 +4,84 @@
 #[allow(unused_imports)]
 use super::*;
 
-#[allow(unused_imports)]
-use serde::{Deserialize, Serialize};
-
 /// An image stored in Cloudflare Images.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "testing", derive(Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Image {
     /// Unique identifier of the image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Internal user ID of the image's creator.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
     /// File name of the image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// Key-value store that the user controls, at most 1024 bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
     /// Whether the image can only be reached through its UID, with a token signed by a signing key.
-    #[serde(
-        rename = "requireSignedURLs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub require_signed_urls: Option<bool>,
     /// When the image was uploaded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploaded: Option<chrono::DateTime<chrono::Utc>>,
     /// URLs of the image's variants.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<String>>,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "testing", derive(Serialize))]
+#[cfg(feature = "testing")]
+impl serde::Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.creator {
+            map.serialize_entry("creator", value)?;
+        }
+        if let Some(value) = &self.filename {
+            map.serialize_entry("filename", value)?;
+        }
+        if let Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        if let Some(value) = &self.require_signed_urls {
+            map.serialize_entry("requireSignedURLs", value)?;
+        }
+        if let Some(value) = &self.uploaded {
+            map.serialize_entry("uploaded", value)?;
+        }
+        if let Some(value) = &self.variants {
+            map.serialize_entry("variants", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::Object::decode(
+            deserializer,
+            |object| {
+                Ok(Self {
+                    id: object.optional("id")?,
+                    creator: object.optional("creator")?,
+                    filename: object.optional("filename")?,
+                    meta: object.optional("meta")?,
+                    require_signed_urls: object.optional("requireSignedURLs")?,
+                    uploaded: object.optional("uploaded")?,
+                    variants: object.optional("variants")?,
+                    extra: object.rest(),
+                })
+            },
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImagesV1EditError4xx {
     pub errors: Vec<ImagesV1EditError4xxErrorsItem>,
@@ -52,32 +90,129 @@ pub struct ImagesV1EditError4xx {
     /// Whether the call succeeded.
     pub success: bool,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "testing", derive(Serialize))]
+#[cfg(feature = "testing")]
+impl serde::Serialize for ImagesV1EditError4xx {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("errors", &self.errors)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.serialize_entry("result", &self.result)?;
+        map.serialize_entry("success", &self.success)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImagesV1EditError4xx {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::Object::decode(
+            deserializer,
+            |object| {
+                Ok(Self {
+                    errors: object.required("errors")?,
+                    messages: object.required("messages")?,
+                    result: object.optional("result")?,
+                    success: object.required("success")?,
+                    extra: object.rest(),
+                })
+            },
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImagesV1EditError4xxErrorsItem {
     pub code: i64,
     pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ImagesV1EditError4xxErrorsItemSource>,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "testing", derive(Serialize))]
+#[cfg(feature = "testing")]
+impl serde::Serialize for ImagesV1EditError4xxErrorsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.documentation_url {
+            map.serialize_entry("documentation_url", value)?;
+        }
+        if let Some(value) = &self.source {
+            map.serialize_entry("source", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImagesV1EditError4xxErrorsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::Object::decode(
+            deserializer,
+            |object| {
+                Ok(Self {
+                    code: object.required("code")?,
+                    message: object.required("message")?,
+                    documentation_url: object.optional("documentation_url")?,
+                    source: object.optional("source")?,
+                    extra: object.rest(),
+                })
+            },
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImagesV1EditError4xxErrorsItemSource {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "testing")]
+impl serde::Serialize for ImagesV1EditError4xxErrorsItemSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.pointer {
+            map.serialize_entry("pointer", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImagesV1EditError4xxErrorsItemSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::Object::decode(
+            deserializer,
+            |object| {
+                Ok(Self {
+                    pointer: object.optional("pointer")?,
+                    extra: object.rest(),
+                })
+            },
+        )
+    }
 }

@@ -96,28 +96,19 @@ impl<'a> AdviceMock<'a> {
 }
 
 /// Parameters of [`Advice::new`].
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AdviceNewParams {
     /// Path parameter `shop_id`.
-    #[serde(skip)]
     pub shop_id: String,
     /// Header parameter `X-Shop-Pin`. The shop's PIN, a secret.
-    #[serde(skip)]
     pub x_shop_pin: Option<String>,
     pub question: String,
     /// The customer's session, sent and never shown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_token: Option<String>,
     /// Whether to answer as server-sent events.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub stream: Option<Option<bool>>,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -131,6 +122,24 @@ impl std::fmt::Debug for AdviceNewParams {
             .field("stream", &self.stream)
             .field("extra", &self.extra)
             .finish()
+    }
+}
+
+impl serde::Serialize for AdviceNewParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("question", &self.question)?;
+        if let Some(value) = &self.session_token {
+            map.serialize_entry("session_token", value)?;
+        }
+        if let Some(value) = &self.stream {
+            map.serialize_entry("stream", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 

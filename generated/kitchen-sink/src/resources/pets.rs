@@ -469,23 +469,38 @@ impl PetsListParams {
 }
 
 /// Parameters of [`Pets::new`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PetsNewParams {
     /// Path parameter `shop_id`.
-    #[serde(skip)]
     pub shop_id: String,
     pub name: String,
     /// What kind of animal a pet is.
     pub kind: super::types::PetKind,
     /// A property named after a keyword.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<super::types::Pet>,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PetsNewParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("kind", &self.kind)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 
 #[allow(clippy::wrong_self_convention)]
@@ -560,26 +575,37 @@ impl PetsDeleteParams {
 }
 
 /// Parameters of [`Pets::edit`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PetsEditParams {
     /// Path parameter `shop_id`.
-    #[serde(skip)]
     pub shop_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub nickname: Option<Option<String>>,
     /// What kind of animal a pet is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<super::types::PetKind>,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PetsEditParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 
 #[allow(clippy::wrong_self_convention)]

@@ -4,18 +4,44 @@
 #[allow(unused_imports)]
 use super::*;
 
-#[allow(unused_imports)]
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "testing", derive(Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Point {
     pub lat: f64,
     pub lon: f64,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Point {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("lat", &self.lat)?;
+        map.serialize_entry("lon", &self.lon)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "testing")]
+impl<'de> serde::Deserialize<'de> for Point {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::Object::decode(
+            deserializer,
+            |object| {
+                Ok(Self {
+                    lat: object.required("lat")?,
+                    lon: object.required("lon")?,
+                    extra: object.rest(),
+                })
+            },
+        )
+    }
 }
 
 #[allow(clippy::wrong_self_convention)]
@@ -42,17 +68,48 @@ impl Point {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "testing", derive(Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchGetFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<SearchGetFilterSize>,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for SearchGetFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "testing")]
+impl<'de> serde::Deserialize<'de> for SearchGetFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::Object::decode(
+            deserializer,
+            |object| {
+                Ok(Self {
+                    color: object.optional("color")?,
+                    size: object.optional("size")?,
+                    extra: object.rest(),
+                })
+            },
+        )
+    }
 }
 
 #[allow(clippy::wrong_self_convention)]
@@ -70,17 +127,48 @@ impl SearchGetFilter {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "testing", derive(Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchGetFilterSize {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for SearchGetFilterSize {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.min {
+            map.serialize_entry("min", value)?;
+        }
+        if let Some(value) = &self.max {
+            map.serialize_entry("max", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "testing")]
+impl<'de> serde::Deserialize<'de> for SearchGetFilterSize {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::Object::decode(
+            deserializer,
+            |object| {
+                Ok(Self {
+                    min: object.optional("min")?,
+                    max: object.optional("max")?,
+                    extra: object.rest(),
+                })
+            },
+        )
+    }
 }
 
 #[allow(clippy::wrong_self_convention)]
@@ -98,17 +186,48 @@ impl SearchGetFilterSize {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "testing", derive(Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchGetOptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub debug: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for SearchGetOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.debug {
+            map.serialize_entry("debug", value)?;
+        }
+        if let Some(value) = &self.page {
+            map.serialize_entry("page", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "testing")]
+impl<'de> serde::Deserialize<'de> for SearchGetOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::Object::decode(
+            deserializer,
+            |object| {
+                Ok(Self {
+                    debug: object.optional("debug")?,
+                    page: object.optional("page")?,
+                    extra: object.rest(),
+                })
+            },
+        )
+    }
 }
 
 #[allow(clippy::wrong_self_convention)]

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::download::ByteStream;
 use super::error::{api_error, decode_error, Error};
+use super::json::from_json;
 use super::vendor::Envelope;
 
 /// A 2xx response, borrowed while it is decoded.
@@ -56,25 +57,22 @@ impl<T> Copy for Decoder<T> {}
 /// The JSON body as `T` (an empty body decodes as `null`).
 pub(crate) fn decode_json<T: DeserializeOwned>(reply: &Reply<'_>) -> Decoded<T> {
     let body = if reply.body.iter().all(u8::is_ascii_whitespace) { &b"null"[..] } else { reply.body };
-    serde_json::from_slice(body).map(|value| (value, None)).map_err(|e| reply.decode_error(e))
+    from_json(body).map(|value| (value, None)).map_err(|e| reply.decode_error(e))
 }
 
 /// The `result` of a `{success, errors, messages, result, result_info}` envelope as `T`.
 pub(crate) fn decode_enveloped<T: DeserializeOwned>(reply: &Reply<'_>) -> Decoded<T> {
-    match serde_json::from_slice::<Envelope<T>>(reply.body) {
+    let (result, result_info) = read_envelope(reply)?;
+    T::deserialize(result).map(|value| (value, result_info)).map_err(|e| reply.decode_error(e))
+}
+
+/// An envelope's `result` (absent: `null`) and `result_info`, or its error: `"success":
+/// false` is one whatever the status. Not generic: the envelope is read once for every type.
+fn read_envelope(reply: &Reply<'_>) -> Result<(Value, Option<Value>), Error> {
+    match serde_json::from_slice::<Envelope>(reply.body) {
         Ok(Envelope { success: Some(false), .. }) => Err(reply.api_error()),
-        Ok(Envelope { result: Some(result), result_info, .. }) => Ok((result, result_info)),
-        Ok(Envelope { result: None, result_info, .. }) => {
-            T::deserialize(Value::Null).map(|value| (value, result_info)).map_err(|e| reply.decode_error(e))
-        }
-        Err(e) => {
-            // An envelope whose `result` does not decode may still say `success: false`.
-            let envelope = serde_json::from_slice::<Envelope<serde::de::IgnoredAny>>(reply.body);
-            match envelope {
-                Ok(Envelope { success: Some(false), .. }) => Err(reply.api_error()),
-                _ => Err(reply.decode_error(e)),
-            }
-        }
+        Ok(Envelope { result, result_info, .. }) => Ok((result.unwrap_or(Value::Null), result_info)),
+        Err(e) => Err(reply.decode_error(e)),
     }
 }
 

@@ -37,11 +37,12 @@ pub(crate) const ERROR_MESSAGE_AT: &[&str] =
 /// A `{success, errors, messages, result, result_info}` envelope: the parts a success needs
 /// (`errors` and `messages` are read only for a failure, from the whole body).
 #[derive(Deserialize)]
-pub(crate) struct Envelope<R> {
+pub(crate) struct Envelope {
     /// `false` makes the response an error, whatever its status.
     pub(crate) success: Option<bool>,
-    /// The value.
-    pub(crate) result: Option<R>,
+    /// The value, decoded as the call's type afterwards (so this is read by one decoder
+    /// for every type).
+    pub(crate) result: Option<Value>,
     /// Page numbers, counts, cursors.
     pub(crate) result_info: Option<Value>,
 }

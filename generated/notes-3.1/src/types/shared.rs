@@ -4,67 +4,130 @@
 #[allow(unused_imports)]
 use super::*;
 
-#[allow(unused_imports)]
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[cfg_attr(feature = "testing", derive(Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Note {
     pub id: String,
     pub title: String,
     /// The text; null once cleared.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub body: Option<Option<String>>,
     pub kind: NoteKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub color: Option<Option<NoteColor>>,
     /// Bytes, or "unknown".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<NoteSize>,
     /// Who wrote it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<Person>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub reviewer: Option<Option<Person>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<Vec<serde_json::Value>>,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
-#[cfg_attr(feature = "testing", derive(Serialize))]
+#[cfg(feature = "testing")]
+impl serde::Serialize for Note {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("title", &self.title)?;
+        if let Some(value) = &self.body {
+            map.serialize_entry("body", value)?;
+        }
+        map.serialize_entry("kind", &self.kind)?;
+        if let Some(value) = &self.pinned {
+            map.serialize_entry("pinned", value)?;
+        }
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.author {
+            map.serialize_entry("author", value)?;
+        }
+        if let Some(value) = &self.reviewer {
+            map.serialize_entry("reviewer", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        if let Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let Some(value) = &self.thumbnail {
+            map.serialize_entry("thumbnail", value)?;
+        }
+        if let Some(value) = &self.place {
+            map.serialize_entry("place", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Note {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::Object::decode(
+            deserializer,
+            |object| {
+                Ok(Self {
+                    id: object.required("id")?,
+                    title: object.required("title")?,
+                    body: object.optional_nullable("body")?,
+                    kind: object.required("kind")?,
+                    pinned: object.optional("pinned")?,
+                    color: object.optional_nullable("color")?,
+                    size: object.optional("size")?,
+                    author: object.optional("author")?,
+                    reviewer: object.optional_nullable("reviewer")?,
+                    labels: object.optional("labels")?,
+                    created: object.optional("created")?,
+                    thumbnail: object.optional("thumbnail")?,
+                    place: object.optional("place")?,
+                    extra: object.rest(),
+                })
+            },
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NoteColor {
-    #[serde(rename = "red")]
     Red,
-    #[serde(rename = "green")]
     Green,
     /// A value this SDK does not know, kept as it was sent.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(feature = "testing")]
+impl serde::Serialize for NoteColor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NoteColor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let wire = <String as serde::Deserialize>::deserialize(deserializer)?;
+        let value = match wire.as_str() {
+            "red" => Self::Red,
+            "green" => Self::Green,
+            _ => Self::Unknown(wire),
+        };
+        Ok(value)
+    }
 }
 
 impl NoteColor {
@@ -84,27 +147,74 @@ impl std::fmt::Display for NoteColor {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "testing", derive(Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NoteDeletedWebhookPayload {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<chrono::DateTime<chrono::Utc>>,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
-#[cfg_attr(feature = "testing", derive(Serialize))]
+#[cfg(feature = "testing")]
+impl serde::Serialize for NoteDeletedWebhookPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.at {
+            map.serialize_entry("at", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NoteDeletedWebhookPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::Object::decode(
+            deserializer,
+            |object| {
+                Ok(Self {
+                    id: object.required("id")?,
+                    at: object.optional("at")?,
+                    extra: object.rest(),
+                })
+            },
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NoteKind {
-    #[serde(rename = "note")]
     Note,
     /// A value this SDK does not know, kept as it was sent.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(feature = "testing")]
+impl serde::Serialize for NoteKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NoteKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let wire = <String as serde::Deserialize>::deserialize(deserializer)?;
+        let value = match wire.as_str() {
+            "note" => Self::Note,
+            _ => Self::Unknown(wire),
+        };
+        Ok(value)
+    }
 }
 
 impl NoteKind {
@@ -124,9 +234,7 @@ impl std::fmt::Display for NoteKind {
 }
 
 /// Bytes, or "unknown".
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[cfg_attr(feature = "testing", derive(Serialize))]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum NoteSize {
@@ -134,14 +242,70 @@ pub enum NoteSize {
     String(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "testing", derive(Serialize))]
+#[cfg(feature = "testing")]
+impl serde::Serialize for NoteSize {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(value) => serde::Serialize::serialize(value, serializer),
+            Self::String(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NoteSize {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let variants: &[super::runtime::UnionVariant<Self>] = &[
+            |value| <i64 as serde::Deserialize>::deserialize(value).map(Self::Integer),
+            |value| <String as serde::Deserialize>::deserialize(value).map(Self::String),
+        ];
+        super::runtime::untagged(value, variants, "NoteSize")
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Person {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Fields the spec does not describe: kept when decoding, sent when encoding.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "testing")]
+impl serde::Serialize for Person {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Person {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::Object::decode(
+            deserializer,
+            |object| {
+                Ok(Self {
+                    name: object.required("name")?,
+                    email: object.optional("email")?,
+                    extra: object.rest(),
+                })
+            },
+        )
+    }
 }
