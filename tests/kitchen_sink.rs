@@ -291,9 +291,10 @@ async fn unions_decode_each_shape_and_encode_back() {
     ]);
     let server = server_answering(ResponseTemplate::new(200).set_body_json(pets)).await;
     let result = basic_client(&server).pets().list(PetsListParams::new("s")).await;
-    // The third owner is neither a string nor a Person (no name): decoding says so.
+    // The third owner is neither a string nor a Person (no name): decoding says so, and where.
     let err = result.unwrap_err();
-    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    let Error::Decode { message, .. } = &err else { panic!("expected Error::Decode, got {err:?}") };
+    assert_eq!(message, "owner: data did not match any variant of untagged enum PetOwner");
 
     let pets = json!([
         {"id": 1, "name": "Rex", "owner": {"name": "Ann", "email": "ann@example.com"}},
@@ -665,4 +666,19 @@ async fn every_retry_setting_is_also_an_option_of_the_call() {
     let (server, client) = ordering().await;
     assert!(client.orders().new(order()).retry_writes(true).max_retries(0).await.is_err());
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn decode_errors_name_the_field() {
+    // A required field absent, and a field of the wrong type one level down.
+    for (pets, expected) in [
+        (json!([{"id": 1}]), "missing field `name`"),
+        (json!([{"id": 1, "name": "Rex", "owner": {"name": 7}}]), "owner: data did not match any variant"),
+        (json!([{"id": "one", "name": "Rex"}]), "id: invalid type: string \"one\", expected i64"),
+    ] {
+        let server = server_answering(ResponseTemplate::new(200).set_body_json(pets)).await;
+        let err = basic_client(&server).pets().list(PetsListParams::new("s")).await.unwrap_err();
+        let Error::Decode { message, .. } = &err else { panic!("expected Error::Decode, got {err:?}") };
+        assert!(message.starts_with(expected), "{message}");
+    }
 }

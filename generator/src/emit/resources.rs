@@ -320,7 +320,7 @@ fn params_struct(op: &Operation, names: &BTreeMap<&[String], String>) -> Option<
     let serialize = match &op.body {
         Some(Body::Fields { fields, extra }) => {
             let fields: Vec<&crate::ir::Field> = fields.iter().collect();
-            Some(ty_emit::serialize_struct(&name, &fields, extra))
+            Some(ty_emit::serialize_struct(&name, &fields, extra, From::Sibling))
         }
         _ => None,
     };

@@ -161,17 +161,19 @@ pub(super) fn field(f: &Field, from: From) -> TokenStream {
 /// that are set (an `Option` left `None` is not sent; `Some(None)` is `null`) and then
 /// the extra ones. Written out rather than derived: serde's derive for a struct with a
 /// flattened map writes the same object with much more code.
-pub(super) fn serialize_struct(name: &proc_macro2::Ident, fields: &[&Field], extra: &str) -> TokenStream {
+pub(super) fn serialize_struct(name: &proc_macro2::Ident, fields: &[&Field], extra: &str, from: From) -> TokenStream {
+    let runtime = match from {
+        From::Types => quote!(super::runtime),
+        From::Sibling => quote!(runtime),
+    };
     let entries = fields.iter().map(|f| {
         let field = ident(&f.rust);
         let wire = &f.wire;
         match f.presence {
             Presence::Required | Presence::RequiredNullable => quote!(map.serialize_entry(#wire, &self.#field)?;),
-            Presence::Optional | Presence::OptionalNullable => quote! {
-                if let Some(value) = &self.#field {
-                    map.serialize_entry(#wire, value)?;
-                }
-            },
+            Presence::Optional | Presence::OptionalNullable => {
+                quote!(#runtime::entry_opt(&mut map, #wire, &self.#field)?;)
+            }
         }
     });
     let extra = ident(extra);
@@ -291,7 +293,7 @@ pub(super) fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
             let impls = serde_impls(
                 def.direction,
                 cfg,
-                serialize_struct(&name, &described, extra),
+                serialize_struct(&name, &described, extra, From::Types),
                 deserialize_struct(&name, &described, extra),
             );
             quote! {

@@ -92,3 +92,16 @@ impl Object {
 fn field<T: DeserializeOwned>(key: &str, value: Value) -> Result<T, serde_json::Error> {
     T::deserialize(value).map_err(|e| serde::de::Error::custom(format_args!("{key}: {e}")))
 }
+
+/// Writes `key: value` into `map` when `value` is set: a generated struct's optional field,
+/// left out when it is `None` (one of `Option<Option<T>>` is `null` when `Some(None)`).
+pub fn entry_opt<M: serde::ser::SerializeMap, T: serde::Serialize>(
+    map: &mut M,
+    key: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(value) => map.serialize_entry(key, value),
+        None => Ok(()),
+    }
+}

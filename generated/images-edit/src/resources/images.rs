@@ -116,15 +116,9 @@ impl serde::Serialize for V1EditParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.creator {
-            map.serialize_entry("creator", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.require_signed_urls {
-            map.serialize_entry("requireSignedURLs", value)?;
-        }
+        runtime::entry_opt(&mut map, "creator", &self.creator)?;
+        runtime::entry_opt(&mut map, "metadata", &self.metadata)?;
+        runtime::entry_opt(&mut map, "requireSignedURLs", &self.require_signed_urls)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

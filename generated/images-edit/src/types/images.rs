@@ -31,27 +31,17 @@ impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.creator {
-            map.serialize_entry("creator", value)?;
-        }
-        if let Some(value) = &self.filename {
-            map.serialize_entry("filename", value)?;
-        }
-        if let Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        if let Some(value) = &self.require_signed_urls {
-            map.serialize_entry("requireSignedURLs", value)?;
-        }
-        if let Some(value) = &self.uploaded {
-            map.serialize_entry("uploaded", value)?;
-        }
-        if let Some(value) = &self.variants {
-            map.serialize_entry("variants", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "id", &self.id)?;
+        super::runtime::entry_opt(&mut map, "creator", &self.creator)?;
+        super::runtime::entry_opt(&mut map, "filename", &self.filename)?;
+        super::runtime::entry_opt(&mut map, "meta", &self.meta)?;
+        super::runtime::entry_opt(
+            &mut map,
+            "requireSignedURLs",
+            &self.require_signed_urls,
+        )?;
+        super::runtime::entry_opt(&mut map, "uploaded", &self.uploaded)?;
+        super::runtime::entry_opt(&mut map, "variants", &self.variants)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -146,12 +136,12 @@ impl serde::Serialize for ImagesV1EditError4xxErrorsItem {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("code", &self.code)?;
         map.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.documentation_url {
-            map.serialize_entry("documentation_url", value)?;
-        }
-        if let Some(value) = &self.source {
-            map.serialize_entry("source", value)?;
-        }
+        super::runtime::entry_opt(
+            &mut map,
+            "documentation_url",
+            &self.documentation_url,
+        )?;
+        super::runtime::entry_opt(&mut map, "source", &self.source)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -191,9 +181,7 @@ impl serde::Serialize for ImagesV1EditError4xxErrorsItemSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.pointer {
-            map.serialize_entry("pointer", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "pointer", &self.pointer)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

@@ -1361,9 +1361,11 @@ impl serde::Serialize for V1VariantsNewParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.never_require_signed_urls {
-            map.serialize_entry("neverRequireSignedURLs", value)?;
-        }
+        runtime::entry_opt(
+            &mut map,
+            "neverRequireSignedURLs",
+            &self.never_require_signed_urls,
+        )?;
         map.serialize_entry("options", &self.options)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
@@ -1492,9 +1494,11 @@ impl serde::Serialize for V1VariantsEditParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.never_require_signed_urls {
-            map.serialize_entry("neverRequireSignedURLs", value)?;
-        }
+        runtime::entry_opt(
+            &mut map,
+            "neverRequireSignedURLs",
+            &self.never_require_signed_urls,
+        )?;
         map.serialize_entry("options", &self.options)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
@@ -1617,15 +1621,9 @@ impl serde::Serialize for V1EditParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.creator {
-            map.serialize_entry("creator", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.require_signed_urls {
-            map.serialize_entry("requireSignedURLs", value)?;
-        }
+        runtime::entry_opt(&mut map, "creator", &self.creator)?;
+        runtime::entry_opt(&mut map, "metadata", &self.metadata)?;
+        runtime::entry_opt(&mut map, "requireSignedURLs", &self.require_signed_urls)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

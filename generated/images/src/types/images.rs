@@ -78,27 +78,17 @@ impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.creator {
-            map.serialize_entry("creator", value)?;
-        }
-        if let Some(value) = &self.filename {
-            map.serialize_entry("filename", value)?;
-        }
-        if let Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        if let Some(value) = &self.require_signed_urls {
-            map.serialize_entry("requireSignedURLs", value)?;
-        }
-        if let Some(value) = &self.uploaded {
-            map.serialize_entry("uploaded", value)?;
-        }
-        if let Some(value) = &self.variants {
-            map.serialize_entry("variants", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "id", &self.id)?;
+        super::runtime::entry_opt(&mut map, "creator", &self.creator)?;
+        super::runtime::entry_opt(&mut map, "filename", &self.filename)?;
+        super::runtime::entry_opt(&mut map, "meta", &self.meta)?;
+        super::runtime::entry_opt(
+            &mut map,
+            "requireSignedURLs",
+            &self.require_signed_urls,
+        )?;
+        super::runtime::entry_opt(&mut map, "uploaded", &self.uploaded)?;
+        super::runtime::entry_opt(&mut map, "variants", &self.variants)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -144,12 +134,8 @@ impl serde::Serialize for ImageKeys {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "name", &self.name)?;
+        super::runtime::entry_opt(&mut map, "value", &self.value)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -187,9 +173,7 @@ impl serde::Serialize for ImageKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.keys {
-            map.serialize_entry("keys", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "keys", &self.keys)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -232,9 +216,11 @@ impl serde::Serialize for ImageVariantDefinition {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.never_require_signed_urls {
-            map.serialize_entry("neverRequireSignedURLs", value)?;
-        }
+        super::runtime::entry_opt(
+            &mut map,
+            "neverRequireSignedURLs",
+            &self.never_require_signed_urls,
+        )?;
         map.serialize_entry("options", &self.options)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
@@ -474,9 +460,7 @@ impl serde::Serialize for ImageVariantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.variant {
-            map.serialize_entry("variant", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "variant", &self.variant)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -514,9 +498,7 @@ impl serde::Serialize for ImageVariantsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.variants {
-            map.serialize_entry("variants", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "variants", &self.variants)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -553,9 +535,7 @@ impl serde::Serialize for ImagesStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.count {
-            map.serialize_entry("count", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "count", &self.count)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -595,12 +575,8 @@ impl serde::Serialize for ImagesStatsCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allowed {
-            map.serialize_entry("allowed", value)?;
-        }
-        if let Some(value) = &self.current {
-            map.serialize_entry("current", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "allowed", &self.allowed)?;
+        super::runtime::entry_opt(&mut map, "current", &self.current)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -643,12 +619,12 @@ impl serde::Serialize for ImagesV1ListError4xxErrorsItem {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("code", &self.code)?;
         map.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.documentation_url {
-            map.serialize_entry("documentation_url", value)?;
-        }
-        if let Some(value) = &self.source {
-            map.serialize_entry("source", value)?;
-        }
+        super::runtime::entry_opt(
+            &mut map,
+            "documentation_url",
+            &self.documentation_url,
+        )?;
+        super::runtime::entry_opt(&mut map, "source", &self.source)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -688,9 +664,7 @@ impl serde::Serialize for ImagesV1ListError4xxErrorsItemSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.pointer {
-            map.serialize_entry("pointer", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "pointer", &self.pointer)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -727,9 +701,7 @@ impl serde::Serialize for ImagesV1ListResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.images {
-            map.serialize_entry("images", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "images", &self.images)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -769,12 +741,8 @@ impl serde::Serialize for ImagesV2DirectUploadsNewResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.upload_url {
-            map.serialize_entry("uploadURL", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "id", &self.id)?;
+        super::runtime::entry_opt(&mut map, "uploadURL", &self.upload_url)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -814,12 +782,12 @@ impl serde::Serialize for ImagesV2ListResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.continuation_token {
-            map.serialize_entry("continuation_token", value)?;
-        }
-        if let Some(value) = &self.images {
-            map.serialize_entry("images", value)?;
-        }
+        super::runtime::entry_opt(
+            &mut map,
+            "continuation_token",
+            &self.continuation_token,
+        )?;
+        super::runtime::entry_opt(&mut map, "images", &self.images)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

@@ -130,12 +130,8 @@ impl serde::Serialize for AdviceNewParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("question", &self.question)?;
-        if let Some(value) = &self.session_token {
-            map.serialize_entry("session_token", value)?;
-        }
-        if let Some(value) = &self.stream {
-            map.serialize_entry("stream", value)?;
-        }
+        runtime::entry_opt(&mut map, "session_token", &self.session_token)?;
+        runtime::entry_opt(&mut map, "stream", &self.stream)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

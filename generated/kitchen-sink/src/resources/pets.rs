@@ -490,12 +490,8 @@ impl serde::Serialize for PetsNewParams {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("kind", &self.kind)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.parent {
-            map.serialize_entry("parent", value)?;
-        }
+        runtime::entry_opt(&mut map, "type", &self.r#type)?;
+        runtime::entry_opt(&mut map, "parent", &self.parent)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -592,15 +588,9 @@ impl serde::Serialize for PetsEditParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.nickname {
-            map.serialize_entry("nickname", value)?;
-        }
-        if let Some(value) = &self.kind {
-            map.serialize_entry("kind", value)?;
-        }
+        runtime::entry_opt(&mut map, "name", &self.name)?;
+        runtime::entry_opt(&mut map, "nickname", &self.nickname)?;
+        runtime::entry_opt(&mut map, "kind", &self.kind)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

@@ -57,9 +57,7 @@ impl serde::Serialize for AdviceChunk {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("delta", &self.delta)?;
-        if let Some(value) = &self.index {
-            map.serialize_entry("index", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "index", &self.index)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

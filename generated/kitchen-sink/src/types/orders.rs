@@ -17,12 +17,8 @@ impl serde::Serialize for OrdersNewLinesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.price {
-            map.serialize_entry("price", value)?;
-        }
-        if let Some(value) = &self.qty {
-            map.serialize_entry("qty", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "price", &self.price)?;
+        super::runtime::entry_opt(&mut map, "qty", &self.qty)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -76,9 +72,7 @@ impl serde::Serialize for OrdersNewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "id", &self.id)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

@@ -18,9 +18,7 @@ impl serde::Serialize for Person {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "email", &self.email)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -92,24 +90,12 @@ impl serde::Serialize for Pet {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.nickname {
-            map.serialize_entry("nickname", value)?;
-        }
-        if let Some(value) = &self.kind {
-            map.serialize_entry("kind", value)?;
-        }
-        if let Some(value) = &self.born {
-            map.serialize_entry("born", value)?;
-        }
-        if let Some(value) = &self.parent {
-            map.serialize_entry("parent", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.owner {
-            map.serialize_entry("owner", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "nickname", &self.nickname)?;
+        super::runtime::entry_opt(&mut map, "kind", &self.kind)?;
+        super::runtime::entry_opt(&mut map, "born", &self.born)?;
+        super::runtime::entry_opt(&mut map, "parent", &self.parent)?;
+        super::runtime::entry_opt(&mut map, "tags", &self.tags)?;
+        super::runtime::entry_opt(&mut map, "owner", &self.owner)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -344,9 +330,7 @@ impl serde::Serialize for PetsNewError4xxError {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", &self.r#type)?;
         map.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "fields", &self.fields)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -389,14 +373,10 @@ impl serde::Serialize for Problem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "type", &self.r#type)?;
         map.serialize_entry("title", &self.title)?;
         map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.detail {
-            map.serialize_entry("detail", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "detail", &self.detail)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

@@ -81,12 +81,8 @@ impl serde::Serialize for SearchGetFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.color {
-            map.serialize_entry("color", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "color", &self.color)?;
+        super::runtime::entry_opt(&mut map, "size", &self.size)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -140,12 +136,8 @@ impl serde::Serialize for SearchGetFilterSize {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.min {
-            map.serialize_entry("min", value)?;
-        }
-        if let Some(value) = &self.max {
-            map.serialize_entry("max", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "min", &self.min)?;
+        super::runtime::entry_opt(&mut map, "max", &self.max)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -199,12 +191,8 @@ impl serde::Serialize for SearchGetOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.debug {
-            map.serialize_entry("debug", value)?;
-        }
-        if let Some(value) = &self.page {
-            map.serialize_entry("page", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "debug", &self.debug)?;
+        super::runtime::entry_opt(&mut map, "page", &self.page)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

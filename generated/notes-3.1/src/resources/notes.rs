@@ -191,9 +191,7 @@ impl serde::Serialize for NotesNewParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("title", &self.title)?;
-        if let Some(value) = &self.body {
-            map.serialize_entry("body", value)?;
-        }
+        runtime::entry_opt(&mut map, "body", &self.body)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

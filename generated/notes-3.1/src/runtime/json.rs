@@ -22,11 +22,7 @@ pub type UnionVariant<T> = fn(Value) -> Result<T, serde_json::Error>;
 
 /// The first of `variants` that decodes `value`, for a generated union (what serde's
 /// `#[serde(untagged)]` does, on a [`Value`]); the error names the union.
-pub fn untagged<T>(
-    value: Value,
-    variants: &[UnionVariant<T>],
-    name: &str,
-) -> Result<T, String> {
+pub fn untagged<T>(value: Value, variants: &[UnionVariant<T>], name: &str) -> Result<T, String> {
     if let Some((last, rest)) = variants.split_last() {
         for variant in rest {
             if let Ok(decoded) = variant(value.clone()) {
@@ -98,4 +94,17 @@ impl Object {
 /// (`meta: owner: invalid type: …`).
 fn field<T: DeserializeOwned>(key: &str, value: Value) -> Result<T, serde_json::Error> {
     T::deserialize(value).map_err(|e| serde::de::Error::custom(format_args!("{key}: {e}")))
+}
+
+/// Writes `key: value` into `map` when `value` is set: a generated struct's optional field,
+/// left out when it is `None` (one of `Option<Option<T>>` is `null` when `Some(None)`).
+pub fn entry_opt<M: serde::ser::SerializeMap, T: serde::Serialize>(
+    map: &mut M,
+    key: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(value) => map.serialize_entry(key, value),
+        None => Ok(()),
+    }
 }

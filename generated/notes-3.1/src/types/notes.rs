@@ -19,9 +19,7 @@ impl serde::Serialize for NotesNewError {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.retryable {
-            map.serialize_entry("retryable", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "retryable", &self.retryable)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

@@ -34,37 +34,17 @@ impl serde::Serialize for Note {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("title", &self.title)?;
-        if let Some(value) = &self.body {
-            map.serialize_entry("body", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "body", &self.body)?;
         map.serialize_entry("kind", &self.kind)?;
-        if let Some(value) = &self.pinned {
-            map.serialize_entry("pinned", value)?;
-        }
-        if let Some(value) = &self.color {
-            map.serialize_entry("color", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        if let Some(value) = &self.author {
-            map.serialize_entry("author", value)?;
-        }
-        if let Some(value) = &self.reviewer {
-            map.serialize_entry("reviewer", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("labels", value)?;
-        }
-        if let Some(value) = &self.created {
-            map.serialize_entry("created", value)?;
-        }
-        if let Some(value) = &self.thumbnail {
-            map.serialize_entry("thumbnail", value)?;
-        }
-        if let Some(value) = &self.place {
-            map.serialize_entry("place", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "pinned", &self.pinned)?;
+        super::runtime::entry_opt(&mut map, "color", &self.color)?;
+        super::runtime::entry_opt(&mut map, "size", &self.size)?;
+        super::runtime::entry_opt(&mut map, "author", &self.author)?;
+        super::runtime::entry_opt(&mut map, "reviewer", &self.reviewer)?;
+        super::runtime::entry_opt(&mut map, "labels", &self.labels)?;
+        super::runtime::entry_opt(&mut map, "created", &self.created)?;
+        super::runtime::entry_opt(&mut map, "thumbnail", &self.thumbnail)?;
+        super::runtime::entry_opt(&mut map, "place", &self.place)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -162,9 +142,7 @@ impl serde::Serialize for NoteDeletedWebhookPayload {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.at {
-            map.serialize_entry("at", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "at", &self.at)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -283,9 +261,7 @@ impl serde::Serialize for Person {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "email", &self.email)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

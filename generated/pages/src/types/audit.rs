@@ -59,9 +59,7 @@ impl serde::Serialize for AuditListResponse {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entries", &self.entries)?;
-        if let Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "meta", &self.meta)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

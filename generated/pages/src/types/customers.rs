@@ -19,9 +19,7 @@ impl serde::Serialize for Customer {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "name", &self.name)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -62,15 +60,9 @@ impl serde::Serialize for CustomersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.count {
-            map.serialize_entry("count", value)?;
-        }
-        if let Some(value) = &self.next {
-            map.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.previous {
-            map.serialize_entry("previous", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "count", &self.count)?;
+        super::runtime::entry_opt(&mut map, "next", &self.next)?;
+        super::runtime::entry_opt(&mut map, "previous", &self.previous)?;
         map.serialize_entry("results", &self.results)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;

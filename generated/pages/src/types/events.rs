@@ -59,9 +59,7 @@ impl serde::Serialize for EventsListResponsePagination {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("count", &self.count)?;
-        if let Some(value) = &self.next {
-            map.serialize_entry("next", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "next", &self.next)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

@@ -19,9 +19,7 @@ impl serde::Serialize for Order {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.total {
-            map.serialize_entry("total", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "total", &self.total)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -65,12 +63,8 @@ impl serde::Serialize for OrdersListResponse {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("object", &self.object)?;
         map.serialize_entry("data", &self.data)?;
-        if let Some(value) = &self.first_id {
-            map.serialize_entry("first_id", value)?;
-        }
-        if let Some(value) = &self.last_id {
-            map.serialize_entry("last_id", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "first_id", &self.first_id)?;
+        super::runtime::entry_opt(&mut map, "last_id", &self.last_id)?;
         map.serialize_entry("has_more", &self.has_more)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;

@@ -61,9 +61,11 @@ impl serde::Serialize for ReviewsListResponse {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("ok", &self.ok)?;
         map.serialize_entry("reviews", &self.reviews)?;
-        if let Some(value) = &self.response_metadata {
-            map.serialize_entry("response_metadata", value)?;
-        }
+        super::runtime::entry_opt(
+            &mut map,
+            "response_metadata",
+            &self.response_metadata,
+        )?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -102,9 +104,7 @@ impl serde::Serialize for ReviewsListResponseResponseMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.next_cursor {
-            map.serialize_entry("next_cursor", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "next_cursor", &self.next_cursor)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

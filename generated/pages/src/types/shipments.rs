@@ -56,9 +56,7 @@ impl serde::Serialize for ShipmentsListResponse {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("shipments", &self.shipments)?;
-        if let Some(value) = &self.continue_from {
-            map.serialize_entry("continue_from", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "continue_from", &self.continue_from)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

@@ -19,9 +19,7 @@ impl serde::Serialize for WarehousesListResponse {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("warehouses", &self.warehouses)?;
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "links", &self.links)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -59,9 +57,7 @@ impl serde::Serialize for WarehousesListResponseLinks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.next {
-            map.serialize_entry("next", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "next", &self.next)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

@@ -257,9 +257,7 @@ impl serde::Serialize for OrdersNewParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("item", &self.item)?;
-        if let Some(value) = &self.quantity {
-            map.serialize_entry("quantity", value)?;
-        }
+        runtime::entry_opt(&mut map, "quantity", &self.quantity)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }

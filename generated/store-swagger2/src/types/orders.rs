@@ -19,9 +19,7 @@ impl serde::Serialize for Error {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "code", &self.code)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -64,12 +62,8 @@ impl serde::Serialize for Order {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        if let Some(value) = &self.placed {
-            map.serialize_entry("placed", value)?;
-        }
+        super::runtime::entry_opt(&mut map, "note", &self.note)?;
+        super::runtime::entry_opt(&mut map, "placed", &self.placed)?;
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
