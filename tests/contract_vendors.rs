@@ -6,9 +6,10 @@
 //! must decode.
 //!
 //! The SDKs are generated into `target/contract-vendors/` with a small
-//! driver program (below) and built there in a target directory of their
-//! own (the outer `cargo test` holds the workspace's): about a minute the
-//! first time, seconds after. The specs are read from `../shared/specs/corpus`.
+//! driver program (below) and built in `target/outside` (the outer `cargo
+//! test` holds the workspace's target directory; the SDKs built outside the
+//! workspace share this one and its dependencies), without debug info: under
+//! a minute the first time, seconds after. The specs are read from `../shared/specs/corpus`.
 
 #[path = "contract/prism.rs"]
 mod prism;
@@ -123,7 +124,11 @@ fn twilio_slack_and_spotify_sdks_send_what_their_specs_accept() {
     let build = Command::new(env!("CARGO"))
         .args(["build", "--offline", "--quiet"])
         .current_dir(work.join("driver"))
-        .env("CARGO_TARGET_DIR", work.join("target"))
+        // The target directory of the outside-the-workspace builds (generator/tests/outside.rs):
+        // the same dependencies, built once, without debug info or incremental cache.
+        .env("CARGO_TARGET_DIR", repo_root().join("target/outside"))
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs");
@@ -134,7 +139,7 @@ fn twilio_slack_and_spotify_sdks_send_what_their_specs_accept() {
         .iter()
         .map(|(spec, _, env)| (*env, Prism::start(&root.join("../shared/specs/corpus").join(spec))))
         .collect();
-    let mut run = Command::new(work.join("target/debug/driver"));
+    let mut run = Command::new(root.join("target/outside/debug/driver"));
     for (env, prism) in &mocks {
         run.env(env, &prism.base_url);
     }

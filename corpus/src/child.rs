@@ -68,9 +68,24 @@ pub fn main(args: Vec<String>) -> ExitCode {
             let long_count = long.len();
             long.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let long_methods: Vec<String> = long.into_iter().take(10).map(|(_, m)| m).collect();
-            let written = match &out {
-                Some(dir) => generated.write_to(dir).map(|_| ()).map_err(|e| e.to_string()),
-                None => Ok(()),
+            // A Rust file an IDE cannot open is a failure (a module too long for one
+            // continues in files it includes).
+            let too_big = generated
+                .files()
+                .into_iter()
+                .find(|(path, text)| path.extension().is_some_and(|e| e == "rs") && text.len() > sdkgen::MAX_FILE);
+            let written = match (&out, too_big) {
+                (_, Some((path, text))) => Err((
+                    "FileTooLarge",
+                    format!(
+                        "{} is {} bytes, over {} (what an IDE opens)",
+                        path.display(),
+                        text.len(),
+                        sdkgen::MAX_FILE
+                    ),
+                )),
+                (Some(dir), None) => generated.write_to(dir).map(|_| ()).map_err(|e| ("Io", e.to_string())),
+                (None, None) => Ok(()),
             };
             match written {
                 Ok(()) => json!({
@@ -97,7 +112,7 @@ pub fn main(args: Vec<String>) -> ExitCode {
                     "lines": lines,
                     "phases_ms": phases,
                 }),
-                Err(message) => json!({"status": "error", "kind": "Io", "pointer": "", "message": message}),
+                Err((kind, message)) => json!({"status": "error", "kind": kind, "pointer": "", "message": message}),
             }
         }
         Err(e) => json!({

@@ -1,7 +1,8 @@
 //! Building a generated crate outside the workspace, quickly and without the
 //! network: `cargo --offline` with the workspace's lock file copied beside the
-//! crate and one shared target directory (`target/outside`), so that the
-//! versions the workspace already downloaded and built are reused. A user's
+//! crate and one shared target directory (`target/outside`, which the vendor
+//! contract test's driver shares), so that the versions the workspace already
+//! downloaded are reused and built once, without debug info. A user's
 //! `cargo build` resolves them afresh.
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,9 @@ pub fn cargo(dir: &Path, args: &[&str]) {
         .arg("--offline")
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", repo_root().join("target/outside"))
+        // Whether it builds is the question: no debug info or incremental cache to write.
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_MANIFEST_DIR")
         .output()
