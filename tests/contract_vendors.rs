@@ -10,6 +10,8 @@
 //! test` holds the workspace's target directory; the SDKs built outside the
 //! workspace share this one and its dependencies), without debug info: under
 //! a minute the first time, seconds after. The specs are read from `../shared/specs/corpus`.
+//! Heavy, so not part of the README's test command: `.ci/run` runs it
+//! (`cargo test -p sdkgen-tests --test contract_vendors -- --ignored`).
 
 #[path = "contract/prism.rs"]
 mod prism;
@@ -118,6 +120,7 @@ fn write_crates(work: &Path) {
 }
 
 #[test]
+#[ignore = "builds three vendor SDKs (about a minute on two cores): .ci/run runs it with --ignored"]
 fn twilio_slack_and_spotify_sdks_send_what_their_specs_accept() {
     let work = repo_root().join("target/contract-vendors");
     write_crates(&work);
