@@ -4,7 +4,8 @@
 //! the `mutate_spec` fuzz target).
 //!
 //! Deterministic: a fixed seed per case, so a failure names its case and
-//! reproduces. `SDKGEN_MUTATIONS=N` runs N cases instead of the default;
+//! reproduces. `SDKGEN_MUTATIONS=N` runs N cases instead of the default 1,000
+//! (`.ci/run` runs 4,000);
 //! `SDKGEN_MUTATIONS_TRACE=1` prints each case and leaves the last spec in
 //! `$TMPDIR/sdkgen-mutation.json`, to rerun a crash with the CLI.
 //! Inputs the fuzzers found crashing are kept in `fuzz/regressions/` and
@@ -18,7 +19,7 @@ use mutate::{check, Outcome, Rng};
 #[test]
 fn mutated_specs_never_panic() {
     let seeds = mutate::seeds();
-    let cases: u64 = std::env::var("SDKGEN_MUTATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(2000);
+    let cases: u64 = std::env::var("SDKGEN_MUTATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(1000);
     let trace = std::env::var_os("SDKGEN_MUTATIONS_TRACE").is_some();
     // The cases split over the cores (case k on thread k mod n): each case has its own seed,
     // so which thread runs it changes nothing. One thread when tracing, so the last spec
