@@ -24,6 +24,8 @@ OPTIONS:
         --compile             Also `cargo check --all-features` each generated crate, warnings denied
         --example-tests       Generate each crate's tests/examples.rs and run it (implies
                               --compile: `cargo test --test examples` in place of the check)
+        --max-file            A generated Rust file over 1 MB (sdkgen::MAX_FILE, what an IDE
+                              opens) makes its spec an error (FileTooLarge)
         --select <PATTERN>    Generate each spec with this selection (repeatable, as sdkgen's
                               --select): only the operations matched and their types; a spec
                               the patterns match nothing of is an error of that spec
@@ -57,6 +59,8 @@ pub struct Args {
     pub memory_mb: u64,
     pub compile: bool,
     pub example_tests: bool,
+    /// `--max-file`: a Rust file over `sdkgen::MAX_FILE` fails its spec.
+    pub max_file: bool,
     /// `--select`: the selection every spec is generated with.
     pub select: Vec<String>,
     pub compile_only: Option<PathBuf>,
@@ -103,6 +107,7 @@ impl Args {
                     args.compile = true;
                     args.example_tests = true;
                 }
+                "--max-file" => args.max_file = true,
                 "--select" => args.select.push(value("--select")?),
                 "--compile-only" => {
                     args.compile = true;

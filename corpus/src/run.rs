@@ -193,6 +193,9 @@ fn generate_one(exe: &std::path::Path, spec: &Spec, out: Option<PathBuf>, args: 
     if args.example_tests {
         cmd.env(crate::child::EXAMPLES_ENV, "1");
     }
+    if args.max_file {
+        cmd.env(crate::child::MAX_FILE_ENV, "1");
+    }
     if !args.select.is_empty() {
         cmd.env(crate::child::SELECT_ENV, args.select.join("\n"));
     }

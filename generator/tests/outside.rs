@@ -1,8 +1,11 @@
 //! An SDK written anywhere builds there: the built CLI, run from a temporary
 //! directory outside the workspace with no flag, generates a 3.0, a 3.1 and a
-//! Swagger 2.0 spec (with no overrides file beside them), and `cargo build`
-//! builds each crate where it was written, warning-free. One SDK whose
-//! overrides file says it may be published passes `cargo package`.
+//! Swagger 2.0 spec (with no overrides file beside them), and `cargo check`
+//! passes in each crate where it was written, warning-free (for a library,
+//! `cargo build` adds only code generation; `.ci/run` builds three SDKs
+//! outside the repository with `cargo build`). One SDK whose overrides file
+//! says it may be published passes `cargo package`, which builds the packed
+//! crate on its own: heavy, so `.ci/run` runs it (`--ignored`).
 //!
 //! Cargo runs `--offline` with the workspace's lock file copied beside each
 //! crate and one shared target directory (`target/outside`): the same
@@ -32,7 +35,7 @@ fn sdkgen(dir: &Path, args: &[&str]) -> String {
 }
 
 #[test]
-fn sdks_generated_outside_the_workspace_build_there_with_no_flag() {
+fn sdks_generated_outside_the_workspace_check_there_with_no_flag() {
     let work = scratch("build");
     for (spec, version) in
         [("images-edit.yaml", "3.0"), ("notes-3.1.yaml", "3.1"), ("store-swagger2.yaml", "Swagger 2.0")]
@@ -45,12 +48,13 @@ fn sdks_generated_outside_the_workspace_build_there_with_no_flag() {
         let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap();
         assert!(!manifest.contains("sdkgen-runtime"), "{version}: no dependency a registry lacks:\n{manifest}");
         assert!(crate_dir.join("src/runtime/mod.rs").is_file() && crate_dir.join("API.md").is_file(), "{version}");
-        cargo(&crate_dir, &["build"]);
+        cargo(&crate_dir, &["check"]);
     }
     std::fs::remove_dir_all(&work).unwrap();
 }
 
 #[test]
+#[ignore = "builds the packed crate and its dependencies: .ci/run runs it with --ignored"]
 fn an_sdk_the_overrides_let_publish_passes_cargo_package() {
     let work = scratch("package");
     std::fs::copy(repo_root().join("openapi/kitchen-sink.yaml"), work.join("shop.yaml")).unwrap();

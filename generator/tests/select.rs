@@ -397,10 +397,10 @@ fn the_select_flag_and_the_overrides_key_on_the_command_line() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Two operations of the images spec: a crate that builds warning-free
+/// Two operations of the images spec: a crate that `cargo check` passes warning-free
 /// (offline, with the lock file and target directory `outside.rs` uses).
 #[test]
-fn a_selected_sdk_builds_warning_free() {
+fn a_selected_sdk_checks_warning_free() {
     let dir = scratch("build");
     // The spec alone: the repository's overrides file points at its runtime crate.
     std::fs::copy(repo_root().join("openapi/images.yaml"), dir.join("images.yaml")).unwrap();
@@ -411,7 +411,7 @@ fn a_selected_sdk_builds_warning_free() {
     let code = sources(&crate_dir.join("src"));
     assert!(code.contains("pub fn edit(") && code.contains("pub fn get("), "{code}");
     assert!(!code.contains("pub fn delete(") && !code.contains("pub fn list("), "{code}");
-    cargo(&crate_dir, &["build"]);
+    cargo(&crate_dir, &["check"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
