@@ -681,10 +681,24 @@ async fn send_bytes_and_empty_bodies() {
 
 #[test]
 fn double_option_distinguishes_absent_null_and_value() {
-    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    // An optional nullable field as the generator writes its serde impls: `entry_opt` and
+    // `Object::optional_nullable`.
+    #[derive(Debug, PartialEq)]
     struct Patch {
-        #[serde(default, skip_serializing_if = "Option::is_none", with = "runtime::double_option")]
         meta: Option<Option<u32>>,
+    }
+    impl serde::Serialize for Patch {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            runtime::entry_opt(&mut map, "meta", &self.meta)?;
+            map.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Patch {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            runtime::Object::decode(deserializer, |object| Ok(Patch { meta: object.optional_nullable("meta")? }))
+        }
     }
     for (value, wire) in [(None, json!({})), (Some(None), json!({"meta": null})), (Some(Some(3)), json!({"meta": 3}))] {
         let patch = Patch { meta: value };

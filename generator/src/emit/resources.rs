@@ -318,10 +318,7 @@ fn params_struct(op: &Operation, names: &BTreeMap<&[String], String>) -> Option<
     // The body's fields as the request's JSON object (the path, query and header
     // parameters beside them are not part of it).
     let serialize = match &op.body {
-        Some(Body::Fields { fields, extra }) => {
-            let fields: Vec<&crate::ir::Field> = fields.iter().collect();
-            Some(ty_emit::serialize_struct(&name, &fields, extra, From::Sibling))
-        }
+        Some(Body::Fields { fields, extra }) => Some(ty_emit::serialize_struct(&name, fields, extra, From::Sibling)),
         _ => None,
     };
     let required = constructor_params(op);

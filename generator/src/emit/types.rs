@@ -15,6 +15,14 @@ pub(super) enum From {
     Sibling,
 }
 
+/// The path of the runtime module, written from `from`.
+fn runtime(from: From) -> TokenStream {
+    match from {
+        From::Types => quote!(super::runtime),
+        From::Sibling => quote!(runtime),
+    }
+}
+
 /// The Rust type `t`, written from `from`.
 pub(super) fn ty(t: &TypeRef, from: From) -> TokenStream {
     match t {
@@ -26,10 +34,10 @@ pub(super) fn ty(t: &TypeRef, from: From) -> TokenStream {
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         TypeRef::Value => quote!(serde_json::Value),
         TypeRef::Bytes => quote!(Vec<u8>),
-        TypeRef::Upload => match from {
-            From::Types => quote!(super::runtime::Upload),
-            _ => quote!(runtime::Upload),
-        },
+        TypeRef::Upload => {
+            let runtime = runtime(from);
+            quote!(#runtime::Upload)
+        }
         TypeRef::Vec(inner) => {
             let inner = ty(inner, from);
             quote!(Vec<#inner>)
@@ -161,11 +169,8 @@ pub(super) fn field(f: &Field, from: From) -> TokenStream {
 /// that are set (an `Option` left `None` is not sent; `Some(None)` is `null`) and then
 /// the extra ones. Written out rather than derived: serde's derive for a struct with a
 /// flattened map writes the same object with much more code.
-pub(super) fn serialize_struct(name: &proc_macro2::Ident, fields: &[&Field], extra: &str, from: From) -> TokenStream {
-    let runtime = match from {
-        From::Types => quote!(super::runtime),
-        From::Sibling => quote!(runtime),
-    };
+pub(super) fn serialize_struct(name: &proc_macro2::Ident, fields: &[Field], extra: &str, from: From) -> TokenStream {
+    let runtime = runtime(from);
     let entries = fields.iter().map(|f| {
         let field = ident(&f.rust);
         let wire = &f.wire;
@@ -196,7 +201,7 @@ pub(super) fn serialize_struct(name: &proc_macro2::Ident, fields: &[&Field], ext
 /// `Object`: a required field must be there, an optional one is `None` when absent (an
 /// optional nullable one `Some(None)` when `null`), and the fields not described go to
 /// `extra`.
-pub(super) fn deserialize_struct(name: &proc_macro2::Ident, fields: &[&Field], extra: &str) -> TokenStream {
+pub(super) fn deserialize_struct(name: &proc_macro2::Ident, fields: &[Field], extra: &str) -> TokenStream {
     let inits = fields.iter().map(|f| {
         let field = ident(&f.rust);
         let wire = &f.wire;
@@ -222,7 +227,8 @@ pub(super) fn deserialize_struct(name: &proc_macro2::Ident, fields: &[&Field], e
     }
 }
 
-/// The flattened map that keeps fields the spec does not describe.
+/// The map that keeps the fields the spec does not describe (filled and written by
+/// the struct's serde impls).
 pub(super) fn extra_field(name: &str) -> TokenStream {
     let name = ident(name);
     quote! {
@@ -289,12 +295,11 @@ pub(super) fn type_def(def: &TypeDef, cfg: &TokenStream) -> TokenStream {
                 Some(tokens) => (quote!(), Some(quote!(#cfg #tokens))),
                 None => (quote!(Debug,), None),
             };
-            let described: Vec<&Field> = fields.iter().collect();
             let impls = serde_impls(
                 def.direction,
                 cfg,
-                serialize_struct(&name, &described, extra, From::Types),
-                deserialize_struct(&name, &described, extra),
+                serialize_struct(&name, fields, extra, From::Types),
+                deserialize_struct(&name, fields, extra),
             );
             quote! {
                 #docs

@@ -7,5 +7,5 @@
 
 pub use super::json::{entry_opt, from_json, untagged, Object, UnionVariant};
 pub use super::pages::{last_page, link_next, offset_last, offset_next, paginate, Offset, Page};
-pub use super::params::{double_option, param_value, path_param, path_styled};
+pub use super::params::{param_value, path_param, path_styled};
 pub use super::spec::{ApiSpec, SchemeKind, SecurityScheme};

@@ -172,25 +172,3 @@ pub fn param_value<T: Serialize + ?Sized>(value: &T) -> String {
     }
     serde_json::to_value(value).map(text).unwrap_or_default()
 }
-
-/// Serde `with` module for `Option<Option<T>>` fields that distinguish absent from `null`.
-///
-/// `None` is absent (pair with `skip_serializing_if = "Option::is_none"` and `default`),
-/// `Some(None)` is an explicit `null`, and `Some(Some(v))` is a value.
-#[doc(hidden)]
-pub mod double_option {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    /// Serializes `Some(None)` as `null` and `Some(Some(v))` as `v`.
-    pub fn serialize<T: Serialize, S: Serializer>(v: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
-        match v {
-            Some(inner) => inner.serialize(s),
-            None => s.serialize_none(),
-        }
-    }
-
-    /// Deserializes `null` as `Some(None)` and a value as `Some(Some(v))`.
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(d).map(Some)
-    }
-}
